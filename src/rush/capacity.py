@@ -1,0 +1,29 @@
+"""Changing a group's capacity live: Postgres and the hold engine change together."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from rush.db import query
+from rush.errors import CapacityBelowCommitted, UnknownGroup
+from rush.holds import HoldEngine
+
+__all__ = ["change_capacity"]
+
+
+async def change_capacity(
+    pool: asyncpg.Pool, engine: HoldEngine, group_id: int, capacity: int
+) -> None:
+    """Set a group's capacity, refused below the places already paid (Postgres) or held (Redis).
+
+    The group row stays locked while Redis changes, so no finalize can slip a paid place in
+    between the two checks; Postgres is written last and cannot fail on capacity any more.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(query("lock_group"), group_id)
+        if row is None:
+            raise UnknownGroup(group_id)
+        if capacity < row["paid_count"]:
+            raise CapacityBelowCommitted(group_id, row["paid_count"], 0)
+        await engine.set_capacity(row["program_id"], group_id, capacity)
+        await conn.execute(query("set_group_capacity"), group_id, capacity)

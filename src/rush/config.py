@@ -1,0 +1,62 @@
+"""Settings read once from the environment: one msgspec struct, validated at startup."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+__all__ = ["Settings", "load_settings"]
+
+_ENV_PREFIX = "RUSH_"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything Rush reads from its environment.
+
+    An empty `database_url` or `redis_url` means "start the embedded server under `data_dir`".
+    """
+
+    database_url: str = ""
+    redis_url: str = ""
+    data_dir: Path = Path(".rush-data")
+    host: str = "127.0.0.1"
+    port: int = msgspec.field(default=8000)
+    secret_key: str = "dev-only-secret-change-me"
+    hold_ttl_seconds: int = 900
+    hold_max_lifetime_seconds: int = 1800
+    sweep_interval_seconds: int = 5
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        if self.hold_ttl_seconds <= 0 or self.hold_max_lifetime_seconds < self.hold_ttl_seconds:
+            raise ValueError("RUSH_HOLD_MAX_LIFETIME_SECONDS must be >= RUSH_HOLD_TTL_SECONDS > 0")
+        if not 0 < self.port < 65536:
+            raise ValueError("RUSH_PORT must be a TCP port")
+
+    @property
+    def hold_ttl_ms(self) -> int:
+        return self.hold_ttl_seconds * 1000
+
+    @property
+    def hold_max_lifetime_ms(self) -> int:
+        return self.hold_max_lifetime_seconds * 1000
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from `DATABASE_URL`, `REDIS_URL` and every `RUSH_*` variable."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, str] = {
+        key[len(_ENV_PREFIX) :].lower(): value
+        for key, value in env.items()
+        if key.startswith(_ENV_PREFIX) and key[len(_ENV_PREFIX) :].lower() in Settings.__struct_fields__
+    }
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        if env.get(name):
+            raw[name.lower()] = env[name]
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"invalid Rush settings: {exc}") from exc

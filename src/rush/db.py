@@ -1,0 +1,54 @@
+"""asyncpg pool and the migration runner.
+
+Migrations are plain SQL files applied in name order, each in its own transaction, and
+recorded in `schema_migration`; an advisory lock lets several processes start at once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import asyncpg
+
+__all__ = ["apply_migrations", "create_pool", "query"]
+
+_MIGRATION_LOCK = 7_413_001
+
+
+@cache
+def query(name: str) -> str:
+    """The text of `sql/queries/<name>.sql`, read once."""
+    return (resources.files("rush") / "sql" / "queries" / f"{name}.sql").read_text()
+
+
+async def create_pool(database_url: str, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
+    pool: asyncpg.Pool = await asyncpg.create_pool(
+        database_url, min_size=min_size, max_size=max_size
+    )
+    return pool
+
+
+def _migrations() -> list[tuple[str, str]]:
+    folder = resources.files("rush") / "sql" / "migrations"
+    files = sorted(f.name for f in folder.iterdir() if f.name.endswith(".sql"))
+    return [(name.removesuffix(".sql"), (folder / name).read_text()) for name in files]
+
+
+async def apply_migrations(conn: asyncpg.Connection) -> list[str]:
+    """Apply every migration not yet recorded; returns the versions applied now."""
+    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+    try:
+        await conn.execute(query("schema_migration"))
+        done = {row["version"] for row in await conn.fetch("SELECT version FROM schema_migration")}
+        applied = []
+        for version, sql in _migrations():
+            if version in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute("INSERT INTO schema_migration (version) VALUES ($1)", version)
+            applied.append(version)
+        return applied
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)

@@ -1,0 +1,4 @@
+CREATE TABLE IF NOT EXISTS schema_migration (
+    version    text PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);

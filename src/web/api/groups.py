@@ -1,0 +1,20 @@
+"""Groups on sale with their live places left."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.datastructures import State
+
+from rush.catalogue import CatalogueGroup, catalogue_groups
+
+
+class GroupsController(Controller):
+    path = "/api/v1/groups"
+    tags = ["catalogue"]
+
+    @get("/")
+    async def list_groups(
+        self, state: State, sale_id: int | None = None, program_id: int | None = None
+    ) -> list[CatalogueGroup]:
+        resources = state.resources
+        return await catalogue_groups(resources.pool, resources.engine, sale_id, program_id)
