@@ -45,6 +45,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.hold_max_lifetime_seconds * 1000
 
 
+def _decode_path(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(f"cannot read {kind} from the environment")
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from `DATABASE_URL`, `REDIS_URL` and every `RUSH_*` variable."""
     env = os.environ if environ is None else environ
@@ -57,6 +63,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if env.get(name):
             raw[name.lower()] = env[name]
     try:
-        return msgspec.convert(raw, Settings, strict=False)
+        return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise ValueError(f"invalid Rush settings: {exc}") from exc

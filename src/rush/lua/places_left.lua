@@ -2,7 +2,8 @@
 -- KEYS: the six program keys (see _prelude.lua).
 -- ARGV: group ids.
 -- Returns {now_ms, cap1, paid1, held1, cap2, paid2, held2, ...}; cap is -1 for an unknown group.
--- Expired holds are purged first, so a place is free from the very instant its hold expires.
+-- Invariant: expired holds are purged first, so a place is free from the very instant its
+-- hold expires, and a reading never counts a dead hold.
 
 local now = now_ms()
 purge_expired(now)

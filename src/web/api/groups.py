@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, get
 from litestar.datastructures import State
+from litestar.params import FromQuery
 
 from rush.catalogue import CatalogueGroup, catalogue_groups
 
@@ -14,7 +15,11 @@ class GroupsController(Controller):
 
     @get("/")
     async def list_groups(
-        self, state: State, sale_id: int | None = None, program_id: int | None = None
+        self,
+        state: State,
+        sale_id: FromQuery[int | None] = None,
+        program_id: FromQuery[int | None] = None,
     ) -> list[CatalogueGroup]:
+        """Every group on sale (optionally one sale or one program) with live places left."""
         resources = state.resources
         return await catalogue_groups(resources.pool, resources.engine, sale_id, program_id)

@@ -1,0 +1,1 @@
+"""Benchmarks that measure Rush against the classic way, printing figures and a last JSON line."""
