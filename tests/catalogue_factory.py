@@ -45,7 +45,8 @@ class CatalogueFactory:
             )
             group_ids = [
                 await conn.fetchval(
-                    "INSERT INTO activity_group (program_id, name_fr, name_en, capacity, price_cents)"
+                    "INSERT INTO activity_group"
+                    " (program_id, name_fr, name_en, capacity, price_cents)"
                     " VALUES ($1, $2, $2, $3, $4) RETURNING id",
                     program_id,
                     f"Groupe {n}",
@@ -79,8 +80,9 @@ class CatalogueFactory:
                         family_id,
                     )
                     line_id = await conn.fetchval(
-                        "INSERT INTO order_line (order_id, person_id, group_id, program_id, hold_id,"
-                        " price_cents) VALUES ($1, $2, $3, $4, $5, 0) RETURNING id",
+                        "INSERT INTO order_line"
+                        " (order_id, person_id, group_id, program_id, hold_id, price_cents)"
+                        " VALUES ($1, $2, $3, $4, $5, 0) RETURNING id",
                         order_id,
                         person_id,
                         group_id,

@@ -29,7 +29,9 @@ _TABLES = (
 
 @pytest.fixture(scope="session")
 def server_urls() -> Iterator[ServerUrls]:
-    with running_servers(os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")) as urls:
+    with running_servers(
+        os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
+    ) as urls:
         yield urls
 
 

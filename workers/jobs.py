@@ -28,6 +28,10 @@ async def reconcile_redis(ctx: dict[str, Any]) -> int:
         for group in drift.groups:
             log.warning(
                 "reconcile repaired program %d group %d: capacity %s paid %s held %s",
-                drift.program_id, group.group_id, group.capacity, group.paid, group.held,
+                drift.program_id,
+                group.group_id,
+                group.capacity,
+                group.paid,
+                group.held,
             )
     return sum(len(drift.groups) for drift in drifts)

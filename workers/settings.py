@@ -6,7 +6,7 @@ nothing from the environment.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from arq import cron
 from redis.asyncio import Redis
@@ -33,8 +33,8 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions = [sweep_expired_holds, reconcile_redis]
-    cron_jobs = [
+    functions: ClassVar[list[Any]] = [sweep_expired_holds, reconcile_redis]
+    cron_jobs: ClassVar[list[Any]] = [
         # unique: with many workers, each tick runs once, not once per worker.
         cron(sweep_expired_holds, second=set(range(0, 60, 5)), run_at_startup=True, unique=True),
         cron(reconcile_redis, second={30}, unique=True),

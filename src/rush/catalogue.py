@@ -53,9 +53,11 @@ async def catalogue_groups(
     groups = []
     for row in rows:
         live = places[row["id"]]
+        fields = dict(row.items())
+        del fields["capacity"]  # the engine's capacity is the live one
         groups.append(
             CatalogueGroup(
-                **{k: row[k] for k in row.keys() if k != "capacity"},
+                **fields,
                 capacity=live.capacity,
                 places_left=live.places_left,
                 paid=live.paid,

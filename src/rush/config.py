@@ -57,7 +57,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     raw: dict[str, str] = {
         key[len(_ENV_PREFIX) :].lower(): value
         for key, value in env.items()
-        if key.startswith(_ENV_PREFIX) and key[len(_ENV_PREFIX) :].lower() in Settings.__struct_fields__
+        if key.startswith(_ENV_PREFIX)
+        and key[len(_ENV_PREFIX) :].lower() in Settings.__struct_fields__
     }
     for name in ("DATABASE_URL", "REDIS_URL"):
         if env.get(name):

@@ -7,10 +7,10 @@ typed result or a `RushError`, so raw Redis replies never leave this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio import Redis
 
@@ -191,7 +191,9 @@ class HoldEngine:
         return int(reply[0])
 
     async def known_programs(self) -> list[int]:
-        return sorted(int(member) for member in await self._redis.smembers(KNOWN_PROGRAMS))
+        # redis-py types its asyncio commands as sync-or-async: name the awaitable.
+        members = await cast(Awaitable[set[bytes]], self._redis.smembers(KNOWN_PROGRAMS))
+        return sorted(int(member) for member in members)
 
     async def reconcile(
         self,
@@ -206,7 +208,7 @@ class HoldEngine:
             args += [group.group_id, group.capacity, group.paid]
         args += list(paid_hold_ids)
         reply = await self._call(self._scripts.reconcile, program_id, args)
-        await self._redis.sadd(KNOWN_PROGRAMS, program_id)
+        await cast(Awaitable[int], self._redis.sadd(KNOWN_PROGRAMS, program_id))
         drifts = []
         for n in range(int(reply[1])):
             g, old_cap, cap, old_paid, paid, old_held, held = (

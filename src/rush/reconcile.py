@@ -28,7 +28,9 @@ async def reconcile_program(
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         # One snapshot for both reads, so counts and hold ids describe the same instant.
         rows = await conn.fetch(query("program_groups_snapshot"), program_id)
-        hold_ids = [r["hold_id"] for r in await conn.fetch(query("program_paid_hold_ids"), program_id)]
+        hold_ids = [
+            r["hold_id"] for r in await conn.fetch(query("program_paid_hold_ids"), program_id)
+        ]
     groups = [GroupSnapshot(r["group_id"], r["capacity"], r["paid"]) for r in rows]
     return ProgramDrift(program_id, await engine.reconcile(program_id, groups, hold_ids))
 

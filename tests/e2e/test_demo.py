@@ -21,11 +21,15 @@ def _free_port() -> int:
         return port
 
 
-def _wait_for_groups(url: str, process: subprocess.Popen[str], timeout: float = 90) -> list[dict[str, object]]:
+def _wait_for_groups(
+    url: str, process: subprocess.Popen[str], timeout: float = 90
+) -> list[dict[str, object]]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"rush demo exited early:\n{process.stdout.read() if process.stdout else ''}")
+            pytest.fail(
+                f"rush demo exited early:\n{process.stdout.read() if process.stdout else ''}"
+            )
         try:
             response = httpx.get(url, timeout=2)
             if response.status_code == 200:

@@ -62,7 +62,9 @@ class HoldEngineMachine(RuleBasedStateMachine):
         # asyncpg looks the loop up itself: make ours current while the machine runs.
         self.outer_loop = asyncio.get_event_loop_policy().get_event_loop()
         asyncio.set_event_loop(self.loop)
-        self.pool: asyncpg.Pool = self.run(asyncpg.create_pool(self.urls.database_url, min_size=1, max_size=4))
+        self.pool: asyncpg.Pool = self.run(
+            asyncpg.create_pool(self.urls.database_url, min_size=1, max_size=4)
+        )
         self.redis = Redis.from_url(self.urls.redis_url)
         self.engine = HoldEngine(self.redis)
         self.factory = CatalogueFactory(self.pool, self.engine)
@@ -120,7 +122,7 @@ class HoldEngineMachine(RuleBasedStateMachine):
                 for g in items
                 if items[g] > (left := self.free(g, short.as_of_ms, previous))
             )
-            assert (short.group_id, short.places_left) == (first_short[0], max(first_short[1], 0))
+            assert (short.group_id, short.places_left) == (first_short[0], max(first_short[1], 0))  # noqa: PT017
             return
         assert hold_id not in self.confirmed
         now = granted.now_ms
@@ -160,7 +162,8 @@ class HoldEngineMachine(RuleBasedStateMachine):
             assert hold is None or hold.expiry <= after
             self.holds.pop(hold_id, None)
             return
-        assert hold is not None and hold.expiry > before
+        assert hold is not None
+        assert hold.expiry > before
         hold.expiry = max(hold.expiry, min(granted.now_ms + ttl, hold.latest))
         assert granted.expires_at_ms == hold.expiry
 

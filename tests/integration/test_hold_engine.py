@@ -40,7 +40,7 @@ async def test_six_camp_weeks_are_held_all_or_nothing(
     engine: HoldEngine, catalogue: CatalogueFactory
 ) -> None:
     program = await catalogue.program([3, 3, 3, 3, 3, 0])
-    weeks = {g: 1 for g in program.group_ids}
+    weeks = dict.fromkeys(program.group_ids, 1)
     with pytest.raises(PlacesShort) as short:
         await engine.hold(program.id, "cart-1", weeks, TTL, LIFE)
     assert short.value.group_id == program.group_ids[-1]
@@ -97,7 +97,9 @@ async def test_replacing_items_never_prolongs_the_lifetime(
     assert again.expires_at_ms == first.expires_at_ms
 
 
-async def test_release_gives_places_back_once(engine: HoldEngine, catalogue: CatalogueFactory) -> None:
+async def test_release_gives_places_back_once(
+    engine: HoldEngine, catalogue: CatalogueFactory
+) -> None:
     program = await catalogue.program([4])
     g = program.group_ids[0]
     await engine.hold(program.id, "cart", {g: 3}, TTL, LIFE)
@@ -119,7 +121,9 @@ async def test_extend_is_capped_by_the_latest_expiry(
     assert shorter.expires_at_ms == latest
 
 
-async def test_extend_after_expiry_is_refused(engine: HoldEngine, catalogue: CatalogueFactory) -> None:
+async def test_extend_after_expiry_is_refused(
+    engine: HoldEngine, catalogue: CatalogueFactory
+) -> None:
     program = await catalogue.program([4])
     await engine.hold(program.id, "cart", {program.group_ids[0]: 1}, 30, 30)
     await asyncio.sleep(0.06)

@@ -9,7 +9,9 @@ from rush.holds import HoldEngine
 from tests.catalogue_factory import CatalogueFactory
 
 
-async def _try_hold(engine: HoldEngine, program_id: int, hold_id: str, items: dict[int, int]) -> bool:
+async def _try_hold(
+    engine: HoldEngine, program_id: int, hold_id: str, items: dict[int, int]
+) -> bool:
     try:
         await engine.hold(program_id, hold_id, items, 60_000, 120_000)
     except PlacesShort:
@@ -35,7 +37,7 @@ async def test_racing_siblings_and_weeks_never_split_a_family(
     engine: HoldEngine, catalogue: CatalogueFactory
 ) -> None:
     program = await catalogue.program([21, 21, 21])
-    asks = [{g: 2 for g in program.group_ids} for _ in range(200)]
+    asks = [dict.fromkeys(program.group_ids, 2) for _ in range(200)]
     results = await asyncio.gather(
         *(_try_hold(engine, program.id, f"family-{n}", ask) for n, ask in enumerate(asks))
     )

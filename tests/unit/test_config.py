@@ -39,5 +39,5 @@ def test_no_urls_means_embedded_servers() -> None:
     ],
 )
 def test_invalid_settings_fail_at_startup_with_a_message(env: dict[str, str]) -> None:
-    with pytest.raises(ValueError, match="RUSH_|invalid Rush settings"):
+    with pytest.raises(ValueError, match=r"RUSH_|invalid Rush settings"):
         load_settings(env)
