@@ -56,9 +56,12 @@ def test_demo_serves_the_seeded_season_and_stops_cleanly_on_ctrl_c(tmp_path: Pat
     try:
         groups = _wait_for_groups(f"http://127.0.0.1:{port}/api/v1/groups", process)
         kinds = {g["program_kind"] for g in groups}
-        assert kinds == {"day_camp", "daycare", "swimming", "sport", "free_activity"}
-        camp_weeks = [g for g in groups if g["program_kind"] == "day_camp"]
-        assert [g["week_number"] for g in camp_weeks] == list(range(1, 9))
+        assert kinds == {"day_camp", "swimming", "sport", "free_activity"}
+        camp = [g for g in groups if g["program_kind"] == "day_camp"]
+        weeks = [g for g in camp if g["daycare_for_group_id"] is None]
+        daycare = [g for g in camp if g["daycare_for_group_id"] is not None]
+        assert [g["week_number"] for g in weeks] == list(range(1, 9))
+        assert {g["daycare_for_group_id"] for g in daycare} == {g["id"] for g in weeks}
         assert all(g["places_left"] == g["capacity"] for g in groups)
         assert any(g["price_cents"] == 0 for g in groups)
     finally:

@@ -1,6 +1,8 @@
 -- Demo season modelled on the Sport-Plus and AccèsCité-Loisirs guides (../shared/seeds):
 -- day camp weeks 1-8 with a daycare slot per week, swimming levels, a basketball
 -- subscription and a free activity that is still "paid" at 0 $ to be reserved.
+-- Daycare slots are groups of the day camp program itself, linked to their week, so a week
+-- and its daycare are held together in one atomic hold.
 -- The sale opens tomorrow at 9:00, Montreal time.
 
 WITH season AS (
@@ -20,9 +22,8 @@ WITH season AS (
     SELECT sale.season_id, sale.id, p.kind, p.name_fr, p.name_en, p.description_fr, p.description_en, p.childcare
       FROM sale, (VALUES
         ('day_camp', 'Camp de jour estival', 'Summer day camp',
-         'Camp de jour de 9 h à 16 h, semaine par semaine.', 'Day camp from 9 a.m. to 4 p.m., week by week.', true),
-        ('daycare', 'Service de garde du camp de jour', 'Day camp daycare',
-         'Avant et après le camp, de 7 h à 9 h et de 16 h à 17 h 30.', 'Before and after camp, 7-9 a.m. and 4-5:30 p.m.', true),
+         'Camp de jour de 9 h à 16 h, semaine par semaine; service de garde de 7 h à 9 h et de 16 h à 17 h 30.',
+         'Day camp from 9 a.m. to 4 p.m., week by week; daycare 7-9 a.m. and 4-5:30 p.m.', true),
         ('swimming', 'Natation Croix-Rouge', 'Red Cross swimming',
          'Cours de natation par niveau, le samedi.', 'Swimming lessons by level, on Saturdays.', false),
         ('sport', 'Abonnement basketball', 'Basketball subscription',
@@ -48,7 +49,7 @@ SELECT programs.id, 'Garde semaine ' || camp_weeks.week_number, 'Daycare week ' 
        date '2027-06-21' + (camp_weeks.week_number - 1) * 7, date '2027-06-25' + (camp_weeks.week_number - 1) * 7,
        'Lun-ven 7 h-9 h et 16 h-17 h 30', 'Mon-Fri 7-9 a.m. and 4-5:30 p.m.', camp_weeks.week_number, camp_weeks.id
   FROM programs, camp_weeks
- WHERE programs.kind = 'daycare';
+ WHERE programs.kind = 'day_camp';
 
 INSERT INTO activity_group (program_id, name_fr, name_en, capacity, price_cents, age_min, age_max,
                             starts_on, ends_on, schedule_fr, schedule_en)
