@@ -8,7 +8,12 @@ Tree::
     ├── HoldExpired            code "hold_expired"      no live hold has that id
     ├── HoldAlreadyPaid        code "already_paid"      that hold became paid places
     ├── CapacityBelowCommitted code "capacity_below_committed"
-    └── InvalidHoldRequest     code "invalid_hold"      malformed items or durations
+    ├── InvalidHoldRequest     code "invalid_hold"      malformed items or durations
+    ├── UnknownSale            code "unknown_sale"      no waiting room for that sale
+    ├── QueueClosed            code "sale_closed"       the sale no longer takes families
+    ├── NotAdmitted            code "not_admitted"      not (or no longer) admitted to shop
+    ├── InvalidAdmissionToken  code "invalid_admission" forged, expired or someone else's token
+    └── RoomTransitionRefused  code "room_transition_refused"
 """
 
 from __future__ import annotations
@@ -17,10 +22,15 @@ __all__ = [
     "CapacityBelowCommitted",
     "HoldAlreadyPaid",
     "HoldExpired",
+    "InvalidAdmissionToken",
     "InvalidHoldRequest",
+    "NotAdmitted",
     "PlacesShort",
+    "QueueClosed",
+    "RoomTransitionRefused",
     "RushError",
     "UnknownGroup",
+    "UnknownSale",
 ]
 
 
@@ -81,3 +91,44 @@ class CapacityBelowCommitted(RushError):
 
 class InvalidHoldRequest(RushError):
     code = "invalid_hold"
+
+
+class UnknownSale(RushError):
+    code = "unknown_sale"
+
+    def __init__(self, sale_id: int) -> None:
+        super().__init__(f"sale {sale_id} has no waiting room")
+        self.sale_id = sale_id
+
+
+class QueueClosed(RushError):
+    code = "sale_closed"
+
+    def __init__(self, sale_id: int) -> None:
+        super().__init__(f"sale {sale_id} is closed")
+        self.sale_id = sale_id
+
+
+class NotAdmitted(RushError):
+    code = "not_admitted"
+
+    def __init__(self, sale_id: int, family_id: int) -> None:
+        super().__init__(f"family {family_id} is not admitted to sale {sale_id}")
+        self.sale_id = sale_id
+        self.family_id = family_id
+
+
+class InvalidAdmissionToken(RushError):
+    """A forged, expired or other family's admission token: the edge answers 403."""
+
+    code = "invalid_admission"
+
+
+class RoomTransitionRefused(RushError):
+    code = "room_transition_refused"
+
+    def __init__(self, sale_id: int, status: str, wanted: str) -> None:
+        super().__init__(f"sale {sale_id} is {status}: cannot become {wanted}")
+        self.sale_id = sale_id
+        self.status = status
+        self.wanted = wanted

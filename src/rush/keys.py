@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KNOWN_PROGRAMS", "ProgramKeys", "program_keys"]
+__all__ = ["KNOWN_PROGRAMS", "KNOWN_SALES", "ProgramKeys", "SaleKeys", "program_keys", "sale_keys"]
 
 PREFIX = "rush"
 KNOWN_PROGRAMS = f"{PREFIX}:programs"
 """Set of program ids the engine holds state for; the sweeper walks it."""
+KNOWN_SALES = f"{PREFIX}:sales"
+"""Set of sale ids with a waiting room; the admission tick walks it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,4 +42,42 @@ def program_keys(program_id: int) -> ProgramKeys:
         holds=f"{tag}:holds",
         expiry=f"{tag}:expiry",
         confirmed=f"{tag}:confirmed",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SaleKeys:
+    """The seven keys the waiting-room scripts receive, in script order."""
+
+    room: str
+    prequeue: str
+    tickets: str
+    seqs: str
+    active: str
+    admissions: str
+    buckets: str
+
+    @property
+    def all(self) -> list[str]:
+        return [
+            self.room,
+            self.prequeue,
+            self.tickets,
+            self.seqs,
+            self.active,
+            self.admissions,
+            self.buckets,
+        ]
+
+
+def sale_keys(sale_id: int) -> SaleKeys:
+    tag = f"{PREFIX}:{{s:{sale_id}}}"
+    return SaleKeys(
+        room=f"{tag}:room",
+        prequeue=f"{tag}:prequeue",
+        tickets=f"{tag}:tickets",
+        seqs=f"{tag}:seqs",
+        active=f"{tag}:active",
+        admissions=f"{tag}:admissions",
+        buckets=f"{tag}:buckets",
     )
