@@ -12,6 +12,16 @@ from rush.holds import HoldEngine
 from rush.reconcile import reconcile_program
 
 
+async def truncate_all(pool: asyncpg.Pool) -> None:
+    """Empty every application table, keeping the migration record."""
+    tables = await pool.fetch(
+        "SELECT tablename FROM pg_tables"
+        " WHERE schemaname = 'public' AND tablename <> 'schema_migration'"
+    )
+    names = ", ".join(f'"{t["tablename"]}"' for t in tables)
+    await pool.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
 @dataclass(frozen=True)
 class TestProgram:
     __test__ = False

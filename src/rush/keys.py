@@ -7,6 +7,7 @@ single Redis Cluster slot.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["KNOWN_PROGRAMS", "KNOWN_SALES", "ProgramKeys", "SaleKeys", "program_keys", "sale_keys"]
 
@@ -33,6 +34,7 @@ class ProgramKeys:
         return [self.capacity, self.paid, self.held, self.holds, self.expiry, self.confirmed]
 
 
+@lru_cache(maxsize=4096)
 def program_keys(program_id: int) -> ProgramKeys:
     tag = f"{PREFIX}:{{p:{program_id}}}"
     return ProgramKeys(
@@ -70,6 +72,7 @@ class SaleKeys:
         ]
 
 
+@lru_cache(maxsize=1024)
 def sale_keys(sale_id: int) -> SaleKeys:
     tag = f"{PREFIX}:{{s:{sale_id}}}"
     return SaleKeys(

@@ -46,6 +46,7 @@ class EngineScripts(_Registered):
     set_capacity: AsyncScript
     sweep: AsyncScript
     reconcile: AsyncScript
+    inspect: AsyncScript
 
 
 @dataclass(frozen=True, slots=True)

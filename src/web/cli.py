@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 import msgspec
@@ -15,6 +18,17 @@ from rush.config import Settings, load_settings
 from rush.servers import running_servers
 
 __all__ = ["main"]
+
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on uvloop where available, the loop uvicorn serves Rush with."""
+    if sys.platform != "win32":
+        import uvloop
+
+        return uvloop.run(coro)
+    return asyncio.run(coro)
 
 
 def _settings(data_dir: Path | None = None, port: int | None = None) -> Settings:
@@ -65,7 +79,7 @@ def demo(data_dir: Path | None, port: int | None) -> None:
     settings = _settings(data_dir, port)
     with running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls:
         settings = _with_urls(settings, urls.database_url, urls.redis_url)
-        applied, seeded, drifts = asyncio.run(prepare(urls.database_url, urls.redis_url, seed=True))
+        applied, seeded, drifts = run(prepare(urls.database_url, urls.redis_url, seed=True))
         click.echo(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
         click.echo("demo season seeded" if seeded else "demo season already present")
         _report_drifts(drifts)
@@ -79,7 +93,7 @@ def demo(data_dir: Path | None, port: int | None) -> None:
             f"  REDIS_URL={urls.redis_url}\n"
         )
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve_web_and_worker(settings))
+            run(serve_web_and_worker(settings))
         click.echo("Rush demo stopped; data kept in " + str(settings.data_dir))
 
 
@@ -99,7 +113,7 @@ def serve(port: int | None) -> None:
     settings = _external_settings()
     if port is not None:
         settings = msgspec.structs.replace(settings, port=port)
-    asyncio.run(serve_web(settings))
+    run(serve_web(settings))
 
 
 @main.command()
@@ -116,7 +130,7 @@ def migrate(seed: bool) -> None:
     """Apply pending migrations (embedded servers under the data dir when no URL is set)."""
     settings = _settings()
     with running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls:
-        applied, seeded, _ = asyncio.run(prepare(urls.database_url, urls.redis_url, seed=seed))
+        applied, seeded, _ = run(prepare(urls.database_url, urls.redis_url, seed=seed))
     click.echo(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
     if seeded:
         click.echo("demo season seeded")
@@ -127,7 +141,7 @@ def reconcile() -> None:
     """Rebuild capacities and paid counts in Redis from Postgres and report any drift."""
     settings = _settings()
     with running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls:
-        _, _, drifts = asyncio.run(prepare(urls.database_url, urls.redis_url, seed=False))
+        _, _, drifts = run(prepare(urls.database_url, urls.redis_url, seed=False))
     _report_drifts(drifts)
 
 
@@ -145,4 +159,4 @@ def bench_engine(seconds: float, concurrency: int) -> None:
 
     settings = _settings()
     with running_servers(settings.database_url, settings.redis_url, None) as urls:
-        asyncio.run(run_engine_bench(urls.database_url, urls.redis_url, seconds, concurrency))
+        run(run_engine_bench(urls.database_url, urls.redis_url, seconds, concurrency))

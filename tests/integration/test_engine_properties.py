@@ -35,15 +35,11 @@ from rush.errors import CapacityBelowCommitted, HoldAlreadyPaid, HoldExpired, Pl
 from rush.holds import ConfirmOutcome, HoldEngine
 from rush.reconcile import reconcile_all, reconcile_program
 from rush.servers import ServerUrls
-from tests.catalogue_factory import CatalogueFactory, TestProgram
+from tests.catalogue_factory import CatalogueFactory, TestProgram, truncate_all
 
 T = TypeVar("T")
 LIFETIME_MS = 30_000
 HOLD_IDS = [f"cart-{n}" for n in range(6)]
-TABLES = (
-    "payment_event, registration, order_line, orders, person, family, "
-    "activity_group, program, sale, season"
-)
 
 
 @dataclass
@@ -98,7 +94,7 @@ class HoldEngineMachine(RuleBasedStateMachine):
 
     @initialize(capacities=st.lists(st.integers(0, 6), min_size=1, max_size=4))
     def open_program(self, capacities: list[int]) -> None:
-        self.run(self.pool.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        self.run(truncate_all(self.pool))
         self.run(self.redis.flushdb())
         self.program: TestProgram = self.run(self.factory.program(capacities))
         self.capacity = dict(zip(self.program.group_ids, capacities, strict=True))

@@ -15,7 +15,7 @@ from rush.errors import (
     PlacesShort,
     UnknownGroup,
 )
-from rush.holds import ConfirmOutcome, HoldEngine
+from rush.holds import ConfirmOutcome, HoldEngine, HoldStatus
 from tests.catalogue_factory import CatalogueFactory
 
 TTL = 60_000
@@ -238,3 +238,19 @@ async def test_scripts_survive_a_script_cache_flush(
     await redis.script_flush()
     granted = await engine.hold(program.id, "cart", {program.group_ids[0]: 1}, TTL, LIFE)
     assert granted.expires_in_ms == TTL
+
+
+async def test_inspect_tells_live_paid_and_absent_holds_apart(
+    engine: HoldEngine, catalogue: CatalogueFactory
+) -> None:
+    program = await catalogue.program([5, 5])
+    g1, g2 = program.group_ids
+    granted = await engine.hold(program.id, "cart", {g1: 2, g2: 1}, TTL, LIFE)
+    view = await engine.inspect(program.id, "cart")
+    assert view.status is HoldStatus.LIVE
+    assert view.items == {g1: 2, g2: 1}
+    assert view.expires_at_ms == granted.expires_at_ms
+    assert view.latest_ms == granted.now_ms + LIFE
+    await engine.confirm(program.id, "cart")
+    assert (await engine.inspect(program.id, "cart")).status is HoldStatus.PAID
+    assert (await engine.inspect(program.id, "other")).status is HoldStatus.ABSENT

@@ -84,6 +84,8 @@ class PhaseTally:
 
 @dataclass(frozen=True, slots=True)
 class PhaseFigures:
+    """A phase's tally turned into the rates and percentiles that are printed."""
+
     name: str
     holds_per_s: float
     attempts_per_s: float
@@ -190,6 +192,7 @@ async def _run_phase(
     audit: HoldingAudit,
     prefix: str,
 ) -> PhaseTally:
+    """`concurrency` clients hammer `groups` for `seconds`; hold ids are unique per phase."""
     tally = PhaseTally()
     hold_ids = (f"{prefix}-{n}" for n in itertools.count())
     started = perf_counter()
@@ -258,6 +261,8 @@ async def _prepare_rush(database_url: str, engine: HoldEngine, hot_capacity: int
 
 
 def _rush_store(engine: HoldEngine, program_id: int) -> HoldStore:
+    """The workload's calls on one program of the hold engine; a refusal is PlacesShort."""
+
     async def hold(group: int, hold_id: str) -> bool:
         try:
             await engine.hold(program_id, hold_id, {group: 1}, HOLD_TTL_MS, HOLD_MAX_LIFETIME_MS)
@@ -290,6 +295,8 @@ async def _prepare_baseline(pool: asyncpg.Pool, hot_capacity: int) -> None:
 
 
 def _pg_store(pool: asyncpg.Pool) -> HoldStore:
+    """The same calls done the classic way: lock the group row, check, write, commit."""
+
     async def hold(group: int, hold_id: str) -> bool:
         async with pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(_sql("pg_lock_group"), group)
@@ -324,6 +331,23 @@ def _pg_store(pool: asyncpg.Pool) -> HoldStore:
 
 
 @dataclass(frozen=True, slots=True)
+class BenchSetup:
+    """What both systems face alike: duration per phase and number of clients."""
+
+    seconds: float
+    concurrency: int
+
+    @property
+    def hot_capacity(self) -> int:
+        """Half the clients can hold at once, so the others fight for the last places."""
+        return max(self.concurrency // 2, 1)
+
+    @property
+    def pg_pool_size(self) -> int:
+        return min(self.concurrency, PG_POOL_LIMIT)
+
+
+@dataclass(frozen=True, slots=True)
 class Measured:
     """One measured phase and the oversell audit its clients kept."""
 
@@ -333,81 +357,69 @@ class Measured:
 
 @dataclass(frozen=True, slots=True)
 class SystemResults:
+    """Everything measured on one system: its phases, then its sell-out."""
+
     phases: list[Measured]
     sellout: SelloutAudit
 
 
 async def _measure(
-    store: HoldStore,
-    name: str,
-    capacities: Mapping[int, int],
-    seconds: float,
-    concurrency: int,
+    store: HoldStore, name: str, capacities: Mapping[int, int], setup: BenchSetup
 ) -> Measured:
     """A short warm-up opens connections and loads scripts, then the measured phase runs."""
     audit = HoldingAudit(capacities)
     groups = list(capacities)
-    await _run_phase(store, groups, WARMUP_S, concurrency, audit, f"{name}-warm")
-    tally = await _run_phase(store, groups, seconds, concurrency, audit, name)
+    await _run_phase(store, groups, WARMUP_S, setup.concurrency, audit, f"{name}-warm")
+    tally = await _run_phase(store, groups, setup.seconds, setup.concurrency, audit, name)
     return Measured(PhaseFigures.of(name, tally), audit)
 
 
-async def _bench_rush(
-    database_url: str, redis_url: str, seconds: float, concurrency: int, hot_capacity: int
-) -> SystemResults:
-    redis = Redis.from_url(redis_url, max_connections=concurrency + 16)
+async def _bench_rush(database_url: str, redis_url: str, setup: BenchSetup) -> SystemResults:
+    redis = Redis.from_url(redis_url, max_connections=setup.concurrency + 16)
     try:
         engine = HoldEngine(redis)
-        programs = await _prepare_rush(database_url, engine, hot_capacity)
+        programs = await _prepare_rush(database_url, engine, setup.hot_capacity)
         hot_program, (hot_group,) = programs.hot
         many_program, many_groups = programs.many
         sellout_program, (sellout_group,) = programs.sellout
         hot = await _measure(
             _rush_store(engine, hot_program),
             "redis hot group",
-            {hot_group: hot_capacity},
-            seconds,
-            concurrency,
+            {hot_group: setup.hot_capacity},
+            setup,
         )
         many = await _measure(
             _rush_store(engine, many_program),
             f"redis {len(many_groups)} groups",
-            dict.fromkeys(many_groups, hot_capacity),
-            seconds,
-            concurrency,
+            dict.fromkeys(many_groups, setup.hot_capacity),
+            setup,
         )
-        sellout = await _sell_out(
-            _rush_store(engine, sellout_program), sellout_group, concurrency, "sellout"
-        )
+        sellout_store = _rush_store(engine, sellout_program)
+        sellout = await _sell_out(sellout_store, sellout_group, setup.concurrency, "sellout")
     finally:
         await redis.aclose()
     return SystemResults([hot, many], sellout)
 
 
-async def _bench_baseline(
-    database_url: str, seconds: float, concurrency: int, hot_capacity: int
-) -> SystemResults:
-    size = min(concurrency, PG_POOL_LIMIT)
+async def _bench_baseline(database_url: str, setup: BenchSetup) -> SystemResults:
+    size = setup.pg_pool_size
     pool = await create_pool(database_url, min_size=size, max_size=size)
     try:
-        await _prepare_baseline(pool, hot_capacity)
+        await _prepare_baseline(pool, setup.hot_capacity)
         store = _pg_store(pool)
-        hot = await _measure(
-            store, "postgres hot group", {_PG_HOT_GROUP: hot_capacity}, seconds, concurrency
-        )
-        sellout = await _sell_out(store, _PG_SELLOUT_GROUP, concurrency, "sellout")
+        capacities = {_PG_HOT_GROUP: setup.hot_capacity}
+        hot = await _measure(store, "postgres hot group", capacities, setup)
+        sellout = await _sell_out(store, _PG_SELLOUT_GROUP, setup.concurrency, "sellout")
     finally:
         await pool.close()
     return SystemResults([hot], sellout)
 
 
-def _report(
-    rush: SystemResults,
-    baseline: SystemResults,
-    seconds: float,
-    concurrency: int,
-    hot_capacity: int,
-) -> dict[str, object]:
+def _ratio(rush: PhaseFigures, baseline: PhaseFigures) -> float | None:
+    return round(rush.holds_per_s / baseline.holds_per_s, 2) if baseline.holds_per_s else None
+
+
+def _report(rush: SystemResults, baseline: SystemResults, setup: BenchSetup) -> dict[str, object]:
     hot, many = (m.figures for m in rush.phases)
     pg = baseline.phases[0].figures
     audits = [m.audit for m in (*rush.phases, *baseline.phases)]
@@ -426,57 +438,64 @@ def _report(
         "baseline_refused": pg.refused,
         "baseline_p50_ms": pg.p50_ms,
         "baseline_p99_ms": pg.p99_ms,
-        "ratio": round(hot.holds_per_s / pg.holds_per_s, 2) if pg.holds_per_s else None,
+        "ratio": _ratio(hot, pg),
         "oversold": sum(a.oversold for a in audits) + sum(s.oversold for s in sellouts.values()),
         "holds_checked": sum(a.checked for a in audits),
         "sellout_exact": all(s.exact for s in sellouts.values()),
         "sellout": {
-            name: {
-                "capacity": s.capacity,
-                "confirmed_seen": s.confirmed_seen,
-                "paid": s.paid_in_store,
-            }
+            name: {"capacity": s.capacity, "confirmed": s.confirmed_seen, "paid": s.paid_in_store}
             for name, s in sellouts.items()
         },
-        "hot_capacity": hot_capacity,
+        "hot_capacity": setup.hot_capacity,
         "many_groups": MANY_GROUPS,
-        "pg_pool_size": min(concurrency, PG_POOL_LIMIT),
-        "concurrency": concurrency,
-        "seconds": seconds,
+        "pg_pool_size": setup.pg_pool_size,
+        "concurrency": setup.concurrency,
+        "seconds": setup.seconds,
     }
 
 
-def _print_table(phases: Sequence[PhaseFigures], report: Mapping[str, object]) -> None:
+def _print_table(rush: SystemResults, baseline: SystemResults, setup: BenchSetup) -> None:
     print(
-        f"\nRush hold engine vs the classic Postgres hold: {report['concurrency']} clients, "
-        f"{report['seconds']} s per phase, hot group capacity {report['hot_capacity']}"
+        f"\nRush hold engine vs the classic Postgres hold: {setup.concurrency} clients, "
+        f"{setup.seconds:g} s per phase, hot group capacity {setup.hot_capacity}"
     )
-    if report["pg_pool_size"] != report["concurrency"]:
+    if setup.pg_pool_size < setup.concurrency:
         print(
-            f"note: the Postgres pool is capped at {report['pg_pool_size']} connections "
-            f"(default max_connections is 100); extra clients wait for a connection"
+            f"note: the Postgres pool is capped at {setup.pg_pool_size} connections (default "
+            f"max_connections is 100); the other clients wait for one, inside their latency"
         )
     print(f"{'':<22}{'holds/s':>11}{'attempts/s':>12}{'refused':>10}{'p50 ms':>9}{'p99 ms':>9}")
-    for f in phases:
+    for f in (m.figures for m in (*rush.phases, *baseline.phases)):
         print(
             f"{f.name:<22}{f.holds_per_s:>11,.0f}{f.attempts_per_s:>12,.0f}"
             f"{f.refused:>10,}{f.p50_ms:>9.2f}{f.p99_ms:>9.2f}"
         )
-    print(f"ratio (redis hot / postgres hot): {report['ratio']}x")
+    ratio = _ratio(rush.phases[0].figures, baseline.phases[0].figures)
+    print(f"ratio, redis hot group / postgres hot group: {ratio}")
+    _print_audit(rush, baseline)
+
+
+def _print_audit(rush: SystemResults, baseline: SystemResults) -> None:
+    audits = [m.audit for m in (*rush.phases, *baseline.phases)]
     print(
-        f"oversell audit: {report['holds_checked']:,} holds checked live; "
-        f"sell-out {report['sellout']}; oversold {report['oversold']}"
+        f"live audit: {sum(a.checked for a in audits):,} holds checked, "
+        f"{sum(a.oversold for a in audits)} oversold"
     )
+    for name, sellout in (("redis", rush.sellout), ("postgres", baseline.sellout)):
+        print(
+            f"sell-out of {sellout.capacity} ({name}): {sellout.confirmed_seen} confirms seen, "
+            f"{sellout.paid_in_store} paid in the store, {sellout.oversold} oversold"
+        )
 
 
 async def run_engine_bench(
     database_url: str, redis_url: str, seconds: float, concurrency: int
 ) -> dict[str, object]:
     """Measure both systems one after the other, print a table, then the JSON line last."""
-    hot_capacity = max(concurrency // 2, 1)
-    rush = await _bench_rush(database_url, redis_url, seconds, concurrency, hot_capacity)
-    baseline = await _bench_baseline(database_url, seconds, concurrency, hot_capacity)
-    report = _report(rush, baseline, seconds, concurrency, hot_capacity)
-    _print_table([m.figures for m in (*rush.phases, *baseline.phases)], report)
+    setup = BenchSetup(seconds, concurrency)
+    rush = await _bench_rush(database_url, redis_url, setup)
+    baseline = await _bench_baseline(database_url, setup)
+    report = _report(rush, baseline, setup)
+    _print_table(rush, baseline, setup)
     print(json.dumps(report), flush=True)
     return report

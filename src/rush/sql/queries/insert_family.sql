@@ -1,0 +1,1 @@
+INSERT INTO family (status) VALUES ($1) RETURNING id;

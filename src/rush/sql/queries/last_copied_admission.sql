@@ -1,0 +1,1 @@
+SELECT admissions_copied_through FROM sale WHERE id = $1;

@@ -1,0 +1,1 @@
+UPDATE sale SET status = $2 WHERE id = $1;
