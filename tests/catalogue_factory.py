@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import asyncpg
 
+from rush.families import add_child, create_family_account
 from rush.holds import HoldEngine
 from rush.reconcile import reconcile_program
 
@@ -28,6 +30,15 @@ class TestProgram:
     id: int
     sale_id: int
     group_ids: list[int]
+    daycare_ids: list[int]
+
+
+@dataclass(frozen=True)
+class TestFamily:
+    __test__ = False
+    id: int
+    account_id: int
+    child_ids: list[int]
 
 
 class CatalogueFactory:
@@ -35,38 +46,82 @@ class CatalogueFactory:
         self.pool = pool
         self.engine = engine
 
-    async def program(self, capacities: Sequence[int], price_cents: int = 1000) -> TestProgram:
-        """A program with one group per capacity, known to the engine."""
+    async def sale(self, status: str = "open") -> int:
+        """A season and a sale in it, in the given status."""
         async with self.pool.acquire() as conn, conn.transaction():
             season_id = await conn.fetchval(
                 "INSERT INTO season (name_fr, name_en, starts_on, ends_on, age_reference_date)"
                 " VALUES ('Été', 'Summer', '2027-06-21', '2027-08-13', '2027-09-30') RETURNING id"
             )
-            sale_id = await conn.fetchval(
-                "INSERT INTO sale (season_id, name_fr, name_en, opens_at)"
-                " VALUES ($1, 'Vente', 'Sale', now()) RETURNING id",
+            sale_id: int = await conn.fetchval(
+                "INSERT INTO sale (season_id, name_fr, name_en, opens_at, status)"
+                " VALUES ($1, 'Vente', 'Sale', now(), $2) RETURNING id",
                 season_id,
+                status,
             )
+        return sale_id
+
+    async def program(
+        self,
+        capacities: Sequence[int],
+        price_cents: int = 1000,
+        *,
+        sale_id: int | None = None,
+        ages: tuple[int | None, int | None] = (None, None),
+        daycare_capacities: Sequence[int] = (),
+    ) -> TestProgram:
+        """A program with one group per capacity (and daycare slots linked to the first
+        groups), known to the engine."""
+        sale_id = sale_id or await self.sale()
+        async with self.pool.acquire() as conn, conn.transaction():
+            season_id = await conn.fetchval("SELECT season_id FROM sale WHERE id = $1", sale_id)
             program_id = await conn.fetchval(
                 "INSERT INTO program (season_id, sale_id, kind, name_fr, name_en)"
-                " VALUES ($1, $2, 'sport', 'Programme', 'Program') RETURNING id",
+                " VALUES ($1, $2, 'day_camp', 'Programme', 'Program') RETURNING id",
                 season_id,
                 sale_id,
             )
+            insert = (
+                "INSERT INTO activity_group (program_id, name_fr, name_en, capacity, price_cents,"
+                " age_min, age_max, daycare_for_group_id)"
+                " VALUES ($1, $2, $2, $3, $4, $5, $6, $7) RETURNING id"
+            )
             group_ids = [
                 await conn.fetchval(
-                    "INSERT INTO activity_group"
-                    " (program_id, name_fr, name_en, capacity, price_cents)"
-                    " VALUES ($1, $2, $2, $3, $4) RETURNING id",
-                    program_id,
-                    f"Groupe {n}",
-                    capacity,
-                    price_cents,
+                    insert, program_id, f"Groupe {n}", capacity, price_cents, *ages, None
                 )
                 for n, capacity in enumerate(capacities, start=1)
             ]
+            daycare_ids = [
+                await conn.fetchval(
+                    insert, program_id, f"Garde {n}", capacity, 300, *ages, group_ids[n]
+                )
+                for n, capacity in enumerate(daycare_capacities)
+            ]
         await reconcile_program(self.pool, self.engine, program_id)
-        return TestProgram(program_id, sale_id, group_ids)
+        return TestProgram(program_id, sale_id, group_ids, daycare_ids)
+
+    async def family(self, children: Sequence[dt.date] = ()) -> TestFamily:
+        """A family account with one adult and children born on the given dates."""
+        account = await create_family_account(
+            self.pool,
+            email=f"parent{uuid.uuid4().hex[:10]}@example.ca",
+            password="correct horse battery staple",
+            first_name="Parent",
+            last_name="Tremblay",
+        )
+        assert account.family_id is not None
+        kids = [
+            await add_child(
+                self.pool,
+                account.family_id,
+                first_name=f"Enfant{n}",
+                last_name="Tremblay",
+                birth_date=born,
+            )
+            for n, born in enumerate(children, start=1)
+        ]
+        return TestFamily(account.family_id, account.id, [k.id for k in kids])
 
     async def record_paid_hold(
         self, program: TestProgram, hold_id: str, items: Mapping[int, int]

@@ -28,6 +28,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     hold_ttl_seconds: int = 900
     hold_max_lifetime_seconds: int = 1800
     sweep_interval_seconds: int = 5
+    admission_token_seconds: int = 1800
+    public_base_url: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "inscriptions@rush.local"
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:

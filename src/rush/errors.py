@@ -16,25 +16,47 @@ Tree::
     ├── RoomTransitionRefused  code "room_transition_refused"
     ├── EmailTaken             code "email_taken"
     ├── InvalidCredentials     code "invalid_credentials"
-    └── PersonNotInFamily      code "person_not_found"  never another family's person
+    ├── PersonNotInFamily      code "person_not_found"  never another family's person
+    ├── InvalidCartRequest     code "invalid_cart"      groups not of that program or sale
+    ├── NotEligibleAge         code "not_eligible_age"
+    ├── AlreadyRegistered      code "already_registered"
+    ├── AlreadyInCart          code "already_in_cart"
+    ├── ChildCapReached        code "child_cap_reached"
+    ├── SaleNotOpen            code "sale_not_open"     holds only while the sale is open
+    ├── CartEmpty              code "cart_empty"
+    ├── TermsNotAccepted       code "terms_not_accepted"
+    ├── InstalmentsNotOffered  code "instalments_not_offered"
+    ├── CartHoldsLost          code "hold_expired"      the cart's places expired before payment
+    └── OrderNotFound          code "order_not_found"
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyInCart",
+    "AlreadyRegistered",
     "CapacityBelowCommitted",
+    "CartEmpty",
+    "CartHoldsLost",
+    "ChildCapReached",
     "EmailTaken",
     "HoldAlreadyPaid",
     "HoldExpired",
+    "InstalmentsNotOffered",
     "InvalidAdmissionToken",
+    "InvalidCartRequest",
     "InvalidCredentials",
     "InvalidHoldRequest",
     "NotAdmitted",
+    "NotEligibleAge",
+    "OrderNotFound",
     "PersonNotInFamily",
     "PlacesShort",
     "QueueClosed",
     "RoomTransitionRefused",
     "RushError",
+    "SaleNotOpen",
+    "TermsNotAccepted",
     "UnknownGroup",
     "UnknownSale",
 ]
@@ -161,3 +183,70 @@ class PersonNotInFamily(RushError):
     def __init__(self, person_id: int) -> None:
         super().__init__(f"person {person_id} is not in this family")
         self.person_id = person_id
+
+
+class InvalidCartRequest(RushError):
+    code = "invalid_cart"
+
+
+class _PersonGroupError(RushError):
+    def __init__(self, person_id: int, group_id: int) -> None:
+        super().__init__(f"person {person_id}, group {group_id}: {self.code}")
+        self.person_id = person_id
+        self.group_id = group_id
+
+
+class NotEligibleAge(_PersonGroupError):
+    code = "not_eligible_age"
+
+
+class AlreadyRegistered(_PersonGroupError):
+    code = "already_registered"
+
+
+class AlreadyInCart(_PersonGroupError):
+    code = "already_in_cart"
+
+
+class ChildCapReached(RushError):
+    code = "child_cap_reached"
+
+    def __init__(self, person_id: int, max_places: int) -> None:
+        super().__init__(f"person {person_id} may take at most {max_places} place(s) now")
+        self.person_id = person_id
+        self.max_places = max_places
+
+
+class SaleNotOpen(RushError):
+    code = "sale_not_open"
+
+    def __init__(self, sale_id: int, status: str) -> None:
+        super().__init__(f"sale {sale_id} is {status}")
+        self.sale_id = sale_id
+        self.status = status
+
+
+class CartEmpty(RushError):
+    code = "cart_empty"
+
+
+class TermsNotAccepted(RushError):
+    code = "terms_not_accepted"
+
+
+class InstalmentsNotOffered(RushError):
+    code = "instalments_not_offered"
+
+
+class CartHoldsLost(RushError):
+    """Some of the cart's places expired; the cart says which are still available."""
+
+    code = "hold_expired"
+
+    def __init__(self, program_ids: list[int]) -> None:
+        super().__init__(f"holds of programs {program_ids} expired")
+        self.program_ids = program_ids
+
+
+class OrderNotFound(RushError):
+    code = "order_not_found"

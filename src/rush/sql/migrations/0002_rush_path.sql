@@ -106,6 +106,8 @@ CREATE TABLE cart (
     sale_id    bigint NOT NULL REFERENCES sale,
     status     text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'checked_out', 'abandoned')),
     order_id   uuid REFERENCES orders,
+    -- Set when its places were first held (at admission); before that it is a draft.
+    live_since timestamptz,
     created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX cart_one_open_per_family_and_sale ON cart (family_id, sale_id) WHERE status = 'open';

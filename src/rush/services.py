@@ -1,0 +1,43 @@
+"""Everything a domain operation needs, built once per process (web app or worker)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+from redis.asyncio import Redis
+
+from rush.admission_tokens import AdmissionTokens
+from rush.config import Settings
+from rush.db import create_pool
+from rush.holds import HoldEngine
+from rush.waiting_room import WaitingRoom
+
+__all__ = ["Services", "open_services"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    pool: asyncpg.Pool
+    redis: Redis
+    engine: HoldEngine
+    room: WaitingRoom
+    tokens: AdmissionTokens
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+        await self.pool.close()
+
+
+async def open_services(settings: Settings, pool_size: int = 20) -> Services:
+    pool = await create_pool(settings.database_url, min_size=1, max_size=pool_size)
+    redis = Redis.from_url(settings.redis_url, max_connections=1024)
+    return Services(
+        settings=settings,
+        pool=pool,
+        redis=redis,
+        engine=HoldEngine(redis),
+        room=WaitingRoom(redis),
+        tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
+    )

@@ -1,0 +1,1 @@
+SELECT status FROM sale WHERE id = $1;
