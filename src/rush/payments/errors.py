@@ -1,0 +1,71 @@
+"""Errors of the payment layer, each a `RushError` with a stable `code` for the web edge.
+
+Tree::
+
+    RushError
+    ├── InvalidWebhook          code "invalid_webhook"          unsigned, forged, stale or malformed
+    ├── InvalidPaymentRequest   code "invalid_payment_request"  a charge the provider cannot take
+    ├── IdempotencyKeyReused    code "idempotency_key_reused"   one key sent with another request
+    ├── UnknownProviderPayment  code "unknown_provider_payment" the provider has no such payment
+    └── RefundRefused           code "refund_refused"           not paid, already refunded, too much
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+from rush.errors import RushError
+
+__all__ = [
+    "IdempotencyKeyReused",
+    "InvalidPaymentRequest",
+    "InvalidWebhook",
+    "RefundRefused",
+    "UnknownProviderPayment",
+    "WebhookFault",
+]
+
+WebhookFault: TypeAlias = Literal[
+    "missing_signature", "malformed_signature", "bad_signature", "stale_timestamp", "bad_body"
+]
+
+
+class InvalidWebhook(RushError):
+    """A webhook we must not act on; `fault` says why, for logs and tests, never for the sender."""
+
+    code = "invalid_webhook"
+
+    def __init__(self, fault: WebhookFault, detail: str) -> None:
+        super().__init__(detail)
+        self.fault: WebhookFault = fault
+
+
+class InvalidPaymentRequest(RushError):
+    code = "invalid_payment_request"
+
+
+class IdempotencyKeyReused(RushError):
+    """The key already names a different request: answering it would charge the wrong thing."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self, idempotency_key: str) -> None:
+        super().__init__(f"idempotency key {idempotency_key!r} was used for another request")
+        self.idempotency_key = idempotency_key
+
+
+class UnknownProviderPayment(RushError):
+    code = "unknown_provider_payment"
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"the provider has no payment {ref!r}")
+        self.ref = ref
+
+
+class RefundRefused(RushError):
+    code = "refund_refused"
+
+    def __init__(self, ref: str, reason: str) -> None:
+        super().__init__(f"payment {ref!r} cannot be refunded: {reason}")
+        self.ref = ref
+        self.reason = reason

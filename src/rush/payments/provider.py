@@ -1,0 +1,66 @@
+"""The interface a payment provider fits: Stripe, Moneris, Global Payments or the simulator.
+
+Rush only ever asks a provider for three things: a hosted payment page for one instalment, a
+refund, and the verification of the webhook that tells the outcome. Everything a provider
+answers is turned into these structs here, so no provider's own vocabulary leaks further.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal, Protocol, TypeAlias, runtime_checkable
+
+import msgspec
+
+__all__ = ["PaymentProvider", "ProviderPayment", "ProviderRefund", "WebhookEvent", "WebhookKind"]
+
+WebhookKind: TypeAlias = Literal["payment.succeeded", "payment.failed", "refund.succeeded"]
+
+
+class ProviderPayment(msgspec.Struct, frozen=True):
+    """A payment opened at the provider: its reference and the page the family pays on."""
+
+    ref: str
+    redirect_url: str
+
+
+class ProviderRefund(msgspec.Struct, frozen=True):
+    ref: str
+    status: Literal["pending", "succeeded", "failed"]
+
+
+class WebhookEvent(msgspec.Struct, frozen=True):
+    """One verified provider notification; `event_id` is stable across redeliveries."""
+
+    event_id: str
+    kind: WebhookKind
+    payment_ref: str
+    payment_id: uuid.UUID
+    amount_cents: int
+    occurred_at_s: int
+
+
+@runtime_checkable
+class PaymentProvider(Protocol):
+    """What Rush needs from a provider; every call that moves money carries an idempotency key."""
+
+    name: str
+
+    async def create_payment(
+        self,
+        payment_id: uuid.UUID,
+        amount_cents: int,
+        idempotency_key: str,
+        description: str,
+        return_url: str,
+    ) -> ProviderPayment:
+        """Open (or, for a key already seen, find again) the payment of one instalment."""
+        ...
+
+    async def refund(self, ref: str, amount_cents: int, idempotency_key: str) -> ProviderRefund:
+        """Give back money of a succeeded payment, once per idempotency key."""
+        ...
+
+    def parse_webhook(self, body: bytes, signature_header: str | None, now_s: int) -> WebhookEvent:
+        """Verify and decode a webhook, or raise `InvalidWebhook`."""
+        ...

@@ -1,0 +1,1 @@
+UPDATE orders SET status = 'paid', paid_at = now(), updated_at = now() WHERE id = $1;

@@ -1,0 +1,1 @@
+UPDATE orders SET status = 'refunded', updated_at = now() WHERE id = $1 AND status = 'conflict';
