@@ -3,16 +3,47 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
+import httpx
+import msgspec
+from arq import Retry
+
+from rush.orders import finalize_order
+from rush.payments import SignedWebhook, WebhookEvent, deliver
 from rush.reconcile import reconcile_all
+from rush.sales import copy_admissions_to_postgres
+from rush.services import Services
 
 log = logging.getLogger("rush.workers")
 
 
+def _services(ctx: dict[str, Any]) -> Services:
+    services: Services = ctx["services"]
+    return services
+
+
+async def finalize_order_job(ctx: dict[str, Any], order_id: str) -> str:
+    """Registrations in Postgres, then the confirm in Redis; safe to retry at any point."""
+    outcome = await finalize_order(_services(ctx), ctx["provider"], uuid.UUID(order_id))
+    log.info("finalize %s: %s", order_id, outcome.value)
+    return outcome.value
+
+
+async def deliver_webhook(ctx: dict[str, Any], body: bytes, signature_header: str, url: str) -> int:
+    """Post a simulated provider's webhook to the app, retried by arq until it is taken."""
+    webhook = SignedWebhook(body, signature_header, msgspec.json.decode(body, type=WebhookEvent))
+    async with httpx.AsyncClient(timeout=10) as client:
+        status = await deliver(webhook, url, client)
+    if status >= 500:
+        raise Retry(defer=ctx["job_try"] * 2)
+    return status
+
+
 async def sweep_expired_holds(ctx: dict[str, Any]) -> int:
     """Purge expired holds of every known program, so idle programs show fresh counts."""
-    engine = ctx["engine"]
+    engine = _services(ctx).engine
     purged = 0
     for program_id in await engine.known_programs():
         purged += await engine.sweep(program_id)
@@ -21,9 +52,25 @@ async def sweep_expired_holds(ctx: dict[str, Any]) -> int:
     return purged
 
 
+async def admit_due(ctx: dict[str, Any]) -> int:
+    """Admit whoever is due in every sale, even when nobody happens to poll."""
+    room = _services(ctx).room
+    return sum([await room.admit_due(sale_id) for sale_id in await room.known_sales()])
+
+
+async def copy_admissions(ctx: dict[str, Any]) -> int:
+    """Keep the fairness log in Postgres up to date with Redis."""
+    services = _services(ctx)
+    copied = 0
+    for sale_id in await services.room.known_sales():
+        copied += await copy_admissions_to_postgres(services.pool, services.room, sale_id)
+    return copied
+
+
 async def reconcile_redis(ctx: dict[str, Any]) -> int:
     """Rebuild Redis counts from Postgres and report every drift it repaired."""
-    drifts = await reconcile_all(ctx["pool"], ctx["engine"])
+    services = _services(ctx)
+    drifts = await reconcile_all(services.pool, services.engine)
     for drift in drifts:
         for group in drift.groups:
             log.warning(

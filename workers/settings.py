@@ -8,35 +8,51 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from arq import cron
-from redis.asyncio import Redis
+from arq import cron, func
 
 from rush.config import load_settings
-from rush.db import create_pool
-from rush.holds import HoldEngine
-from workers.jobs import reconcile_redis, sweep_expired_holds
+from rush.payments import SimulatedProvider
+from rush.services import open_services
+from workers.jobs import (
+    admit_due,
+    copy_admissions,
+    deliver_webhook,
+    finalize_order_job,
+    reconcile_redis,
+    sweep_expired_holds,
+)
 
 __all__ = ["WorkerSettings"]
 
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings = ctx.get("settings") or load_settings()
+    services = await open_services(settings, pool_size=5)
     ctx["settings"] = settings
-    ctx["pool"] = await create_pool(settings.database_url, min_size=1, max_size=5)
-    ctx["rush_redis"] = Redis.from_url(settings.redis_url)
-    ctx["engine"] = HoldEngine(ctx["rush_redis"])
+    ctx["services"] = services
+    ctx["provider"] = SimulatedProvider(
+        services.pool, settings.webhook_secret, settings.public_base_url
+    )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
-    await ctx["rush_redis"].aclose()
-    await ctx["pool"].close()
+    await ctx["services"].close()
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [sweep_expired_holds, reconcile_redis]
+    functions: ClassVar[list[Any]] = [
+        func(finalize_order_job, name="finalize_order", max_tries=20),
+        func(deliver_webhook, name="deliver_webhook", max_tries=10),
+        sweep_expired_holds,
+        reconcile_redis,
+        admit_due,
+        copy_admissions,
+    ]
     cron_jobs: ClassVar[list[Any]] = [
         # unique: with many workers, each tick runs once, not once per worker.
         cron(sweep_expired_holds, second=set(range(0, 60, 5)), run_at_startup=True, unique=True),
+        cron(admit_due, second=set(range(60)), unique=True),
+        cron(copy_admissions, second=set(range(0, 60, 2)), unique=True),
         cron(reconcile_redis, second={30}, unique=True),
     ]
     on_startup = startup

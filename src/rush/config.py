@@ -33,6 +33,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "inscriptions@rush.local"
+    webhook_secret: str = "dev-only-webhook-secret"
+    secure_cookies: bool = False
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:

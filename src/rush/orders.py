@@ -33,6 +33,7 @@ __all__ = [
     "Instalment",
     "finalize_order",
     "order_result",
+    "order_view",
     "record_payment_event",
 ]
 
@@ -117,6 +118,24 @@ async def order_result(
             for p in payments
         ],
         payment_url=payment_url,
+    )
+
+
+async def order_view(pool: asyncpg.Pool, order_id: uuid.UUID, family_id: int) -> CheckoutResult:
+    """A family's own order with its instalments; any other order is "not found" to it."""
+    order = await pool.fetchrow(query("order_summary_for_family"), order_id, family_id)
+    if order is None:
+        raise OrderNotFound(str(order_id))
+    payments = await pool.fetch(query("order_payments"), order_id)
+    return CheckoutResult(
+        order_id=order_id,
+        status=order["status"],
+        total_cents=order["total_cents"],
+        instalments=[
+            Instalment(p["instalment"], p["amount_cents"], p["due_on"], p["status"])
+            for p in payments
+        ],
+        payment_url=None,
     )
 
 

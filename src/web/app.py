@@ -2,23 +2,65 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
 
 from rush.config import Settings
+from web.api.auth import AuthController
+from web.api.cart import CartController
+from web.api.family import FamilyController
 from web.api.groups import GroupsController
 from web.api.health import health
+from web.api.ops import OpsSaleController
+from web.api.orders import CheckoutController
+from web.api.payments import payment_webhook
+from web.api.queue import QueueController
+from web.auth import SESSION_STORE, make_session_auth, session_store
+from web.pages.sim_pay import SimulatedPaymentPage
+from web.problems import exception_handlers
 from web.state import resources_lifespan
 
 __all__ = ["create_app"]
 
+CSRF_EXEMPT = ["/api/v1/payments/webhook", "/sim-pay/"]
+
 
 def create_app(settings: Settings) -> Litestar:
     """Build the app for servers already running at `settings.database_url` / `redis_url`."""
+    session_auth = make_session_auth(settings)
     return Litestar(
-        route_handlers=[health, GroupsController],
+        route_handlers=[
+            health,
+            GroupsController,
+            AuthController,
+            FamilyController,
+            QueueController,
+            CartController,
+            CheckoutController,
+            payment_webhook,
+            OpsSaleController,
+            SimulatedPaymentPage,
+        ],
         lifespan=[resources_lifespan],
         state=State({"settings": settings}),
+        stores={SESSION_STORE: session_store(settings)},
+        on_app_init=[session_auth.on_app_init],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="csrftoken",
+            header_name="x-csrftoken",
+            cookie_secure=settings.secure_cookies,
+            exclude=CSRF_EXEMPT,
+        ),
+        exception_handlers=exception_handlers(),
+        template_config=TemplateConfig(
+            directory=Path(__file__).parent / "templates", engine=JinjaTemplateEngine
+        ),
         openapi_config=OpenAPIConfig(title="Rush", version="0.1.0", path="/schema"),
     )

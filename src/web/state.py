@@ -6,33 +6,44 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import asyncpg
+from arq import create_pool as create_arq_pool
+from arq.connections import ArqRedis, RedisSettings
 from litestar import Litestar
-from redis.asyncio import Redis
+from litestar.datastructures import State
 
 from rush.config import Settings
-from rush.db import create_pool
-from rush.holds import HoldEngine
+from rush.payments import PaymentProvider, SimulatedProvider
+from rush.services import Services, open_services
 
-__all__ = ["Resources", "resources_lifespan"]
+__all__ = ["Resources", "resources", "resources_lifespan"]
 
 
 @dataclass(frozen=True, slots=True)
 class Resources:
-    settings: Settings
-    pool: asyncpg.Pool
-    redis: Redis
-    engine: HoldEngine
+    services: Services
+    provider: PaymentProvider
+    jobs: ArqRedis
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+
+def resources(state: State) -> Resources:
+    """The process's resources, typed, for handlers and dependencies."""
+    found: Resources = state.resources
+    return found
 
 
 @asynccontextmanager
 async def resources_lifespan(app: Litestar) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    pool = await create_pool(settings.database_url)
-    redis = Redis.from_url(settings.redis_url, max_connections=512)
-    app.state.resources = Resources(settings, pool, redis, HoldEngine(redis))
+    services = await open_services(settings)
+    provider = SimulatedProvider(services.pool, settings.webhook_secret, settings.public_base_url)
+    jobs = await create_arq_pool(RedisSettings.from_dsn(settings.redis_url))
+    app.state.resources = Resources(services, provider, jobs)
     try:
         yield
     finally:
-        await redis.aclose()
-        await pool.close()
+        await jobs.aclose()
+        await services.close()

@@ -7,6 +7,7 @@ from litestar.datastructures import State
 from litestar.params import FromQuery
 
 from rush.catalogue import CatalogueGroup, catalogue_groups
+from web.state import resources
 
 
 class GroupsController(Controller):
@@ -21,5 +22,5 @@ class GroupsController(Controller):
         program_id: FromQuery[int | None] = None,
     ) -> list[CatalogueGroup]:
         """Every group on sale (optionally one sale or one program) with live places left."""
-        resources = state.resources
-        return await catalogue_groups(resources.pool, resources.engine, sale_id, program_id)
+        services = resources(state).services
+        return await catalogue_groups(services.pool, services.engine, sale_id, program_id)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncpg
 import msgspec
 from litestar import get
 from litestar.datastructures import State
 from litestar.exceptions import ServiceUnavailableException
+from redis.exceptions import RedisError
+
+from web.state import resources
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -16,10 +20,10 @@ class Health(msgspec.Struct, frozen=True):
 
 @get("/health", tags=["health"])
 async def health(state: State) -> Health:
-    resources = state.resources
+    services = resources(state).services
     try:
-        postgres = await resources.pool.fetchval("SELECT true")
-        redis = bool(await resources.redis.ping())
-    except Exception as exc:  # any failure of a dependency means "not ready"
+        postgres = bool(await services.pool.fetchval("SELECT true"))
+        redis = bool(await services.redis.ping())
+    except (OSError, asyncpg.PostgresError, RedisError) as exc:
         raise ServiceUnavailableException(detail=f"dependency unavailable: {exc}") from exc
-    return Health(status="ok", postgres=bool(postgres), redis=redis)
+    return Health(status="ok", postgres=postgres, redis=redis)

@@ -1,0 +1,22 @@
+"""Emails to families: built in their locale (`messages`), sent once per purpose (`sender`)."""
+
+from __future__ import annotations
+
+from rush.emails.messages import (
+    ConfirmationLine,
+    Instalment,
+    confirmation_email,
+    instalment_reminder_email,
+    waitlist_offer_email,
+)
+from rush.emails.sender import SmtpSettings, send_once
+
+__all__ = [
+    "ConfirmationLine",
+    "Instalment",
+    "SmtpSettings",
+    "confirmation_email",
+    "instalment_reminder_email",
+    "send_once",
+    "waitlist_offer_email",
+]

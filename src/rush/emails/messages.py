@@ -1,0 +1,211 @@
+"""The emails a family receives, written in their locale: plain text with an HTML alternative.
+
+Every sentence goes through the catalogs (`_ = translator(locale).gettext`, which
+`pybabel extract` finds), and amounts and dates through `rush.i18n`, so a French family reads
+"95,00 $" and "29 juin 2026". Builders only build: sending once is `rush.emails.sender`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from html import escape
+
+import msgspec
+
+from rush.i18n import format_date, format_datetime, format_money, translator
+
+__all__ = [
+    "ConfirmationLine",
+    "Instalment",
+    "confirmation_email",
+    "instalment_reminder_email",
+    "waitlist_offer_email",
+]
+
+
+class ConfirmationLine(msgspec.Struct, frozen=True):
+    """One paid place, as the confirmation lists it (names already in the family's locale)."""
+
+    person_name: str
+    program_name: str
+    group_name: str
+    schedule: str
+    price_cents: int
+
+
+class Instalment(msgspec.Struct, frozen=True):
+    number: int
+    amount_cents: int
+    due_on: dt.date
+
+
+def _html_text(text: str) -> str:
+    return escape(text, quote=False)
+
+
+class _Body:
+    """The same content written twice, as plain text and as simple HTML, escaped once here."""
+
+    def __init__(self) -> None:
+        self._text: list[str] = []
+        self._html: list[str] = []
+
+    def paragraph(self, text: str) -> None:
+        self._text.append(text)
+        self._html.append(f"<p>{_html_text(text)}</p>")
+
+    def heading(self, text: str) -> None:
+        self._text.append(f"{text}\n{'-' * len(text)}")
+        self._html.append(f"<h2>{_html_text(text)}</h2>")
+
+    def items(self, items: list[str]) -> None:
+        self._text.append("\n".join(f"- {item}" for item in items))
+        rows = "".join(f"<li>{_html_text(item)}</li>" for item in items)
+        self._html.append(f"<ul>{rows}</ul>")
+
+    def link(self, text_line: str, label: str, url: str) -> None:
+        """A call to action: the text part shows the address, the HTML part a link."""
+        self._text.append(text_line)
+        self._html.append(f'<p><a href="{escape(url)}">{_html_text(label)}</a></p>')
+
+    def text(self) -> str:
+        return "\n\n".join(self._text) + "\n"
+
+    def html(self, locale: str, title: str) -> str:
+        return (
+            f'<!DOCTYPE html>\n<html lang="{escape(locale)}">\n<head><meta charset="utf-8">'
+            f"<title>{_html_text(title)}</title></head>\n"
+            f'<body style="font-family: sans-serif; line-height: 1.4">\n'
+            + "\n".join(self._html)
+            + "\n</body>\n</html>\n"
+        )
+
+
+def _compose(sender: str, to: str, locale: str, subject: str, body: _Body) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    # An explicit domain: the default asks the resolver for this host's name, which can stall.
+    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    # Quoted-printable keeps the .eml readable; set after the content, which clears Content-*.
+    message.set_content(body.text(), cte="quoted-printable")
+    message.add_alternative(body.html(locale, subject), subtype="html", cte="quoted-printable")
+    message["Content-Language"] = locale
+    return message
+
+
+def _activity(program_name: str, group_name: str, schedule: str = "") -> str:
+    return ", ".join(part for part in (program_name, group_name, schedule) if part)
+
+
+def confirmation_email(
+    to: str,
+    locale: str,
+    order_ref: str,
+    family_name: str,
+    lines: list[ConfirmationLine],
+    total_cents: int,
+    instalments: list[Instalment],
+    *,
+    sender: str,
+) -> EmailMessage:
+    """The proof of registration sent once an order is paid; lists instalments when any."""
+    _ = translator(locale).gettext
+    subject = _("Your registration is confirmed")
+    body = _Body()
+    body.paragraph(_("Hello {family_name},").format(family_name=family_name))
+    body.paragraph(_("Thank you! Your registration is confirmed."))
+    body.paragraph(_("Order number: {order_ref}").format(order_ref=order_ref))
+    body.heading(_("Registrations"))
+    body.items(
+        [
+            _("{person_name}: {activity} — {price}").format(
+                person_name=line.person_name,
+                activity=_activity(line.program_name, line.group_name, line.schedule),
+                price=format_money(line.price_cents, locale),
+            )
+            for line in lines
+        ]
+    )
+    body.paragraph(_("Total: {total}").format(total=format_money(total_cents, locale)))
+    if instalments:
+        body.heading(_("Payment schedule"))
+        body.items(
+            [
+                _("Instalment {number}: {amount}, due on {due_on}").format(
+                    number=instalment.number,
+                    amount=format_money(instalment.amount_cents, locale),
+                    due_on=format_date(instalment.due_on, locale),
+                )
+                for instalment in instalments
+            ]
+        )
+    body.paragraph(_("Keep this email: it is your proof of registration."))
+    body.paragraph(_("The Recreation Department"))
+    return _compose(sender, to, locale, subject, body)
+
+
+def waitlist_offer_email(
+    to: str,
+    locale: str,
+    person_name: str,
+    program_name: str,
+    group_name: str,
+    expires_at: dt.datetime,
+    accept_url: str,
+    *,
+    sender: str,
+) -> EmailMessage:
+    """A place freed up for someone on the waiting list, held for them until `expires_at`."""
+    _ = translator(locale).gettext
+    subject = _("A place is available for {person_name}").format(person_name=person_name)
+    accept = _("Accept the place")
+    body = _Body()
+    body.paragraph(_("Hello,"))
+    body.paragraph(
+        _("Good news! A place is available for {person_name} in {activity}.").format(
+            person_name=person_name, activity=_activity(program_name, group_name)
+        )
+    )
+    body.paragraph(
+        _(
+            "This place is held for you until {expires_at}. After that, it will be offered "
+            "to the next family on the waiting list."
+        ).format(expires_at=format_datetime(expires_at, locale))
+    )
+    body.link(_("{label}: {url}").format(label=accept, url=accept_url), accept, accept_url)
+    body.paragraph(_("If you no longer need this place, you have nothing to do."))
+    body.paragraph(_("The Recreation Department"))
+    return _compose(sender, to, locale, subject, body)
+
+
+def instalment_reminder_email(
+    to: str,
+    locale: str,
+    order_ref: str,
+    amount_cents: int,
+    due_on: dt.date,
+    pay_url: str,
+    *,
+    sender: str,
+) -> EmailMessage:
+    """A reminder that a scheduled instalment comes due."""
+    _ = translator(locale).gettext
+    due = format_date(due_on, locale)
+    subject = _("Reminder: instalment due on {due_on}").format(due_on=due)
+    pay = _("Pay now")
+    body = _Body()
+    body.paragraph(_("Hello,"))
+    body.paragraph(
+        _("An instalment of {amount} for order {order_ref} is due on {due_on}.").format(
+            amount=format_money(amount_cents, locale), order_ref=order_ref, due_on=due
+        )
+    )
+    body.link(_("{label}: {url}").format(label=pay, url=pay_url), pay, pay_url)
+    body.paragraph(_("If you have already paid, please disregard this message."))
+    body.paragraph(_("The Recreation Department"))
+    return _compose(sender, to, locale, subject, body)

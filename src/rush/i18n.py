@@ -1,0 +1,277 @@
+"""Locales, translated messages and locale-aware money and dates, French (fr-CA) first.
+
+Catalogs are the `.po` files under `rush/locale/`, compiled in memory at first use (Babel's
+`write_mo` into `gettext.GNUTranslations`), so no binary `.mo` is ever committed. Message ids
+are English; a missing translation shows the English text.
+
+To update the catalogs after changing a message in code::
+
+    uv run pybabel extract --project=rush --no-location --sort-output \\
+        -k gettext:2 -k N_plural:2,3 -o src/rush/locale/rush.pot src/rush
+    uv run pybabel update -D rush -i src/rush/locale/rush.pot -d src/rush/locale
+
+then translate the new or fuzzy entries of `fr_CA/LC_MESSAGES/rush.po` (and copy the English
+text into `en/LC_MESSAGES/rush.po`). A new locale starts with `uv run pybabel init -D rush
+-i src/rush/locale/rush.pot -d src/rush/locale -l <locale>`. `gettext:2` is there because
+`gettext(locale, message)` here takes the locale first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from io import BytesIO
+from typing import Final, NamedTuple
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_time as _babel_time
+from babel.dates import get_datetime_format
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "ERROR_CODES",
+    "N_",
+    "SUPPORTED_LOCALES",
+    "TIME_ZONE",
+    "N_plural",
+    "error_message",
+    "format_date",
+    "format_datetime",
+    "format_money",
+    "gettext",
+    "negotiate_locale",
+    "translator",
+]
+
+SUPPORTED_LOCALES: Final = ("fr-CA", "en")
+DEFAULT_LOCALE: Final = "fr-CA"
+TIME_ZONE: Final = ZoneInfo("America/Toronto")
+"""Quebec's wall clock, in which every date and time is shown to families."""
+
+_DOMAIN: Final = "rush"
+# Catalog folder per locale, and the Babel locale used for numbers and dates: plain `en`
+# would write CA$95.00, a Canadian reader expects $95.00.
+_CATALOG: Final = {"fr-CA": "fr_CA", "en": "en"}
+_FORMATS: Final = {"fr-CA": "fr_CA", "en": "en_CA"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a deferred message
+    """Mark a message for extraction; it is translated later, when a locale is known."""
+    return message
+
+
+class _Counted(NamedTuple):
+    param: str
+    singular: str
+    plural: str
+
+
+def N_plural(param: str, singular: str, plural: str) -> _Counted:  # noqa: N802
+    """Mark a message whose wording depends on the number in `param`, for extraction."""
+    return _Counted(param, singular, plural)
+
+
+# -- negotiation ------------------------------------------------------------------------------
+
+
+def _supported(tag: str) -> str | None:
+    """The supported locale a language tag stands for: exact first, then by language.
+
+    Babel's `negotiate_locale` would not send `fr-FR` to `fr-CA`, yet a reader of any French
+    is better served in French than in the default of their second choice.
+    """
+    wanted = tag.strip().replace("_", "-").lower()
+    for locale in SUPPORTED_LOCALES:
+        if locale.lower() == wanted:
+            return locale
+    language = wanted.split("-")[0]
+    for locale in SUPPORTED_LOCALES:
+        if locale.lower().split("-")[0] == language:
+            return locale
+    return None
+
+
+def _ranked_tags(accept_language: str) -> list[str]:
+    """Language tags of an Accept-Language header, most wanted first; q=0 means "not this"."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag.strip() and quality > 0:
+            ranked.append((-quality, position, tag.strip()))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def negotiate_locale(accept_language: str | None, explicit: str | None = None) -> str:
+    """The locale to answer in: an explicit choice if supported, else the header's best match.
+
+    Falls back to fr-CA, the language of the municipality.
+    """
+    if explicit and (chosen := _supported(explicit)):
+        return chosen
+    for tag in _ranked_tags(accept_language or ""):
+        if tag != "*" and (chosen := _supported(tag)):
+            return chosen
+    return DEFAULT_LOCALE
+
+
+def _require_supported(locale: str) -> str:
+    if locale not in SUPPORTED_LOCALES:
+        raise ValueError(f"locale {locale!r} is not one of {SUPPORTED_LOCALES}")
+    return locale
+
+
+# -- catalogs ---------------------------------------------------------------------------------
+
+
+@cache
+def _compiled(catalog: str) -> _gettext.GNUTranslations:
+    po = resources.files("rush") / "locale" / catalog / "LC_MESSAGES" / f"{_DOMAIN}.po"
+    with po.open("rb") as source:
+        messages = read_po(source, locale=catalog, domain=_DOMAIN)
+    mo = BytesIO()
+    write_mo(mo, messages)
+    mo.seek(0)
+    return _gettext.GNUTranslations(mo)
+
+
+def translator(locale: str) -> _gettext.GNUTranslations:
+    """The compiled catalog of a supported locale, built once per process."""
+    return _compiled(_CATALOG[_require_supported(locale)])
+
+
+def gettext(locale: str, message: str) -> str:
+    """`message` (an English message id) in `locale`."""
+    return translator(locale).gettext(message)
+
+
+# -- formatting -------------------------------------------------------------------------------
+
+
+def format_money(cents: int, locale: str) -> str:
+    """An amount in Canadian dollars: "95,00 $" in fr-CA, "$95.00" in en."""
+    amount = Decimal(cents).scaleb(-2)
+    return format_currency(amount, "CAD", locale=_FORMATS[_require_supported(locale)])
+
+
+def format_date(date: dt.date, locale: str) -> str:
+    """A date written out: "29 juin 2026", "1er juillet 2026", "June 29, 2026"."""
+    if _require_supported(locale) == "fr-CA" and date.day == 1:
+        # French writes the first of the month as an ordinal; CLDR's pattern does not.
+        return _babel_date(date, "d'er' MMMM y", locale=_FORMATS[locale])
+    return _babel_date(date, "long", locale=_FORMATS[locale])
+
+
+def format_datetime(moment: dt.datetime, locale: str) -> str:
+    """An instant on Quebec's wall clock: "29 juin 2026, 12 h 05", "June 29, 2026, 12:05 p.m.".
+
+    A long date with a short time: Babel's own long form adds seconds and a zone name that
+    only clutter a deadline. A naive datetime is refused, as its wall clock is unknown.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("format_datetime needs an aware datetime")
+    babel_locale = _FORMATS[_require_supported(locale)]
+    local = moment.astimezone(TIME_ZONE)
+    # CLDR's "{1}, {0}" (date, time); Babel types it as a pattern object, it is a str.
+    return (
+        str(get_datetime_format("long", locale=babel_locale))
+        .replace("'", "")
+        .replace("{0}", _babel_time(local, "short", tzinfo=TIME_ZONE, locale=babel_locale))
+        .replace("{1}", format_date(local.date(), locale))
+    )
+
+
+# -- error messages ---------------------------------------------------------------------------
+
+_ERROR_MESSAGES: Final[dict[str, str]] = {
+    "rush_error": N_("Something went wrong. Please try again."),
+    "sold_out": N_("There are no places left in this group."),
+    "unknown_group": N_("This group is not open for registration."),
+    "hold_expired": N_(
+        "Your cart has expired and its places were released. Please add them again."
+    ),
+    "already_paid": N_("This registration has already been paid."),
+    "capacity_below_committed": N_(
+        "The capacity cannot be lower than the places already paid or held."
+    ),
+    "invalid_hold": N_("This request is not valid. Please check the places you chose."),
+    "unknown_sale": N_("This registration period does not exist."),
+    "sale_closed": N_("Registration for this period is closed."),
+    "not_admitted": N_(
+        "It is not your turn to register, or your turn has ended. "
+        "Please go back to the waiting room."
+    ),
+    "invalid_admission": N_(
+        "Your access to registration is no longer valid. Please go back to the waiting room."
+    ),
+    "room_transition_refused": N_("The waiting room cannot change to that state now."),
+    "email_taken": N_("An account already uses this email address."),
+    "invalid_credentials": N_("Incorrect email address or password."),
+    "person_not_found": N_("This person is not part of your family file."),
+    "invalid_cart": N_("This request is not valid. Please check the groups you chose."),
+    "sale_not_open": N_("Registration for this period is not open right now."),
+    "terms_not_accepted": N_("Please accept the registration terms to continue."),
+    "cart_empty": N_("Your cart is empty."),
+    "not_eligible_age": N_("This person's age does not meet the requirements of this group."),
+    "already_registered": N_("This person is already registered in this group."),
+    "already_in_cart": N_("This person is already in your cart for this group."),
+    "child_cap_reached": N_("This child has reached the maximum number of places for now."),
+    "instalments_not_offered": N_("Payment in instalments is not offered for this order."),
+    "order_not_found": N_("We cannot find this order."),
+    "invalid_webhook": N_("This payment notice is not valid."),
+    "validation_failed": N_("Some information is missing or incorrect. Please check the form."),
+    "not_found": N_("We cannot find what you are looking for."),
+    "forbidden": N_("You are not allowed to do this."),
+    "not_authenticated": N_("Please log in to continue."),
+    "rate_limited": N_("Too many attempts. Please wait a moment, then try again."),
+    "invalid_payment_request": N_("The payment could not be processed. Please try again."),
+    "idempotency_key_reused": N_("This payment request conflicts with an earlier one."),
+    "unknown_provider_payment": N_("We cannot find this payment."),
+    "refund_refused": N_("This payment cannot be refunded."),
+}
+
+# Used instead of the plain message when the caller gives a positive count.
+_COUNTED_ERROR_MESSAGES: Final[dict[str, _Counted]] = {
+    "sold_out": N_plural(
+        "places_left",
+        "Only {places_left} place is left in this group.",
+        "Only {places_left} places are left in this group.",
+    ),
+    "child_cap_reached": N_plural(
+        "max_places",
+        "Limit reached: only {max_places} place per child for now.",
+        "Limit reached: at most {max_places} places per child for now.",
+    ),
+}
+
+ERROR_CODES: Final = tuple(_ERROR_MESSAGES)
+"""Every error code with a message; `rush_error` is the kind fallback for any other code."""
+
+
+def error_message(code: str, locale: str, **params: object) -> str:
+    """The message a family reads for an error code, in their locale.
+
+    `params` fill the named placeholders (`places_left`, `max_places`); an unknown code gets
+    the generic message, since the edge must always have something kind to say.
+    """
+    catalog = translator(locale)
+    counted = _COUNTED_ERROR_MESSAGES.get(code)
+    count = params.get(counted.param) if counted else None
+    if counted and isinstance(count, int) and count > 0:
+        return catalog.ngettext(counted.singular, counted.plural, count).format(**params)
+    message = _ERROR_MESSAGES.get(code, _ERROR_MESSAGES["rush_error"])
+    return catalog.gettext(message).format(**params)

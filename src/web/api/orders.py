@@ -1,0 +1,58 @@
+"""Checkout and the family's orders."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from rush.checkout import start_checkout
+from rush.orders import CheckoutResult, order_view
+from web.admission import require_admission
+from web.api.family import family_id_of
+from web.auth import family_only
+from web.state import resources
+
+
+class CheckoutRequest(msgspec.Struct, frozen=True):
+    accept_terms: bool
+    instalments: Annotated[int, msgspec.Meta(ge=1, le=2)] = 1
+
+
+class CheckoutController(Controller):
+    path = "/api/v1"
+    tags = ["checkout"]
+    guards = [family_only]
+
+    @post("/sales/{sale_id:int}/checkout", status_code=HTTP_200_OK)
+    async def checkout(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        sale_id: FromPath[int],
+        data: JSONBody[CheckoutRequest],
+    ) -> CheckoutResult:
+        """Accept the terms, choose 1 or 2 instalments; answers the provider's payment page."""
+        res, family_id = resources(state), family_id_of(request)
+        await require_admission(request, res, family_id, sale_id)
+        return await start_checkout(
+            res.services,
+            res.provider,
+            family_id,
+            sale_id,
+            accept_terms=data.accept_terms,
+            instalments=data.instalments,
+            return_url=f"{res.settings.public_base_url}/api/v1/orders",
+        )
+
+    @get("/orders/{order_id:uuid}")
+    async def order(
+        self, request: Request[Any, Any, Any], state: State, order_id: FromPath[uuid.UUID]
+    ) -> CheckoutResult:
+        """One of the family's orders; another family's order does not exist for it."""
+        return await order_view(resources(state).services.pool, order_id, family_id_of(request))

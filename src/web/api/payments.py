@@ -1,0 +1,33 @@
+"""The provider's webhook: verify, record once, and hand the rest to a worker."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from litestar import Request, post
+from litestar.datastructures import State
+from litestar.status_codes import HTTP_200_OK
+
+from rush.orders import record_payment_event
+from rush.payments import SIGNATURE_HEADER
+from web.state import resources
+
+
+@post("/api/v1/payments/webhook", status_code=HTTP_200_OK, tags=["payments"])
+async def payment_webhook(request: Request[Any, Any, Any], state: State) -> dict[str, bool]:
+    """Record the event (unique on its id) and enqueue `finalize_order`; never more here.
+
+    Duplicates and late redeliveries answer 200 too, so the provider stops retrying them.
+    """
+    res = resources(state)
+    body = await request.body()
+    event = res.provider.parse_webhook(
+        body, request.headers.get(SIGNATURE_HEADER), int(time.time())
+    )
+    order_id = await record_payment_event(res.services.pool, res.provider.name, event)
+    if order_id is not None:
+        await res.jobs.enqueue_job(
+            "finalize_order", str(order_id), _job_id=f"finalize:{order_id}:{event.event_id}"
+        )
+    return {"recorded": order_id is not None}

@@ -1,0 +1,100 @@
+"""Who is calling: server-side sessions in Redis, and role guards.
+
+The session stores the signed-in account (id, family, role, locale) on the server; the
+browser only holds an opaque session id. A family only ever acts on its own file because
+handlers take the family id from here, never from the request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.security.session_auth import SessionAuth
+from litestar.stores.redis import RedisStore
+
+from rush.config import Settings
+from rush.families import Account
+
+__all__ = [
+    "PUBLIC_PATHS",
+    "SESSION_STORE",
+    "current_account",
+    "family_only",
+    "make_session_auth",
+    "session_payload",
+    "session_store",
+    "staff_only",
+]
+
+PUBLIC_PATHS = [
+    "^/health$",
+    "^/schema",
+    "^/api/v1/groups",
+    "^/api/v1/auth/(signup|login)$",
+    "^/api/v1/payments/webhook$",
+    "^/sim-pay/",
+]
+
+
+def session_payload(account: Account) -> dict[str, Any]:
+    return {"account": msgspec.to_builtins(account), "locale": account.locale}
+
+
+async def _account_from_session(
+    session: dict[str, Any], _: ASGIConnection[Any, Any, Any, Any]
+) -> Account | None:
+    raw = session.get("account")
+    return msgspec.convert(raw, Account) if raw else None
+
+
+SESSION_STORE = "sessions"
+
+
+def session_store(settings: Settings) -> RedisStore:
+    """Sessions live in Redis, so any web process serves any family."""
+    return RedisStore.with_client(url=settings.redis_url, namespace="rush:sessions")
+
+
+def make_session_auth(settings: Settings) -> SessionAuth[Account, ServerSideSessionBackend]:
+    return SessionAuth[Account, ServerSideSessionBackend](
+        retrieve_user_handler=_account_from_session,
+        session_backend_config=ServerSideSessionConfig(
+            store=SESSION_STORE,
+            key="rush_session",
+            max_age=12 * 3600,
+            secure=settings.secure_cookies,
+            httponly=True,
+            samesite="lax",
+        ),
+        exclude=PUBLIC_PATHS,
+    )
+
+
+def current_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account:
+    account = connection.scope.get("user")
+    if not isinstance(account, Account):
+        raise NotAuthorizedException()
+    return account
+
+
+def family_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    account = current_account(connection)
+    if account.role != "family" or account.family_id is None:
+        raise PermissionDeniedException()
+
+
+def staff_only(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Supervisors watch; admins act. A handler marked `opt={"admin": True}` needs an admin."""
+    account = current_account(connection)
+    needs_admin = bool(handler.opt.get("admin"))
+    if account.role == "admin" or (account.role == "supervisor" and not needs_admin):
+        return
+    raise PermissionDeniedException()

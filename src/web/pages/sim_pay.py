@@ -1,0 +1,67 @@
+"""The simulated provider's hosted payment page, as a real provider would host it (dev only)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from rush.i18n import format_money
+from rush.payments import SimulatedProvider
+from web.state import resources
+
+
+class PaymentChoice(msgspec.Struct, frozen=True):
+    outcome: str
+
+
+class SimulatedPaymentPage(Controller):
+    path = "/sim-pay/{ref:str}"
+    include_in_schema = False
+
+    @get("/")
+    async def page(self, state: State, ref: FromPath[str]) -> Template:
+        provider = _simulated(state)
+        payment = await provider.payment(ref)
+        if payment is None:
+            raise NotFoundException()
+        return Template(
+            "sim_pay.html",
+            context={"payment": payment, "amount": format_money(payment.amount_cents, "fr-CA")},
+        )
+
+    @post("/")
+    async def pay(
+        self,
+        state: State,
+        ref: FromPath[str],
+        data: Annotated[PaymentChoice, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        """Complete the payment, then deliver its signed webhook from a worker, like a provider."""
+        res, provider = resources(state), _simulated(state)
+        webhook = await provider.complete(
+            ref, succeed=data.outcome == "succeed", now_s=int(time.time())
+        )
+        await res.jobs.enqueue_job(
+            "deliver_webhook",
+            webhook.body,
+            webhook.signature_header,
+            f"{res.settings.public_base_url}/api/v1/payments/webhook",
+        )
+        payment = await provider.payment(ref)
+        assert payment is not None
+        return Redirect(payment.return_url)
+
+
+def _simulated(state: State) -> SimulatedProvider:
+    provider = resources(state).provider
+    if not isinstance(provider, SimulatedProvider):
+        raise NotFoundException()
+    return provider
