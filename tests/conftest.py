@@ -95,8 +95,8 @@ def services(settings: Settings, pool: asyncpg.Pool, redis: Redis, engine: HoldE
 
 
 @pytest.fixture
-def provider(pool: asyncpg.Pool, clean: None) -> SimulatedProvider:
-    return SimulatedProvider(pool, "whsec-test", "http://rush.test")
+def provider(pool: asyncpg.Pool, settings: Settings, clean: None) -> SimulatedProvider:
+    return SimulatedProvider(pool, settings.webhook_secret, settings.public_base_url)
 
 
 @pytest.fixture

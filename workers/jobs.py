@@ -10,7 +10,8 @@ import httpx
 import msgspec
 from arq import Retry
 
-from rush.orders import finalize_order
+from rush.notifications import send_order_confirmation
+from rush.orders import FinalizeOutcome, finalize_order
 from rush.payments import SignedWebhook, WebhookEvent, deliver
 from rush.reconcile import reconcile_all
 from rush.sales import copy_admissions_to_postgres
@@ -28,7 +29,18 @@ async def finalize_order_job(ctx: dict[str, Any], order_id: str) -> str:
     """Registrations in Postgres, then the confirm in Redis; safe to retry at any point."""
     outcome = await finalize_order(_services(ctx), ctx["provider"], uuid.UUID(order_id))
     log.info("finalize %s: %s", order_id, outcome.value)
+    if outcome is FinalizeOutcome.PAID:
+        # One job id per order: a finalize retried after a crash asks for the email once more,
+        # and send_once makes sure it leaves once.
+        await ctx["redis"].enqueue_job(
+            "send_order_confirmation", order_id, _job_id=f"email:confirmation:{order_id}"
+        )
     return outcome.value
+
+
+async def send_order_confirmation_job(ctx: dict[str, Any], order_id: str) -> bool:
+    services = _services(ctx)
+    return await send_order_confirmation(services.pool, services.settings, uuid.UUID(order_id))
 
 
 async def deliver_webhook(ctx: dict[str, Any], body: bytes, signature_header: str, url: str) -> int:

@@ -19,6 +19,7 @@ from workers.jobs import (
     deliver_webhook,
     finalize_order_job,
     reconcile_redis,
+    send_order_confirmation_job,
     sweep_expired_holds,
 )
 
@@ -43,6 +44,7 @@ class WorkerSettings:
     functions: ClassVar[list[Any]] = [
         func(finalize_order_job, name="finalize_order", max_tries=20),
         func(deliver_webhook, name="deliver_webhook", max_tries=10),
+        func(send_order_confirmation_job, name="send_order_confirmation", max_tries=10),
         sweep_expired_holds,
         reconcile_redis,
         admit_due,

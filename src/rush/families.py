@@ -22,6 +22,7 @@ __all__ = [
     "add_child",
     "authenticate",
     "create_family_account",
+    "create_staff_account",
     "family_person",
     "family_persons",
 ]
@@ -70,6 +71,21 @@ async def create_family_account(
             )
         except asyncpg.UniqueViolationError as exc:
             raise EmailTaken(email) from exc
+    return Account(**dict(row.items()))
+
+
+async def create_staff_account(
+    pool: asyncpg.Pool, *, email: str, password: str, role: str, locale: str = "fr-CA"
+) -> Account:
+    """A supervisor or admin of the recreation service; staff have no family file."""
+    if role not in ("supervisor", "admin"):
+        raise ValueError("staff are supervisors or admins")
+    try:
+        row = await inserted(
+            pool, "insert_account", None, email, _hasher.hash(password), role, locale
+        )
+    except asyncpg.UniqueViolationError as exc:
+        raise EmailTaken(email) from exc
     return Account(**dict(row.items()))
 
 

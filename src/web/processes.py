@@ -16,14 +16,17 @@ from workers.settings import WorkerSettings
 __all__ = ["build_worker", "serve_web", "serve_web_and_worker"]
 
 
-def build_worker(settings: Settings, handle_signals: bool = True) -> Worker:
+def build_worker(settings: Settings, handle_signals: bool = True, burst: bool = False) -> Worker:
+    """A worker; in `burst` mode (tests) it drains the queue and stops, without crons."""
     return Worker(
         functions=WorkerSettings.functions,
-        cron_jobs=WorkerSettings.cron_jobs,
+        cron_jobs=None if burst else WorkerSettings.cron_jobs,
         on_startup=WorkerSettings.on_startup,
         on_shutdown=WorkerSettings.on_shutdown,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         handle_signals=handle_signals,
+        burst=burst,
+        poll_delay=0 if burst else 0.5,
         ctx={"settings": settings},
     )
 

@@ -1,0 +1,255 @@
+"""One family's opening morning through the JSON API, with a real arq worker and SMTP catcher:
+queue -> admitted -> hold -> checkout -> paid webhook -> finalize -> registration -> email."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+
+from rush.config import Settings
+from rush.families import create_staff_account
+from rush.mail_catcher import MailCatcher, start_mail_catcher
+from rush.payments import SimulatedProvider
+from tests.catalogue_factory import CatalogueFactory, TestProgram
+from web.app import create_app
+from web.processes import build_worker
+
+Client = AsyncTestClient[Any]
+
+
+@pytest.fixture
+def catcher(tmp_path: Path) -> Iterator[MailCatcher]:
+    with start_mail_catcher(tmp_path / "mail") as catcher:
+        yield catcher
+
+
+@pytest.fixture
+def app_settings(settings: Settings, catcher: MailCatcher) -> Settings:
+    return msgspec.structs.replace(settings, smtp_host=catcher.host, smtp_port=catcher.port)
+
+
+@pytest.fixture
+async def family_client(app_settings: Settings, clean: None) -> AsyncIterator[Client]:
+    async with AsyncTestClient(app=create_app(app_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin_client(
+    app_settings: Settings, pool: asyncpg.Pool, clean: None
+) -> AsyncIterator[Client]:
+    await create_staff_account(
+        pool, email="admin@ville.qc.ca", password="admin password 1", role="admin"
+    )
+    async with AsyncTestClient(app=create_app(app_settings)) as client:
+        await call(
+            client,
+            "post",
+            "/api/v1/auth/login",
+            json={"email": "admin@ville.qc.ca", "password": "admin password 1"},
+        )
+        yield client
+
+
+async def call(client: Client, method: str, url: str, *, expect: int = 200, **kwargs: Any) -> Any:
+    """A request as a browser makes it: with the CSRF token the app handed out."""
+    if "csrftoken" not in client.cookies:
+        await client.get("/api/v1/groups")
+    headers = {"x-csrftoken": client.cookies.get("csrftoken", ""), **kwargs.pop("headers", {})}
+    response = await getattr(client, method)(url, headers=headers, **kwargs)
+    assert response.status_code == expect, response.text
+    return response.json()
+
+
+async def run_worker(settings: Settings) -> None:
+    worker = build_worker(settings, handle_signals=False, burst=True)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+
+
+async def sign_up_with_two_children(client: Client) -> list[int]:
+    await call(
+        client,
+        "post",
+        "/api/v1/auth/signup",
+        expect=201,
+        json={
+            "email": "famille@example.ca",
+            "password": "mot de passe 123",
+            "first_name": "Julie",
+            "last_name": "Gagnon",
+        },
+    )
+    children = [
+        await call(
+            client,
+            "post",
+            "/api/v1/family/children",
+            expect=201,
+            json={"first_name": name, "last_name": "Gagnon", "birth_date": born},
+        )
+        for name, born in (("Léa", "2019-04-02"), ("Noah", "2017-08-30"))
+    ]
+    return [child["id"] for child in children]
+
+
+async def open_sale(admin: Client, camp: TestProgram) -> None:
+    await call(admin, "post", f"/api/v1/ops/sales/{camp.sale_id}/open")
+
+
+async def test_a_family_goes_from_the_queue_to_a_confirmed_registration(
+    family_client: Client,
+    admin_client: Client,
+    catalogue: CatalogueFactory,
+    provider: SimulatedProvider,
+    pool: asyncpg.Pool,
+    app_settings: Settings,
+    catcher: MailCatcher,
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program(
+        [20, 20], 9500, sale_id=sale_id, ages=(5, 12), daycare_capacities=[10]
+    )
+    children = await sign_up_with_two_children(family_client)
+    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
+
+    waiting = await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
+    assert waiting["state"] == "prequeue"
+    await open_sale(admin_client, camp)
+    admitted = await call(family_client, "get", f"/api/v1/sales/{sale_id}/queue")
+    assert admitted["state"] == "admitted"
+    token = admitted["admission_token"]
+
+    cart = await call(
+        family_client,
+        "post",
+        f"/api/v1/sales/{sale_id}/cart/items",
+        headers={"rush-admission": token},
+        json={
+            "person_ids": children,
+            "group_ids": [camp.group_ids[0], camp.daycare_ids[0]],
+            "options": {"tshirt_size": "6-8"},
+        },
+    )
+    assert len(cart["lines"]) == 4
+    assert 0 < cart["expires_in_ms"] <= app_settings.hold_ttl_ms
+
+    order = await call(
+        family_client,
+        "post",
+        f"/api/v1/sales/{sale_id}/checkout",
+        headers={"rush-admission": token},
+        json={"accept_terms": True, "instalments": 1},
+    )
+    assert order["status"] == "awaiting_payment"
+    ref = order["payment_url"].rsplit("/", 1)[-1]
+    webhook = await provider.complete(ref, succeed=True, now_s=int(time.time()))
+    for expected in (True, False):  # the provider delivers the same webhook twice
+        answer = await call(
+            family_client,
+            "post",
+            "/api/v1/payments/webhook",
+            content=webhook.body,
+            headers={"rush-signature": webhook.signature_header},
+        )
+        assert answer == {"recorded": expected}
+
+    await run_worker(app_settings)
+
+    registered = await pool.fetch(
+        "SELECT person_id, group_id FROM registration WHERE status = 'active'"
+    )
+    assert sorted((r["person_id"], r["group_id"]) for r in registered) == sorted(
+        (child, group) for child in children for group in (camp.group_ids[0], camp.daycare_ids[0])
+    )
+    final = await call(family_client, "get", f"/api/v1/orders/{order['order_id']}")
+    assert final["status"] == "paid"
+    groups = await call(family_client, "get", "/api/v1/groups", params={"program_id": camp.id})
+    assert {g["id"]: g["paid"] for g in groups}[camp.group_ids[0]] == 2
+    assert len(catcher.messages) == 1
+    email = catcher.messages[0]
+    assert email["To"] == "famille@example.ca"
+    assert "Confirmation" in email["Subject"]
+    text = email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Léa Gagnon" in text
+    assert "196,00" in text
+
+
+async def test_forged_expired_and_other_family_tokens_are_refused(
+    family_client: Client, admin_client: Client, catalogue: CatalogueFactory, app_settings: Settings
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([20], sale_id=sale_id, ages=(5, 12))
+    children = await sign_up_with_two_children(family_client)
+    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
+    await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
+    await open_sale(admin_client, camp)
+    token = (await call(family_client, "get", f"/api/v1/sales/{sale_id}/queue"))["admission_token"]
+    from rush.admission_tokens import AdmissionTokens
+
+    forged = AdmissionTokens("not the secret", 60_000).issue(1, sale_id, int(time.time() * 1000))
+    expired = AdmissionTokens(app_settings.secret_key, 1).issue(1, sale_id, 0)
+    someone_else = AdmissionTokens(app_settings.secret_key, 600_000).issue(
+        999, sale_id, int(time.time() * 1000)
+    )
+    body = {"person_ids": children[:1], "group_ids": camp.group_ids}
+    for bad in (forged, expired, someone_else, token[:-3] + "abc"):
+        problem = await call(
+            family_client,
+            "post",
+            f"/api/v1/sales/{sale_id}/cart/items",
+            expect=403,
+            headers={"rush-admission": bad},
+            json=body,
+        )
+        assert problem["code"] == "invalid_admission"
+        assert problem["status"] == 403
+    await call(
+        family_client,
+        "post",
+        f"/api/v1/sales/{sale_id}/cart/items",
+        headers={"rush-admission": token},
+        json=body,
+    )
+
+
+async def test_errors_are_problem_details_in_the_callers_language(
+    family_client: Client, catalogue: CatalogueFactory
+) -> None:
+    await sign_up_with_two_children(family_client)
+    sale_id = await catalogue.sale(status="open")
+    french = await call(family_client, "get", f"/api/v1/sales/{sale_id + 1000}/queue", expect=404)
+    english = await call(
+        family_client,
+        "get",
+        f"/api/v1/sales/{sale_id + 1000}/queue?lang=en",
+        expect=404,
+        headers={"accept-language": "fr"},
+    )
+    assert french["code"] == english["code"] == "unknown_sale"
+    assert french["detail"] != english["detail"]
+    invalid = await call(
+        family_client, "post", "/api/v1/family/children", expect=400, json={"first_name": ""}
+    )
+    assert invalid["code"] == "validation_failed"
+
+
+async def test_a_family_cannot_reach_staff_controls_or_another_familys_order(
+    family_client: Client, catalogue: CatalogueFactory
+) -> None:
+    await sign_up_with_two_children(family_client)
+    sale_id = await catalogue.sale(status="scheduled")
+    await call(family_client, "post", f"/api/v1/ops/sales/{sale_id}/open", expect=403)
+    await call(
+        family_client, "get", "/api/v1/orders/00000000-0000-0000-0000-000000000001", expect=404
+    )
