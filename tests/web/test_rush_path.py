@@ -3,7 +3,6 @@ queue -> admitted -> hold -> checkout -> paid webhook -> finalize -> registratio
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
