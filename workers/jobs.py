@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from typing import Any
@@ -10,12 +11,17 @@ import httpx
 import msgspec
 from arq import Retry
 
-from rush.notifications import send_order_confirmation
+from rush.notifications import (
+    send_instalment_reminders,
+    send_order_confirmation,
+    send_waitlist_offer,
+)
 from rush.orders import FinalizeOutcome, finalize_order
 from rush.payments import SignedWebhook, WebhookEvent, deliver
 from rush.reconcile import reconcile_all
 from rush.sales import copy_admissions_to_postgres
 from rush.services import Services
+from rush.waitlist import expire_offers, offer_freed_places
 
 log = logging.getLogger("rush.workers")
 
@@ -94,3 +100,29 @@ async def reconcile_redis(ctx: dict[str, Any]) -> int:
                 group.held,
             )
     return sum(len(drift.groups) for drift in drifts)
+
+
+async def offer_waitlist_places(ctx: dict[str, Any]) -> int:
+    """Lapse old offers, then hold freed places for the next families and tell them."""
+    services = _services(ctx)
+    await expire_offers(services.pool)
+    offers = await offer_freed_places(services.pool, services.engine)
+    for offer in offers:
+        await ctx["redis"].enqueue_job(
+            "send_waitlist_offer", offer.entry_id, _job_id=f"email:waitlist:{offer.entry_id}"
+        )
+    return len(offers)
+
+
+async def send_waitlist_offer_job(ctx: dict[str, Any], entry_id: int) -> bool:
+    services = _services(ctx)
+    accept_url = f"{services.settings.public_base_url}/api/v1/waitlist/{entry_id}/accept"
+    return await send_waitlist_offer(services.pool, services.settings, entry_id, accept_url)
+
+
+async def send_reminders(ctx: dict[str, Any]) -> int:
+    """Second-instalment reminders, a week ahead."""
+    services = _services(ctx)
+    return await send_instalment_reminders(
+        services.pool, services.settings, ctx["provider"], dt.date.today()
+    )

@@ -18,8 +18,11 @@ from workers.jobs import (
     copy_admissions,
     deliver_webhook,
     finalize_order_job,
+    offer_waitlist_places,
     reconcile_redis,
     send_order_confirmation_job,
+    send_reminders,
+    send_waitlist_offer_job,
     sweep_expired_holds,
 )
 
@@ -45,6 +48,9 @@ class WorkerSettings:
         func(finalize_order_job, name="finalize_order", max_tries=20),
         func(deliver_webhook, name="deliver_webhook", max_tries=10),
         func(send_order_confirmation_job, name="send_order_confirmation", max_tries=10),
+        func(send_waitlist_offer_job, name="send_waitlist_offer", max_tries=10),
+        offer_waitlist_places,
+        send_reminders,
         sweep_expired_holds,
         reconcile_redis,
         admit_due,
@@ -56,6 +62,8 @@ class WorkerSettings:
         cron(admit_due, second=set(range(60)), unique=True),
         cron(copy_admissions, second=set(range(0, 60, 2)), unique=True),
         cron(reconcile_redis, second={30}, unique=True),
+        cron(offer_waitlist_places, second=set(range(0, 60, 10)), unique=True),
+        cron(send_reminders, minute={0}, second={15}, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

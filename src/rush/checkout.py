@@ -24,7 +24,14 @@ from rush.errors import (
     TermsNotAccepted,
 )
 from rush.holds import HoldEngine, HoldStatus
-from rush.orders import CheckoutResult, Instalment, finalize_order, order_result
+from rush.orders import (
+    CheckoutResult,
+    Instalment,
+    OrderLineDraft,
+    finalize_order,
+    order_result,
+    write_order,
+)
 from rush.payments.provider import PaymentProvider
 from rush.services import Services
 
@@ -79,7 +86,19 @@ async def start_checkout(
         schedule = split_instalments(
             total, instalments, dt.date.today(), sale["second_instalment_due_on"]
         )
-        await _write_order(conn, order_id, family_id, sale_id, cart_id, lines, schedule)
+        drafts = [
+            OrderLineDraft(
+                line.person_id,
+                line.group_id,
+                line.program_id,
+                hold_id_for(cart_id),
+                line.price_cents,
+                line.options,
+            )
+            for line in lines
+        ]
+        await write_order(conn, order_id, family_id, sale_id, drafts, schedule)
+        await conn.execute(query("cart_check_out"), cart_id, order_id)
     if total == 0:
         await finalize_order(services, provider, order_id)
     else:
@@ -122,36 +141,3 @@ async def _require_live_holds(
             lost.append(program_id)
     if lost:
         raise CartHoldsLost(lost)
-
-
-async def _write_order(
-    conn: Executor,
-    order_id: uuid.UUID,
-    family_id: int,
-    sale_id: int,
-    cart_id: uuid.UUID,
-    lines: list[CartLine],
-    schedule: list[Instalment],
-) -> None:
-    total = sum(i.amount_cents for i in schedule)
-    await conn.execute(query("order_insert"), order_id, family_id, sale_id, total, len(schedule))
-    await conn.executemany(
-        query("order_line_insert"),
-        [
-            (
-                order_id,
-                line.person_id,
-                line.group_id,
-                line.program_id,
-                hold_id_for(cart_id),
-                line.price_cents,
-                json.dumps(line.options),
-            )
-            for line in lines
-        ],
-    )
-    await conn.execute(query("cart_check_out"), cart_id, order_id)
-    await conn.executemany(
-        query("payment_insert"),
-        [(uuid.uuid4(), order_id, i.number, i.amount_cents, i.due_on) for i in schedule],
-    )

@@ -27,7 +27,9 @@ Tree::
     ├── TermsNotAccepted       code "terms_not_accepted"
     ├── InstalmentsNotOffered  code "instalments_not_offered"
     ├── CartHoldsLost          code "hold_expired"      the cart's places expired before payment
-    └── OrderNotFound          code "order_not_found"
+    ├── OrderNotFound          code "order_not_found"
+    ├── PlacesAvailable        code "places_available"  no waitlist while places are left
+    └── OfferNotAvailable      code "offer_not_available"  not offered, expired or taken
 """
 
 from __future__ import annotations
@@ -49,8 +51,10 @@ __all__ = [
     "InvalidHoldRequest",
     "NotAdmitted",
     "NotEligibleAge",
+    "OfferNotAvailable",
     "OrderNotFound",
     "PersonNotInFamily",
+    "PlacesAvailable",
     "PlacesShort",
     "QueueClosed",
     "RoomTransitionRefused",
@@ -250,3 +254,16 @@ class CartHoldsLost(RushError):
 
 class OrderNotFound(RushError):
     code = "order_not_found"
+
+
+class PlacesAvailable(RushError):
+    code = "places_available"
+
+    def __init__(self, group_id: int, places_left: int) -> None:
+        super().__init__(f"group {group_id} still has {places_left} place(s)")
+        self.group_id = group_id
+        self.places_left = places_left
+
+
+class OfferNotAvailable(RushError):
+    code = "offer_not_available"

@@ -232,6 +232,8 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "child_cap_reached": N_("This child has reached the maximum number of places for now."),
     "instalments_not_offered": N_("Payment in instalments is not offered for this order."),
     "order_not_found": N_("We cannot find this order."),
+    "places_available": N_("This group still has places: register directly instead."),
+    "offer_not_available": N_("This offer is no longer available."),
     "invalid_webhook": N_("This payment notice is not valid."),
     "validation_failed": N_("Some information is missing or incorrect. Please check the form."),
     "not_found": N_("We cannot find what you are looking for."),

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import asyncpg
 
 from rush.config import Settings
 from rush.db import query
-from rush.emails import ConfirmationLine, Instalment, SmtpSettings, confirmation_email, send_once
+from rush.emails import (
+    ConfirmationLine,
+    Instalment,
+    SmtpSettings,
+    confirmation_email,
+    instalment_reminder_email,
+    send_once,
+    waitlist_offer_email,
+)
 from rush.errors import OrderNotFound
+from rush.payments.provider import PaymentProvider
 
-__all__ = ["send_order_confirmation", "smtp_settings"]
+__all__ = [
+    "send_instalment_reminders",
+    "send_order_confirmation",
+    "send_waitlist_offer",
+    "smtp_settings",
+]
+
+REMINDER_DAYS_AHEAD = 7
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
@@ -51,3 +68,59 @@ async def send_order_confirmation(
         sender=settings.mail_from,
     )
     return await send_once(pool, smtp_settings(settings), f"confirmation:{order_id}", message)
+
+
+async def send_waitlist_offer(
+    pool: asyncpg.Pool, settings: Settings, entry_id: int, accept_url: str
+) -> bool:
+    """Tell the family a place is held for it until the offer expires."""
+    entry = await pool.fetchrow(query("waitlist_offer_details"), entry_id)
+    if entry is None or entry["offer_expires_at"] is None:
+        return False
+    contact = await pool.fetchrow(query("family_contact"), entry["family_id"])
+    if contact is None:
+        return False
+    english = contact["locale"] == "en"
+    message = waitlist_offer_email(
+        contact["email"],
+        contact["locale"],
+        person_name=entry["person_name"],
+        program_name=entry["program_en"] if english else entry["program_fr"],
+        group_name=entry["group_en"] if english else entry["group_fr"],
+        expires_at=entry["offer_expires_at"],
+        accept_url=accept_url,
+        sender=settings.mail_from,
+    )
+    return await send_once(pool, smtp_settings(settings), f"waitlist_offer:{entry_id}", message)
+
+
+async def send_instalment_reminders(
+    pool: asyncpg.Pool, settings: Settings, provider: PaymentProvider, today: dt.date
+) -> int:
+    """Remind families of second instalments due within a week, with a page to pay them."""
+    sent = 0
+    horizon = today + dt.timedelta(days=REMINDER_DAYS_AHEAD)
+    for due in await pool.fetch(query("instalments_due_for_reminder"), horizon):
+        contact = await pool.fetchrow(query("family_contact"), due["family_id"])
+        if contact is None:
+            continue
+        opened = await provider.create_payment(
+            due["id"],
+            due["amount_cents"],
+            idempotency_key=f"{due['order_id']}:2",
+            description=f"Rush order {due['order_id']} (2/2)",
+            return_url=f"{settings.public_base_url}/api/v1/orders/{due['order_id']}",
+        )
+        message = instalment_reminder_email(
+            contact["email"],
+            contact["locale"],
+            order_ref=str(due["order_id"])[:8].upper(),
+            amount_cents=due["amount_cents"],
+            due_on=due["due_on"],
+            pay_url=opened.redirect_url,
+            sender=settings.mail_from,
+        )
+        if await send_once(pool, smtp_settings(settings), f"reminder:{due['id']}", message):
+            sent += 1
+        await pool.execute(query("payment_set_reminded"), due["id"], opened.ref)
+    return sent

@@ -11,6 +11,7 @@ first on the waitlist of the groups it missed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid
 from collections import Counter
@@ -31,10 +32,12 @@ __all__ = [
     "CheckoutResult",
     "FinalizeOutcome",
     "Instalment",
+    "OrderLineDraft",
     "finalize_order",
     "order_result",
     "order_view",
     "record_payment_event",
+    "write_order",
 ]
 
 log = logging.getLogger("rush.orders")
@@ -69,6 +72,48 @@ class _Line:
     group_id: int
     program_id: int
     hold_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineDraft:
+    person_id: int
+    group_id: int
+    program_id: int
+    hold_id: str
+    price_cents: int
+    options: dict[str, str]
+
+
+async def write_order(
+    conn: Executor,
+    order_id: uuid.UUID,
+    family_id: int,
+    sale_id: int,
+    lines: list[OrderLineDraft],
+    schedule: list[Instalment],
+) -> None:
+    """Insert an order waiting for payment, its lines and its instalments (one transaction)."""
+    total = sum(i.amount_cents for i in schedule)
+    await conn.execute(query("order_insert"), order_id, family_id, sale_id, total, len(schedule))
+    await conn.executemany(
+        query("order_line_insert"),
+        [
+            (
+                order_id,
+                line.person_id,
+                line.group_id,
+                line.program_id,
+                line.hold_id,
+                line.price_cents,
+                json.dumps(line.options),
+            )
+            for line in lines
+        ],
+    )
+    await conn.executemany(
+        query("payment_insert"),
+        [(uuid.uuid4(), order_id, i.number, i.amount_cents, i.due_on) for i in schedule],
+    )
 
 
 async def record_payment_event(

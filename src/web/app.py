@@ -21,6 +21,7 @@ from web.api.ops import OpsSaleController
 from web.api.orders import CheckoutController
 from web.api.payments import payment_webhook
 from web.api.queue import QueueController
+from web.api.waitlist import WaitlistController
 from web.auth import SESSION_STORE, make_session_auth, session_store
 from web.pages.sim_pay import SimulatedPaymentPage
 from web.problems import exception_handlers
@@ -43,6 +44,7 @@ def create_app(settings: Settings) -> Litestar:
             QueueController,
             CartController,
             CheckoutController,
+            WaitlistController,
             payment_webhook,
             OpsSaleController,
             SimulatedPaymentPage,

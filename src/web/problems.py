@@ -49,6 +49,8 @@ _STATUS_BY_CODE = {
     "instalments_not_offered": 422,
     "order_not_found": 404,
     "invalid_webhook": 400,
+    "places_available": 409,
+    "offer_not_available": 409,
 }
 
 _CODE_BY_HTTP = (

@@ -1,0 +1,1 @@
+SELECT program_id FROM activity_group WHERE id = $1;

@@ -1,0 +1,1 @@
+UPDATE waitlist_entry SET status = 'accepted' WHERE id = $1;
