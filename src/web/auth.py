@@ -13,15 +13,13 @@ import msgspec
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware.session.server_side import (
-    ServerSideSessionBackend,
-    ServerSideSessionConfig,
-)
+from litestar.middleware.session.server_side import ServerSideSessionBackend
 from litestar.security.session_auth import SessionAuth
 from litestar.stores.redis import RedisStore
 
 from rush.config import Settings
 from rush.families import Account
+from web.sessions import RotatingSessionConfig
 
 __all__ = [
     "PUBLIC_PATHS",
@@ -66,7 +64,7 @@ def session_store(settings: Settings) -> RedisStore:
 def make_session_auth(settings: Settings) -> SessionAuth[Account, ServerSideSessionBackend]:
     return SessionAuth[Account, ServerSideSessionBackend](
         retrieve_user_handler=_account_from_session,
-        session_backend_config=ServerSideSessionConfig(
+        session_backend_config=RotatingSessionConfig(
             store=SESSION_STORE,
             key="rush_session",
             max_age=12 * 3600,

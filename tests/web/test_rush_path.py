@@ -252,3 +252,48 @@ async def test_a_family_cannot_reach_staff_controls_or_another_familys_order(
     await call(
         family_client, "get", "/api/v1/orders/00000000-0000-0000-0000-000000000001", expect=404
     )
+
+
+async def test_logging_in_gives_a_new_session_id_and_kills_the_old_one(
+    family_client: Client, app_settings: Settings
+) -> None:
+    await sign_up_with_two_children(family_client)
+    planted = family_client.cookies.get("rush_session")
+    assert planted
+    await call(
+        family_client,
+        "post",
+        "/api/v1/auth/login",
+        json={"email": "famille@example.ca", "password": "mot de passe 123"},
+    )
+    fresh = family_client.cookies.get("rush_session")
+    assert fresh
+    assert fresh != planted
+    async with AsyncTestClient(app=create_app(app_settings)) as attacker:
+        attacker.cookies.set("rush_session", planted)
+        response = await attacker.get("/api/v1/auth/me")
+        assert response.status_code == 401
+
+
+async def test_a_second_device_of_the_family_gets_the_same_place(
+    family_client: Client, admin_client: Client, catalogue: CatalogueFactory, app_settings: Settings
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([5], sale_id=sale_id)
+    await sign_up_with_two_children(family_client)
+    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
+    await call(admin_client, "patch", f"/api/v1/ops/sales/{sale_id}/pace", json={"rate_per_min": 0})
+    await open_sale(admin_client, camp)
+    async with AsyncTestClient(app=create_app(app_settings)) as phone:
+        await call(
+            phone,
+            "post",
+            "/api/v1/auth/login",
+            json={"email": "famille@example.ca", "password": "mot de passe 123"},
+        )
+        laptop_place = await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
+        phone_place = await call(phone, "post", f"/api/v1/sales/{sale_id}/queue")
+    assert laptop_place["state"] == phone_place["state"] == "queued"
+    assert laptop_place["ticket"] == phone_place["ticket"]
+    stats = await call(admin_client, "get", f"/api/v1/ops/sales/{sale_id}/queue")
+    assert stats["waiting"] == 1

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from rush.families import Account, authenticate, create_family_account
 from web.auth import current_account, session_payload
+from web.sessions import rotate_session
 from web.state import resources
 
 Email = Annotated[
@@ -53,6 +54,7 @@ class AuthController(Controller):
         )
         request.clear_session()
         request.set_session(session_payload(account))
+        rotate_session(request)
         return account
 
     @post("/login", status_code=HTTP_200_OK)
@@ -62,6 +64,7 @@ class AuthController(Controller):
         account = await authenticate(resources(state).services.pool, data.email, data.password)
         request.clear_session()
         request.set_session(session_payload(account))
+        rotate_session(request)
         return account
 
     @post("/logout", status_code=HTTP_200_OK)
