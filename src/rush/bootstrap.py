@@ -5,18 +5,24 @@ from __future__ import annotations
 import asyncpg
 from redis.asyncio import Redis
 
-from rush.db import apply_migrations, create_pool
+from rush.db import apply_migrations, create_pool, query
+from rush.families import create_staff_account
 from rush.holds import HoldEngine
 from rush.reconcile import ProgramDrift, reconcile_all
+from rush.sales import prepare_rooms
 from rush.seed import seed_demo_season
+from rush.waiting_room import WaitingRoom
 
-__all__ = ["prepare"]
+__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_ADMIN_PASSWORD", "prepare"]
+
+DEMO_ADMIN_EMAIL = "admin@rush.local"
+DEMO_ADMIN_PASSWORD = "rush-demo-admin"  # demo data only; printed by `rush demo`
 
 
 async def prepare(
     database_url: str, redis_url: str, seed: bool
 ) -> tuple[list[str], bool, list[ProgramDrift]]:
-    """Migrate, seed when asked, then rebuild Redis from Postgres."""
+    """Migrate, seed when asked, then rebuild Redis from Postgres and open waiting rooms."""
     conn = await asyncpg.connect(database_url)
     try:
         applied = await apply_migrations(conn)
@@ -27,6 +33,11 @@ async def prepare(
     redis = Redis.from_url(redis_url)
     try:
         drifts = await reconcile_all(pool, HoldEngine(redis))
+        await prepare_rooms(pool, WaitingRoom(redis))
+        if seed and not await pool.fetchval(query("account_exists"), DEMO_ADMIN_EMAIL):
+            await create_staff_account(
+                pool, email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, role="admin"
+            )
     finally:
         await redis.aclose()
         await pool.close()

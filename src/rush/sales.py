@@ -21,6 +21,7 @@ __all__ = [
     "open_sale",
     "pause_sale",
     "prepare_room",
+    "prepare_rooms",
     "resume_sale",
     "set_pace",
 ]
@@ -42,6 +43,14 @@ async def prepare_room(pool: asyncpg.Pool, room: WaitingRoom, sale_id: int) -> s
         idle_ms=sale["idle_timeout_seconds"] * 1000,
         opens_ms=_ms(sale["opens_at"]),
     )
+
+
+async def prepare_rooms(pool: asyncpg.Pool, room: WaitingRoom) -> list[int]:
+    """Create or refresh the waiting room of every sale not closed (after a Redis rebuild too)."""
+    sale_ids = [r["id"] for r in await pool.fetch(query("sales_not_closed"))]
+    for sale_id in sale_ids:
+        await prepare_room(pool, room, sale_id)
+    return sale_ids
 
 
 async def open_sale(pool: asyncpg.Pool, room: WaitingRoom, sale_id: int) -> Draw:

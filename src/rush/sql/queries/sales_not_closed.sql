@@ -1,0 +1,1 @@
+SELECT id FROM sale WHERE status <> 'closed' ORDER BY id;
