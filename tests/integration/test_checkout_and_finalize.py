@@ -15,7 +15,7 @@ from rush.checkout import start_checkout
 from rush.errors import CartHoldsLost, InstalmentsNotOffered, TermsNotAccepted
 from rush.holds import HoldEngine
 from rush.orders import FinalizeOutcome, finalize_order, record_payment_event
-from rush.payments import SimulatedProvider
+from rush.payments import SimulatedProvider, WebhookEvent
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestFamily, TestProgram
 
@@ -414,3 +414,38 @@ async def test_a_retry_after_the_hold_expired_restores_paid_counts_from_postgres
 async def cart_ids(services: Services, family_id: int) -> list[uuid.UUID]:
     rows = await services.pool.fetch("SELECT id FROM cart WHERE family_id = $1", family_id)
     return [r["id"] for r in rows]
+
+
+async def test_a_late_failure_notice_after_success_changes_nothing(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp, family = await cart_with_camp(services, catalogue)
+    result = await start_checkout(
+        services,
+        provider,
+        family.id,
+        camp.sale_id,
+        accept_terms=True,
+        instalments=1,
+        return_url="/",
+    )
+    assert result.payment_url is not None
+    await pay(provider, services, result.payment_url)
+    assert await finalize_order(services, provider, result.order_id) is FinalizeOutcome.PAID
+    payment_id = await services.pool.fetchval(
+        "SELECT id FROM payment WHERE order_id = $1 AND instalment = 1", result.order_id
+    )
+    late = WebhookEvent(
+        event_id="evt-late-failure",
+        kind="payment.failed",
+        payment_ref=result.payment_url.rsplit("/", 1)[-1],
+        payment_id=payment_id,
+        amount_cents=result.total_cents,
+        occurred_at_s=int(time.time()) - 600,
+    )
+
+    assert await record_payment_event(services.pool, provider.name, late) == result.order_id
+    assert await finalize_order(services, provider, result.order_id) is FinalizeOutcome.PAID
+    assert await registrations(services.pool, camp.group_ids) == 4
+    status = await services.pool.fetchval("SELECT status FROM payment WHERE id = $1", payment_id)
+    assert status == "succeeded"
