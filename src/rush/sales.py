@@ -42,6 +42,7 @@ async def prepare_room(pool: asyncpg.Pool, room: WaitingRoom, sale_id: int) -> s
         max_shoppers=sale["max_shoppers"],
         idle_ms=sale["idle_timeout_seconds"] * 1000,
         opens_ms=_ms(sale["opens_at"]),
+        status_if_new=sale["status"],
     )
 
 

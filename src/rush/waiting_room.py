@@ -127,11 +127,13 @@ class WaitingRoom:
         max_shoppers: int | None = None,
         idle_ms: int | None = None,
         opens_ms: int | None = None,
+        status_if_new: str = "scheduled",
     ) -> str:
         """Create the room if needed and change its pace; returns the room's status."""
         values = [rate_per_min, max_shoppers, idle_ms]
         args = ["" if v is None else max(int(v), 0) for v in values]
         args.append("" if opens_ms is None else opens_ms)
+        args.append(status_if_new)
         reply = await self._call(self._scripts.queue_configure, sale_id, args)
         await self._redis.sadd(KNOWN_SALES, sale_id)  # type: ignore[misc]
         return _text(reply[1])

@@ -63,3 +63,17 @@ async def test_pace_and_pause_are_recorded_and_enforced(
     assert tuple(row) == ("paused", 30, 5)
     stats = await services.room.stats(sale_id)
     assert (stats.rate_per_min, stats.max_shoppers, stats.status) == (30, 5, "paused")
+
+
+async def test_a_room_lost_with_redis_comes_back_in_the_sales_status(
+    services: Services, catalogue: CatalogueFactory
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    family = await catalogue.family()
+    await prepare_room(services.pool, services.room, sale_id)
+    await open_sale(services.pool, services.room, sale_id)
+    await services.redis.flushdb()
+
+    assert await prepare_room(services.pool, services.room, sale_id) == "open"
+    standing = await services.room.standing(sale_id, family.id, join=True)
+    assert standing.state in (QueueState.QUEUED, QueueState.ADMITTED)
