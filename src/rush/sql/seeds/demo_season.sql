@@ -66,3 +66,7 @@ SELECT program.id, g.name_fr, g.name_en, g.capacity, g.price_cents, g.age_min, g
     ('free_activity', 'Conte au parc — juillet', 'Story time — July', 40, 0, 3, 8, date '2027-07-06', date '2027-07-27', 'Mardi 10 h', 'Tuesday 10 a.m.')
   ) AS g (kind, name_fr, name_en, capacity, price_cents, age_min, age_max, starts_on, ends_on, schedule_fr, schedule_en)
  WHERE program.kind = g.kind;
+
+-- As many towns do on opening morning: at most 6 camp weeks per child during the first hour.
+INSERT INTO sale_child_cap (sale_id, program_id, max_places, for_seconds)
+SELECT program.sale_id, program.id, 6, 3600 FROM program WHERE program.kind = 'day_camp';
