@@ -23,7 +23,7 @@ from rush.errors import InvalidCartRequest, RushError, SaleNotOpen
 from rush.families import family_person
 from rush.holds import HoldEngine, HoldStatus
 
-__all__ = ["CartHold", "CartLine", "CartView", "Carts", "hold_id_for"]
+__all__ = ["CartHold", "CartLine", "CartView", "Carts", "cart_lines", "hold_id_for"]
 
 TSHIRT_SIZES = frozenset({"2-4", "6-8", "10-12", "14-16", "XS", "S", "M", "L", "XL"})
 
@@ -89,7 +89,7 @@ class Carts:
         async with self._pool.acquire() as conn, conn.transaction():
             await _require_sale_status(conn, sale_id, live)
             cart_id = await _lock_cart(conn, family_id, sale_id)
-            lines = await _lines(conn, cart_id)
+            lines = await cart_lines(conn, cart_id)
             groups = await _group_rules(conn, sale_id, group_ids)
             persons = [await family_person(conn, family_id, p) for p in dict.fromkeys(person_ids)]
             facts = [
@@ -127,7 +127,7 @@ class Carts:
             removed = await conn.fetch(query("cart_delete_items"), cart_id, list(item_ids))
             if not removed:
                 raise InvalidCartRequest("no such item in this cart")
-            lines = await _lines(conn, cart_id)
+            lines = await cart_lines(conn, cart_id)
             await self._restore(cart_id, lines, {r["program_id"] for r in removed})
         return await self.view(family_id, sale_id)
 
@@ -136,7 +136,7 @@ class Carts:
         async with self._pool.acquire() as conn, conn.transaction():
             await _require_sale_status(conn, sale_id, live=True)
             cart_id = await _lock_cart(conn, family_id, sale_id)
-            lines = await _lines(conn, cart_id)
+            lines = await cart_lines(conn, cart_id)
             await self._hold_programs(cart_id, lines, [], {line.program_id for line in lines})
             await conn.execute(query("cart_mark_live"), cart_id)
         return await self.view(family_id, sale_id)
@@ -144,7 +144,7 @@ class Carts:
     async def view(self, family_id: int, sale_id: int) -> CartView:
         async with self._pool.acquire() as conn:
             cart = await conn.fetchrow(query("cart_open"), family_id, sale_id)
-            lines = await _lines(conn, cart["id"]) if cart else []
+            lines = await cart_lines(conn, cart["id"]) if cart else []
         holds = []
         for program_id in dict.fromkeys(line.program_id for line in lines):
             assert cart is not None
@@ -252,7 +252,8 @@ async def _lock_cart(conn: Executor, family_id: int, sale_id: int) -> uuid.UUID:
     return cart_id
 
 
-async def _lines(conn: Executor, cart_id: uuid.UUID) -> list[CartLine]:
+async def cart_lines(conn: Executor, cart_id: uuid.UUID) -> list[CartLine]:
+    """The items of a cart, oldest first."""
     return [
         CartLine(
             item_id=r["id"],

@@ -8,14 +8,13 @@ amount. Starting payment extends the cart's holds once by the sale's payment win
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections import Counter
 
 import asyncpg
 
-from rush.carts import CartLine, hold_id_for
-from rush.db import Executor, query
+from rush.carts import CartLine, cart_lines, hold_id_for
+from rush.db import query
 from rush.errors import (
     CartEmpty,
     CartHoldsLost,
@@ -75,7 +74,7 @@ async def start_checkout(
             if existing is not None:
                 return await order_result(services, provider, existing, return_url)
             raise CartEmpty("the cart is empty")
-        lines = await _cart_lines(conn, cart_id)
+        lines = await cart_lines(conn, cart_id)
         if not lines:
             raise CartEmpty("the cart is empty")
         await _require_live_holds(engine, cart_id, lines)
@@ -111,20 +110,6 @@ async def start_checkout(
 def _two_instalments_offered(sale: asyncpg.Record, total: int) -> bool:
     minimum, due_on = sale["two_instalments_min_cents"], sale["second_instalment_due_on"]
     return minimum is not None and due_on is not None and total >= minimum
-
-
-async def _cart_lines(conn: Executor, cart_id: uuid.UUID) -> list[CartLine]:
-    return [
-        CartLine(
-            item_id=r["id"],
-            program_id=r["program_id"],
-            person_id=r["person_id"],
-            group_id=r["group_id"],
-            price_cents=r["price_cents"],
-            options=json.loads(r["options"]),
-        )
-        for r in await conn.fetch(query("cart_items"), cart_id)
-    ]
 
 
 async def _require_live_holds(

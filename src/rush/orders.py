@@ -154,8 +154,14 @@ async def order_result(
         )
         await pool.execute(query("payment_set_pending"), first["id"], opened.ref)
         payment_url = opened.redirect_url
+    return _result(order, payments, payment_url)
+
+
+def _result(
+    order: asyncpg.Record, payments: list[asyncpg.Record], payment_url: str | None
+) -> CheckoutResult:
     return CheckoutResult(
-        order_id=order_id,
+        order_id=order["id"],
         status=order["status"],
         total_cents=order["total_cents"],
         instalments=[
@@ -172,16 +178,7 @@ async def order_view(pool: asyncpg.Pool, order_id: uuid.UUID, family_id: int) ->
     if order is None:
         raise OrderNotFound(str(order_id))
     payments = await pool.fetch(query("order_payments"), order_id)
-    return CheckoutResult(
-        order_id=order_id,
-        status=order["status"],
-        total_cents=order["total_cents"],
-        instalments=[
-            Instalment(p["instalment"], p["amount_cents"], p["due_on"], p["status"])
-            for p in payments
-        ],
-        payment_url=None,
-    )
+    return _result(order, payments, None)
 
 
 async def finalize_order(

@@ -14,7 +14,7 @@ from rush.carts import Carts, HoldTimes
 from rush.checkout import start_checkout
 from rush.errors import CartHoldsLost, InstalmentsNotOffered, TermsNotAccepted
 from rush.holds import HoldEngine
-from rush.orders import FinalizeOutcome, finalize_order, record_payment_event
+from rush.orders import CheckoutResult, FinalizeOutcome, finalize_order, record_payment_event
 from rush.payments import SimulatedProvider, WebhookEvent
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestFamily, TestProgram
@@ -40,6 +40,15 @@ async def cart_with_camp(
         family.id, camp.sale_id, family.child_ids, camp.group_ids, live=True
     )
     return camp, family
+
+
+async def checkout(
+    services: Services, provider: SimulatedProvider, family_id: int, sale_id: int
+) -> CheckoutResult:
+    """Checkout with the terms accepted, in one payment."""
+    return await start_checkout(
+        services, provider, family_id, sale_id, accept_terms=True, instalments=1, return_url="/"
+    )
 
 
 async def pay(
@@ -96,15 +105,7 @@ async def test_a_duplicate_webhook_is_recorded_once(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     assert result.payment_url is not None
     ref = result.payment_url.rsplit("/", 1)[-1]
     webhook = await provider.complete(ref, succeed=True, now_s=int(time.time()))
@@ -126,15 +127,7 @@ async def test_finalize_before_the_payment_arrives_waits_then_completes(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     assert await finalize_order(services, provider, result.order_id) is FinalizeOutcome.WAITING
     assert result.payment_url is not None
     await pay(provider, services, result.payment_url)
@@ -145,15 +138,7 @@ async def test_a_failed_payment_registers_nothing(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     assert result.payment_url is not None
     await pay(provider, services, result.payment_url, succeed=False)
     assert await finalize_order(services, provider, result.order_id) is FinalizeOutcome.WAITING
@@ -164,15 +149,7 @@ async def test_a_free_cart_is_confirmed_without_payment(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue, price=0)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     assert (result.status, result.payment_url, result.total_cents) == ("paid", None, 0)
     assert await registrations(services.pool, camp.group_ids) == 4
     assert await paid_in_redis(services.engine, camp) == [2, 2]
@@ -241,24 +218,8 @@ async def test_checkout_twice_answers_the_same_order(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue)
-    first = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
-    second = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    first = await checkout(services, provider, family.id, camp.sale_id)
+    second = await checkout(services, provider, family.id, camp.sale_id)
     assert second.order_id == first.order_id
     assert second.payment_url == first.payment_url
 
@@ -269,30 +230,14 @@ async def test_checkout_of_an_expired_cart_is_refused(
     camp, family = await cart_with_camp(services, catalogue, ttl_ms=50)
     await asyncio.sleep(0.08)
     with pytest.raises(CartHoldsLost):
-        await start_checkout(
-            services,
-            provider,
-            family.id,
-            camp.sale_id,
-            accept_terms=True,
-            instalments=1,
-            return_url="/",
-        )
+        await checkout(services, provider, family.id, camp.sale_id)
 
 
 async def test_payment_after_expiry_takes_the_places_when_still_free(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     for program_hold in {(camp.id, f"cart:{cid}") for cid in await cart_ids(services, family.id)}:
         await services.engine.release(*program_hold)  # as if it had expired
     assert result.payment_url is not None
@@ -306,15 +251,7 @@ async def test_payment_after_expiry_with_places_taken_is_refunded_and_waitlisted
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue, capacity=2)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     (cart_id,) = await cart_ids(services, family.id)
     await services.engine.release(camp.id, f"cart:{cart_id}")
     await services.engine.hold(camp.id, "faster-family", {camp.group_ids[0]: 1}, 60_000, 60_000)
@@ -349,15 +286,7 @@ async def test_finalize_interrupted_between_commit_and_confirm_is_retried_to_one
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     assert result.payment_url is not None
     await pay(provider, services, result.payment_url)
     real_confirm = services.engine.confirm
@@ -384,15 +313,7 @@ async def test_a_retry_after_the_hold_expired_restores_paid_counts_from_postgres
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     assert result.payment_url is not None
     await pay(provider, services, result.payment_url)
 
@@ -420,15 +341,7 @@ async def test_a_late_failure_notice_after_success_changes_nothing(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
     camp, family = await cart_with_camp(services, catalogue)
-    result = await start_checkout(
-        services,
-        provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="/",
-    )
+    result = await checkout(services, provider, family.id, camp.sale_id)
     assert result.payment_url is not None
     await pay(provider, services, result.payment_url)
     assert await finalize_order(services, provider, result.order_id) is FinalizeOutcome.PAID
