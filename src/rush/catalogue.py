@@ -21,6 +21,8 @@ class CatalogueGroup(msgspec.Struct, frozen=True, kw_only=True):
     program_kind: str
     program_name_fr: str
     program_name_en: str
+    program_description_fr: str
+    program_description_en: str
     name_fr: str
     name_en: str
     capacity: int

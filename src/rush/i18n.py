@@ -46,6 +46,7 @@ __all__ = [
     "format_datetime",
     "format_money",
     "gettext",
+    "load_catalog",
     "negotiate_locale",
     "translator",
 ]
@@ -139,10 +140,15 @@ def _require_supported(locale: str) -> str:
 
 
 @cache
-def _compiled(catalog: str) -> _gettext.GNUTranslations:
-    po = resources.files("rush") / "locale" / catalog / "LC_MESSAGES" / f"{_DOMAIN}.po"
+def load_catalog(package: str, folder: str, domain: str, locale: str) -> _gettext.GNUTranslations:
+    """Compile `<package>/<folder>/<catalog>/LC_MESSAGES/<domain>.po` in memory, once.
+
+    Any package can keep its own catalogs this way (the web pages keep theirs in `web`).
+    """
+    catalog = _CATALOG[_require_supported(locale)]
+    po = resources.files(package) / folder / catalog / "LC_MESSAGES" / f"{domain}.po"
     with po.open("rb") as source:
-        messages = read_po(source, locale=catalog, domain=_DOMAIN)
+        messages = read_po(source, locale=catalog, domain=domain)
     mo = BytesIO()
     write_mo(mo, messages)
     mo.seek(0)
@@ -151,7 +157,7 @@ def _compiled(catalog: str) -> _gettext.GNUTranslations:
 
 def translator(locale: str) -> _gettext.GNUTranslations:
     """The compiled catalog of a supported locale, built once per process."""
-    return _compiled(_CATALOG[_require_supported(locale)])
+    return load_catalog("rush", "locale", _DOMAIN, locale)
 
 
 def gettext(locale: str, message: str) -> str:

@@ -9,6 +9,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from rush.config import Settings
@@ -23,12 +24,15 @@ from web.api.payments import payment_webhook
 from web.api.queue import QueueController
 from web.api.waitlist import WaitlistController
 from web.auth import SESSION_STORE, make_session_auth, session_store
+from web.pages.account import AccountPages
+from web.pages.portal import PortalPages
 from web.pages.sim_pay import SimulatedPaymentPage
 from web.problems import exception_handlers
 from web.state import resources_lifespan
 
 __all__ = ["create_app"]
 
+HERE = Path(__file__).parent
 CSRF_EXEMPT = ["/api/v1/payments/webhook", "/sim-pay/"]
 
 
@@ -48,6 +52,9 @@ def create_app(settings: Settings) -> Litestar:
             payment_webhook,
             OpsSaleController,
             SimulatedPaymentPage,
+            PortalPages,
+            AccountPages,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         lifespan=[resources_lifespan],
         state=State({"settings": settings}),
@@ -61,8 +68,6 @@ def create_app(settings: Settings) -> Litestar:
             exclude=CSRF_EXEMPT,
         ),
         exception_handlers=exception_handlers(),
-        template_config=TemplateConfig(
-            directory=Path(__file__).parent / "templates", engine=JinjaTemplateEngine
-        ),
+        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(title="Rush", version="0.1.0", path="/schema"),
     )

@@ -33,6 +33,11 @@ __all__ = [
 ]
 
 PUBLIC_PATHS = [
+    "^/$",
+    "^/(signup|login|logout)$",
+    "^/catalogue",
+    "^/lang/",
+    "^/static/",
     "^/health$",
     "^/schema",
     "^/api/v1/groups",

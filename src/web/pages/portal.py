@@ -1,0 +1,137 @@
+"""Public pages: home, catalogue with live places, language choice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from rush.catalogue import CatalogueGroup, catalogue_groups
+from rush.db import query
+from rush.i18n import SUPPORTED_LOCALES
+from web.pages.render import page
+from web.problems import request_locale
+from web.state import resources
+
+__all__ = ["PortalPages"]
+
+
+class GroupRow(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    schedule: str
+    price_cents: int
+    age_min: int | None
+    age_max: int | None
+    places_left: int
+
+
+class ProgramCard(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    description: str
+    groups: list[GroupRow]
+
+
+def _fits(group: CatalogueGroup, age: int | None) -> bool:
+    if age is None:
+        return True
+    low = group.age_min if group.age_min is not None else 0
+    high = group.age_max if group.age_max is not None else 200
+    return low <= age <= high
+
+
+def program_cards(groups: list[CatalogueGroup], locale: str, age: int | None) -> list[ProgramCard]:
+    """Groups gathered by program, named in the family's language, filtered by the child's age."""
+    english = locale == "en"
+    by_program: dict[int, list[CatalogueGroup]] = defaultdict(list)
+    for group in groups:
+        if _fits(group, age):
+            by_program[group.program_id].append(group)
+    cards = []
+    for program_id, members in by_program.items():
+        first = members[0]
+        cards.append(
+            ProgramCard(
+                id=program_id,
+                name=first.program_name_en if english else first.program_name_fr,
+                description=first.program_description_en
+                if english
+                else first.program_description_fr,
+                groups=[
+                    GroupRow(
+                        id=g.id,
+                        name=g.name_en if english else g.name_fr,
+                        schedule=g.schedule_en if english else g.schedule_fr,
+                        price_cents=g.price_cents,
+                        age_min=g.age_min,
+                        age_max=g.age_max,
+                        places_left=g.places_left,
+                    )
+                    for g in members
+                ],
+            )
+        )
+    return cards
+
+
+class PortalPages(Controller):
+    include_in_schema = False
+
+    @get("/")
+    async def home(self, request: Request[Any, Any, Any], state: State) -> Template:
+        pool = resources(state).services.pool
+        english = request_locale(request) == "en"
+        sales = [
+            {
+                "id": r["id"],
+                "name": r["name_en"] if english else r["name_fr"],
+                "opens_at": r["opens_at"],
+            }
+            for r in await pool.fetch(query("sales_on_show"))
+        ]
+        return page(request, "pages/home.html", sales=sales)
+
+    @get("/catalogue")
+    async def catalogue(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        sale_id: FromQuery[int | None] = None,
+        age: FromQuery[int | None] = None,
+    ) -> Template:
+        services = resources(state).services
+        groups = await catalogue_groups(services.pool, services.engine, sale_id)
+        programs = program_cards(groups, request_locale(request), age)
+        return page(request, "pages/catalogue.html", programs=programs, sale_id=sale_id, age=age)
+
+    @get("/catalogue/programs/{program_id:int}/places")
+    async def program_places(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        program_id: FromPath[int],
+        age: FromQuery[int | None] = None,
+    ) -> Template:
+        """The live part of a program card, polled by htmx without reloading the page."""
+        services = resources(state).services
+        groups = await catalogue_groups(services.pool, services.engine, None, program_id)
+        cards = program_cards(groups, request_locale(request), age)
+        return page(request, "pages/_groups.html", program=cards[0] if cards else None)
+
+    @get("/lang/{code:str}")
+    async def choose_language(
+        self, request: Request[Any, Any, Any], code: FromPath[str], next: FromQuery[str] = "/"
+    ) -> Redirect:
+        """Keep the language in the session; only local paths are followed afterwards."""
+        if code in SUPPORTED_LOCALES:
+            session = request.scope.get("session")
+            data = dict(session) if isinstance(session, dict) else {}
+            data["locale"] = code
+            request.set_session(data)
+        return Redirect(next if next.startswith("/") and not next.startswith("//") else "/")
