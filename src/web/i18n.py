@@ -20,7 +20,7 @@ from rush.i18n import (
     load_catalog,
     translator,
 )
-from web.problems import request_locale
+from web.locale import request_locale
 
 __all__ = ["page_context", "page_translator"]
 

@@ -17,7 +17,9 @@ from litestar.exceptions import (
 from litestar.types import ExceptionHandlersMap
 
 from rush.errors import RushError
-from rush.i18n import error_message, negotiate_locale
+from rush.i18n import error_message
+from web.locale import request_locale
+from web.pages.errors import is_page_request, page_error
 
 __all__ = ["exception_handlers", "request_locale"]
 
@@ -62,15 +64,6 @@ _CODE_BY_HTTP = (
 )
 
 
-def request_locale(request: Request[Any, Any, Any]) -> str:
-    """The session's language, else `?lang=`, else Accept-Language, else fr-CA."""
-    explicit = request.query_params.get("lang")
-    if explicit is None and "session" in request.scope:
-        session = request.scope.get("session") or {}
-        explicit = session.get("locale") if isinstance(session, dict) else None
-    return negotiate_locale(request.headers.get("accept-language"), explicit)
-
-
 def _public_params(exc: RushError) -> dict[str, Any]:
     return {
         key: value
@@ -85,8 +78,10 @@ def _problem(
     code: str,
     params: dict[str, Any],
     extra: Any = None,
-) -> Response[dict[str, Any]]:
+) -> Response[Any]:
     locale = request_locale(request)
+    if is_page_request(request):
+        return page_error(request, status, error_message(code, locale, **params))
     body: dict[str, Any] = {
         "type": f"https://rush.example/problems/{code}",
         "title": error_message(code, locale, **params),
@@ -103,11 +98,11 @@ def _problem(
     )
 
 
-def _rush_error(request: Request[Any, Any, Any], exc: RushError) -> Response[dict[str, Any]]:
+def _rush_error(request: Request[Any, Any, Any], exc: RushError) -> Response[Any]:
     return _problem(request, _STATUS_BY_CODE.get(exc.code, 400), exc.code, _public_params(exc))
 
 
-def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     code = next((c for kind, c in _CODE_BY_HTTP if isinstance(exc, kind)), None)
     if code is None:
         code = "internal_error" if exc.status_code >= 500 else "bad_request"

@@ -14,8 +14,8 @@ from rush.errors import RushError
 from rush.families import authenticate, create_family_account
 from rush.i18n import error_message
 from web.auth import session_payload
+from web.locale import request_locale
 from web.pages.render import page
-from web.problems import request_locale
 from web.sessions import rotate_session
 from web.state import resources
 

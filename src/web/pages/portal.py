@@ -14,8 +14,8 @@ from litestar.response import Redirect, Template
 from rush.catalogue import CatalogueGroup, catalogue_groups
 from rush.db import query
 from rush.i18n import SUPPORTED_LOCALES
+from web.locale import request_locale
 from web.pages.render import page
-from web.problems import request_locale
 from web.state import resources
 
 __all__ = ["PortalPages"]
