@@ -136,7 +136,10 @@ async def record_payment_event(
 async def order_result(
     services: Services, provider: PaymentProvider, order_id: uuid.UUID, return_url: str
 ) -> CheckoutResult:
-    """The order as its family sees it, opening the provider's page for the instalment due."""
+    """The order as its family sees it, opening the provider's page for the instalment due.
+
+    `return_url` may contain `{order_id}`, filled in once the order exists.
+    """
     pool = services.pool
     order = await pool.fetchrow(query("order_summary"), order_id)
     if order is None:
@@ -150,7 +153,7 @@ async def order_result(
             first["amount_cents"],
             idempotency_key=f"{order_id}:1",
             description=f"Rush order {order_id}",
-            return_url=return_url,
+            return_url=return_url.format(order_id=order_id),
         )
         await pool.execute(query("payment_set_pending"), first["id"], opened.ref)
         payment_url = opened.redirect_url

@@ -26,6 +26,7 @@ from web.api.waitlist import WaitlistController
 from web.auth import SESSION_STORE, make_session_auth, session_store
 from web.pages.account import AccountPages
 from web.pages.portal import PortalPages
+from web.pages.rush_morning import OrderPages, RushMorningPages
 from web.pages.sim_pay import SimulatedPaymentPage
 from web.problems import exception_handlers
 from web.state import resources_lifespan
@@ -54,6 +55,8 @@ def create_app(settings: Settings) -> Litestar:
             SimulatedPaymentPage,
             PortalPages,
             AccountPages,
+            RushMorningPages,
+            OrderPages,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         lifespan=[resources_lifespan],
