@@ -240,6 +240,11 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "order_not_found": N_("We cannot find this order."),
     "places_available": N_("This group still has places: register directly instead."),
     "offer_not_available": N_("This offer is no longer available."),
+    "family_file_invalid": N_("Please check the information entered in your family file."),
+    "undecryptable_field": N_(
+        "This confidential information can no longer be read. Please enter it again."
+    ),
+    "unknown_family": N_("We cannot find this family file."),
     "invalid_webhook": N_("This payment notice is not valid."),
     "validation_failed": N_("Some information is missing or incorrect. Please check the form."),
     "not_found": N_("We cannot find what you are looking for."),

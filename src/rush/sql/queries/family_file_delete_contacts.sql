@@ -1,0 +1,1 @@
+DELETE FROM person_contact WHERE person_id = $1;

@@ -1,0 +1,1 @@
+SELECT sin_encrypted FROM tax_payer WHERE family_id = $1;
