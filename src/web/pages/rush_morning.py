@@ -64,7 +64,7 @@ async def _register_context(
 
 async def _line_names(
     res: Resources, family_id: int, sale_id: int, locale: str
-) -> dict[str, dict[int, str]]:
+) -> tuple[dict[int, str], dict[int, str]]:
     """How the cart names its lines: "Léa Roy — Summer day camp, Week 1"."""
     persons = {
         p.id: f"{p.first_name} {p.last_name}"
@@ -73,7 +73,7 @@ async def _line_names(
     groups = await catalogue_groups(res.services.pool, res.services.engine, sale_id)
     cards = program_cards(groups, locale, None)
     names = {g.id: f"{card.name}, {g.name}" for card in cards for g in card.groups}
-    return {"persons": persons, "groups": names}
+    return persons, names
 
 
 class RushMorningPages(Controller):
