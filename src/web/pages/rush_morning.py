@@ -200,7 +200,7 @@ class RushMorningPages(Controller):
                 view = await carts(res).hold_cart(family_id, sale_id)
             except RushError as exc:
                 error = error_message(exc.code, locale)
-        names = await _line_names(res, family_id, sale_id, locale)
+        persons, groups = await _line_names(res, family_id, sale_id, locale)
         return page(
             request,
             "pages/cart.html",
@@ -208,7 +208,8 @@ class RushMorningPages(Controller):
             cart=view,
             error=error,
             admitted=admitted,
-            **names,
+            persons=persons,
+            groups=groups,
         )
 
     @post("/cart/items/{item_id:int}/remove")
