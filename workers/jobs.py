@@ -12,6 +12,7 @@ import msgspec
 from arq import Retry
 
 from rush.notifications import (
+    send_account_link,
     send_instalment_reminders,
     send_order_confirmation,
     send_waitlist_offer,
@@ -126,3 +127,10 @@ async def send_reminders(ctx: dict[str, Any]) -> int:
     return await send_instalment_reminders(
         services.pool, services.settings, ctx["provider"], dt.date.today()
     )
+
+
+async def send_account_link_job(
+    ctx: dict[str, Any], account_id: int, purpose: str, url: str
+) -> bool:
+    services = _services(ctx)
+    return await send_account_link(services.pool, services.settings, account_id, purpose, url)

@@ -20,7 +20,7 @@ import msgspec
 from rush.db import Executor, query
 from rush.eligibility import CapRule, GroupRules, PersonFacts, check_eligibility
 from rush.errors import InvalidCartRequest, RushError, SaleNotOpen
-from rush.families import family_person
+from rush.families import family_person, require_approved_family
 from rush.holds import HoldEngine, HoldStatus
 
 __all__ = ["CartHold", "CartLine", "CartView", "Carts", "cart_lines", "hold_id_for"]
@@ -88,6 +88,7 @@ class Carts:
         clean_options = _checked_options(options or {})
         async with self._pool.acquire() as conn, conn.transaction():
             await _require_sale_status(conn, sale_id, live)
+            await require_approved_family(conn, family_id)
             cart_id = await _lock_cart(conn, family_id, sale_id)
             lines = await cart_lines(conn, cart_id)
             groups = await _group_rules(conn, sale_id, group_ids)

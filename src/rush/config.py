@@ -35,6 +35,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     mail_from: str = "inscriptions@rush.local"
     webhook_secret: str = "dev-only-webhook-secret"
     secure_cookies: bool = False
+    accounts_need_approval: bool = False
+    """AccèsCité-style: new families wait for staff approval before they can register."""
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:

@@ -29,7 +29,8 @@ Tree::
     ├── CartHoldsLost          code "hold_expired"      the cart's places expired before payment
     ├── OrderNotFound          code "order_not_found"
     ├── PlacesAvailable        code "places_available"  no waitlist while places are left
-    └── OfferNotAvailable      code "offer_not_available"  not offered, expired or taken
+    ├── OfferNotAvailable      code "offer_not_available"  not offered, expired or taken
+    └── FamilyNotApproved      code "account_pending"   staff have not approved the family yet
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ __all__ = [
     "CartHoldsLost",
     "ChildCapReached",
     "EmailTaken",
+    "FamilyNotApproved",
     "HoldAlreadyPaid",
     "HoldExpired",
     "InstalmentsNotOffered",
@@ -267,3 +269,11 @@ class PlacesAvailable(RushError):
 
 class OfferNotAvailable(RushError):
     code = "offer_not_available"
+
+
+class FamilyNotApproved(RushError):
+    code = "account_pending"
+
+    def __init__(self, family_id: int) -> None:
+        super().__init__(f"family {family_id} is waiting for approval")
+        self.family_id = family_id

@@ -14,17 +14,22 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from rush.db import Executor, inserted, query
-from rush.errors import EmailTaken, InvalidCredentials, PersonNotInFamily
+from rush.errors import EmailTaken, FamilyNotApproved, InvalidCredentials, PersonNotInFamily
 
 __all__ = [
     "Account",
     "Person",
+    "account_by_id",
     "add_child",
     "authenticate",
+    "confirm_email",
     "create_family_account",
     "create_staff_account",
     "family_person",
     "family_persons",
+    "require_approved_family",
+    "set_family_status",
+    "set_password",
 ]
 
 _hasher = PasswordHasher()
@@ -87,6 +92,35 @@ async def create_staff_account(
     except asyncpg.UniqueViolationError as exc:
         raise EmailTaken(email) from exc
     return Account(**dict(row.items()))
+
+
+async def confirm_email(pool: asyncpg.Pool, account_id: int) -> None:
+    await pool.execute(query("account_confirm_email"), account_id)
+
+
+async def set_password(pool: asyncpg.Pool, account_id: int, password: str) -> None:
+    await pool.execute(query("account_set_password"), account_id, _hasher.hash(password))
+
+
+async def account_by_id(pool: asyncpg.Pool, account_id: int) -> Account:
+    row = await pool.fetchrow(query("account_by_id"), account_id)
+    if row is None:
+        raise InvalidCredentials()
+    return Account(**dict(row.items()))
+
+
+async def require_approved_family(conn: Executor, family_id: int) -> None:
+    """A family waiting for staff approval cannot register yet (a site setting decides)."""
+    status = await conn.fetchval(query("family_status"), family_id)
+    if status != "approved":
+        raise FamilyNotApproved(family_id)
+
+
+async def set_family_status(pool: asyncpg.Pool, family_id: int, status: str) -> bool:
+    """Staff approve or refuse a pending family; False when there is no such family."""
+    if status not in ("approved", "refused", "pending"):
+        raise ValueError("a family is pending, approved or refused")
+    return await pool.fetchval(query("family_set_status"), family_id, status) is not None
 
 
 async def authenticate(pool: asyncpg.Pool, email: str, password: str) -> Account:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 
 import asyncpg
@@ -13,15 +14,18 @@ from rush.emails import (
     ConfirmationLine,
     Instalment,
     SmtpSettings,
+    account_link_email,
     confirmation_email,
     instalment_reminder_email,
     send_once,
     waitlist_offer_email,
 )
 from rush.errors import OrderNotFound
+from rush.families import account_by_id
 from rush.payments.provider import PaymentProvider
 
 __all__ = [
+    "send_account_link",
     "send_instalment_reminders",
     "send_order_confirmation",
     "send_waitlist_offer",
@@ -124,3 +128,15 @@ async def send_instalment_reminders(
             sent += 1
         await pool.execute(query("payment_set_reminded"), due["id"], opened.ref)
     return sent
+
+
+async def send_account_link(
+    pool: asyncpg.Pool, settings: Settings, account_id: int, purpose: str, url: str
+) -> bool:
+    """Email a single-use link (confirm the address, reset the password) once."""
+    account = await account_by_id(pool, account_id)
+    message = account_link_email(
+        account.email, account.locale, purpose, url, sender=settings.mail_from
+    )
+    digest = hashlib.sha256(url.encode()).hexdigest()[:24]
+    return await send_once(pool, smtp_settings(settings), f"{purpose}:{digest}", message)

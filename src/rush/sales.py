@@ -13,11 +13,13 @@ import asyncpg
 
 from rush.db import query
 from rush.errors import UnknownSale
-from rush.waiting_room import Draw, WaitingRoom
+from rush.families import require_approved_family
+from rush.waiting_room import Draw, QueueStanding, WaitingRoom
 
 __all__ = [
     "close_sale",
     "copy_admissions_to_postgres",
+    "join_queue",
     "open_sale",
     "pause_sale",
     "prepare_room",
@@ -52,6 +54,14 @@ async def prepare_rooms(pool: asyncpg.Pool, room: WaitingRoom) -> list[int]:
     for sale_id in sale_ids:
         await prepare_room(pool, room, sale_id)
     return sale_ids
+
+
+async def join_queue(
+    pool: asyncpg.Pool, room: WaitingRoom, sale_id: int, family_id: int
+) -> QueueStanding:
+    """Take the family's place in line; a family awaiting staff approval cannot."""
+    await require_approved_family(pool, family_id)
+    return await room.standing(sale_id, family_id, join=True)
 
 
 async def open_sale(pool: asyncpg.Pool, room: WaitingRoom, sale_id: int) -> Draw:

@@ -19,6 +19,7 @@ from web.api.family import FamilyController
 from web.api.groups import GroupsController
 from web.api.health import health
 from web.api.ops import OpsSaleController
+from web.api.ops_families import OpsFamiliesController
 from web.api.orders import CheckoutController
 from web.api.payments import payment_webhook
 from web.api.queue import QueueController
@@ -29,6 +30,7 @@ from web.pages.portal import PortalPages
 from web.pages.rush_morning import OrderPages, RushMorningPages
 from web.pages.sim_pay import SimulatedPaymentPage
 from web.problems import exception_handlers
+from web.rate_limits import RATE_LIMIT_STORE, login_rate_limit, rate_limit_store
 from web.state import resources_lifespan
 
 __all__ = ["create_app"]
@@ -52,6 +54,7 @@ def create_app(settings: Settings) -> Litestar:
             WaitlistController,
             payment_webhook,
             OpsSaleController,
+            OpsFamiliesController,
             SimulatedPaymentPage,
             PortalPages,
             AccountPages,
@@ -61,7 +64,11 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[resources_lifespan],
         state=State({"settings": settings}),
-        stores={SESSION_STORE: session_store(settings)},
+        stores={
+            SESSION_STORE: session_store(settings),
+            RATE_LIMIT_STORE: rate_limit_store(settings),
+        },
+        middleware=[login_rate_limit().middleware],
         on_app_init=[session_auth.on_app_init],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

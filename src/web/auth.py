@@ -34,7 +34,8 @@ __all__ = [
 
 PUBLIC_PATHS = [
     "^/$",
-    "^/(signup|login|logout)$",
+    "^/(signup|login|logout|confirm-email)$",
+    "^/password/",
     "^/catalogue",
     "^/lang/",
     "^/static/",

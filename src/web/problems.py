@@ -53,6 +53,11 @@ _STATUS_BY_CODE = {
     "invalid_webhook": 400,
     "places_available": 409,
     "offer_not_available": 409,
+    "account_pending": 403,
+    "invalid_account_link": 400,
+    "family_file_invalid": 400,
+    "undecryptable_field": 409,
+    "unknown_family": 404,
 }
 
 _CODE_BY_HTTP = (

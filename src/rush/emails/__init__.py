@@ -5,6 +5,7 @@ from __future__ import annotations
 from rush.emails.messages import (
     ConfirmationLine,
     Instalment,
+    account_link_email,
     confirmation_email,
     instalment_reminder_email,
     waitlist_offer_email,
@@ -15,6 +16,7 @@ __all__ = [
     "ConfirmationLine",
     "Instalment",
     "SmtpSettings",
+    "account_link_email",
     "confirmation_email",
     "instalment_reminder_email",
     "send_once",

@@ -19,6 +19,7 @@ from rush.i18n import format_date, format_datetime, format_money, translator
 __all__ = [
     "ConfirmationLine",
     "Instalment",
+    "account_link_email",
     "confirmation_email",
     "instalment_reminder_email",
     "waitlist_offer_email",
@@ -207,5 +208,36 @@ def instalment_reminder_email(
     )
     body.link(_("{label}: {url}").format(label=pay, url=pay_url), pay, pay_url)
     body.paragraph(_("If you have already paid, please disregard this message."))
+    body.paragraph(_("The Recreation Department"))
+    return _compose(sender, to, locale, subject, body)
+
+
+def account_link_email(
+    to: str, locale: str, purpose: str, url: str, *, sender: str
+) -> EmailMessage:
+    """A single-use link: confirm the email address, or choose a new password."""
+    _ = translator(locale).gettext
+    body = _Body()
+    body.paragraph(_("Hello,"))
+    if purpose == "reset_password":
+        subject = _("Choose a new password")
+        label = _("Choose a new password")
+        body.paragraph(
+            _(
+                "Someone asked to reset the password of your account."
+                " The link works once, for one hour."
+            )
+        )
+        body.link(_("{label}: {url}").format(label=label, url=url), label, url)
+        body.paragraph(
+            _("If you did not ask for it, ignore this message: your password stays the same.")
+        )
+    else:
+        subject = _("Confirm your email address")
+        label = _("Confirm my address")
+        body.paragraph(
+            _("Welcome! Confirm your email address to receive your registration confirmations.")
+        )
+        body.link(_("{label}: {url}").format(label=label, url=url), label, url)
     body.paragraph(_("The Recreation Department"))
     return _compose(sender, to, locale, subject, body)

@@ -10,7 +10,9 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from rush.account_tokens import TokenPurpose
 from rush.families import Account, authenticate, create_family_account
+from web.account_links import send_link
 from web.auth import current_account, session_payload
 from web.sessions import rotate_session
 from web.state import resources
@@ -44,14 +46,17 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], state: State, data: JSONBody[SignUp]
     ) -> Account:
         """Create a family account (and its first adult) and sign it in."""
+        res = resources(state)
         account = await create_family_account(
-            resources(state).services.pool,
+            res.services.pool,
             email=data.email,
             password=data.password,
             first_name=data.first_name,
             last_name=data.last_name,
             locale=data.locale if data.locale in ("fr-CA", "en") else "fr-CA",
+            needs_approval=res.settings.accounts_need_approval,
         )
+        await send_link(res, account.id, TokenPurpose.CONFIRM_EMAIL)
         request.clear_session()
         request.set_session(session_payload(account))
         rotate_session(request)

@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
+from rush.sales import join_queue
 from rush.waiting_room import QueueStanding, QueueState
 from web.api.family import family_id_of
 from web.auth import family_only
@@ -53,7 +54,7 @@ class QueueController(Controller):
     ) -> QueueStatus:
         """Take the family's place (the same one from every device of the family)."""
         res, family_id = resources(state), family_id_of(request)
-        standing = await res.services.room.standing(sale_id, family_id, join=True)
+        standing = await join_queue(res.services.pool, res.services.room, sale_id, family_id)
         return _status(res, standing, family_id, sale_id)
 
     @get("/")

@@ -7,12 +7,15 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
+from rush.account_tokens import TokenPurpose, use_token
+from rush.db import query
 from rush.errors import RushError
-from rush.families import authenticate, create_family_account
+from rush.families import authenticate, confirm_email, create_family_account, set_password
 from rush.i18n import error_message
+from web.account_links import send_link
 from web.auth import session_payload
 from web.locale import request_locale
 from web.pages.render import page
@@ -43,13 +46,15 @@ class AccountPages(Controller):
             error = error_message("validation_failed", locale)
             return page(request, "pages/signup.html", form=fields, error=error, status_code=400)
         try:
+            res = resources(state)
             account = await create_family_account(
-                resources(state).services.pool,
+                res.services.pool,
                 email=fields["email"],
                 password=password,
                 first_name=fields["first_name"],
                 last_name=fields["last_name"],
                 locale=locale,
+                needs_approval=res.settings.accounts_need_approval,
             )
         except RushError as exc:
             return page(
@@ -59,8 +64,77 @@ class AccountPages(Controller):
                 error=error_message(exc.code, locale),
                 status_code=409,
             )
+        await send_link(res, account.id, TokenPurpose.CONFIRM_EMAIL)
         _sign_in(request, session_payload(account))
         return Redirect("/family")
+
+    @get("/confirm-email")
+    async def confirm(
+        self, request: Request[Any, Any, Any], state: State, token: FromQuery[str] = ""
+    ) -> Template:
+        """The emailed link: works once, then the address is confirmed."""
+        pool = resources(state).services.pool
+        try:
+            await confirm_email(pool, await use_token(pool, token, TokenPurpose.CONFIRM_EMAIL))
+        except RushError as exc:
+            return page(
+                request,
+                "pages/message.html",
+                status_code=400,
+                title=None,
+                error=error_message(exc.code, request_locale(request)),
+            )
+        return page(request, "pages/message.html", title="email_confirmed", error=None)
+
+    @get("/password/forgot")
+    async def forgot_form(self, request: Request[Any, Any, Any]) -> Template:
+        return page(request, "pages/forgot.html", sent=False)
+
+    @post("/password/forgot")
+    async def forgot(self, request: Request[Any, Any, Any], state: State, data: Form) -> Template:
+        """Always the same answer, so the page never tells whether an email has an account."""
+        res = resources(state)
+        account_id = await res.services.pool.fetchval(
+            query("account_id_by_email"), data.get("email", "").strip()
+        )
+        if account_id is not None:
+            await send_link(res, account_id, TokenPurpose.RESET_PASSWORD)
+        return page(request, "pages/forgot.html", sent=True)
+
+    @get("/password/reset")
+    async def reset_form(
+        self, request: Request[Any, Any, Any], token: FromQuery[str] = ""
+    ) -> Template:
+        return page(request, "pages/reset.html", token=token, error=None)
+
+    @post("/password/reset")
+    async def reset(
+        self, request: Request[Any, Any, Any], state: State, data: Form
+    ) -> Template | Redirect:
+        pool = resources(state).services.pool
+        locale = request_locale(request)
+        token, password = data.get("token", ""), data.get("password", "")
+        if len(password) < _MIN_PASSWORD:
+            return page(
+                request,
+                "pages/reset.html",
+                status_code=400,
+                token=token,
+                error=error_message("validation_failed", locale),
+            )
+        try:
+            account_id = await use_token(pool, token, TokenPurpose.RESET_PASSWORD)
+        except RushError as exc:
+            return page(
+                request,
+                "pages/reset.html",
+                status_code=400,
+                token="",
+                error=error_message(exc.code, locale),
+            )
+        await set_password(pool, account_id, password)
+        request.clear_session()
+        return Redirect("/login")
 
     @get("/login")
     async def login_form(self, request: Request[Any, Any, Any]) -> Template:

@@ -19,6 +19,7 @@ from rush.errors import RushError
 from rush.families import family_persons
 from rush.i18n import error_message
 from rush.orders import order_view
+from rush.sales import join_queue
 from rush.waiting_room import QueueState
 from web.admission import remember_admission, require_admission, session_admission
 from web.api.cart import carts
@@ -94,7 +95,7 @@ class RushMorningPages(Controller):
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> Redirect:
         res, family_id = resources(state), page_family_id(request)
-        await res.services.room.standing(sale_id, family_id, join=True)
+        await join_queue(res.services.pool, res.services.room, sale_id, family_id)
         return Redirect(f"/sales/{sale_id}/queue")
 
     @get("/queue/status")

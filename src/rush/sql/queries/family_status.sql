@@ -1,0 +1,1 @@
+SELECT status FROM family WHERE id = $1;
