@@ -1,0 +1,73 @@
+"""`rush demo` as a real process on a free port, for tests that use it as a family would."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+@dataclass(frozen=True)
+class LiveDemo:
+    base_url: str
+    data_dir: Path
+    process: subprocess.Popen[str]
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def live_demo(data_dir: Path, **settings: str) -> Iterator[LiveDemo]:
+    """Start `rush demo` with its own embedded servers; Ctrl-C it on the way out."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update({f"RUSH_{key.upper()}": value for key, value in settings.items()})
+    rush = Path(sys.executable).parent / "rush"
+    process = subprocess.Popen(
+        [str(rush), "demo", "--data-dir", str(data_dir), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    demo = LiveDemo(f"http://127.0.0.1:{port}", data_dir, process)
+    try:
+        _wait_until_healthy(demo)
+        yield demo
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_until_healthy(demo: LiveDemo, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if demo.process.poll() is not None:
+            output = demo.process.stdout.read() if demo.process.stdout else ""
+            raise RuntimeError(f"rush demo exited early:\n{output}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{demo.base_url}/health", timeout=2).status_code == 200:
+                return
+        time.sleep(0.3)
+    raise RuntimeError("rush demo did not become healthy in time")
