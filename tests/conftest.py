@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import msgspec
@@ -19,6 +20,7 @@ from rush.admission_tokens import AdmissionTokens
 from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
 from rush.holds import HoldEngine
+from rush.mail_catcher import MailCatcher, start_mail_catcher
 from rush.payments import SimulatedProvider
 from rush.servers import ServerUrls, running_servers
 from rush.services import Services
@@ -80,6 +82,19 @@ def settings(migrated: ServerUrls) -> Settings:
         secret_key="test-secret",
         public_base_url="http://rush.test",
     )
+
+
+@pytest.fixture
+def catcher(tmp_path: Path) -> Iterator[MailCatcher]:
+    """A real SMTP server on a free port, keeping every message it receives."""
+    with start_mail_catcher(tmp_path / "mail") as catcher:
+        yield catcher
+
+
+@pytest.fixture
+def app_settings(settings: Settings, catcher: MailCatcher) -> Settings:
+    """Settings whose emails go to the test's catcher."""
+    return msgspec.structs.replace(settings, smtp_host=catcher.host, smtp_port=catcher.port)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from rush.carts import Carts, HoldTimes
 from rush.checkout import start_checkout
 from rush.errors import OfferNotAvailable, PlacesAvailable
-from rush.mail_catcher import MailCatcher, start_mail_catcher
+from rush.mail_catcher import MailCatcher
 from rush.notifications import send_instalment_reminders, send_waitlist_offer
 from rush.orders import FinalizeOutcome, finalize_order, record_payment_event
 from rush.payments import SimulatedProvider
@@ -23,12 +21,6 @@ from rush.waitlist import accept_offer, expire_offers, join_waitlist, offer_free
 from tests.catalogue_factory import CatalogueFactory
 
 SEVEN = dt.date(2020, 5, 1)
-
-
-@pytest.fixture
-def catcher(tmp_path: Path) -> Iterator[MailCatcher]:
-    with start_mail_catcher(tmp_path / "mail") as catcher:
-        yield catcher
 
 
 async def status_of(services: Services, entry_id: int) -> str:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,7 +15,7 @@ from redis.asyncio import Redis
 
 from rush.config import Settings
 from rush.families import create_staff_account
-from rush.mail_catcher import MailCatcher, start_mail_catcher
+from rush.mail_catcher import MailCatcher
 from rush.sales import prepare_room
 from rush.waiting_room import WaitingRoom
 from tests.catalogue_factory import CatalogueFactory
@@ -25,17 +24,6 @@ from web.processes import build_worker
 
 Client = AsyncTestClient[Any]
 PASSWORD = "mot de passe 123"
-
-
-@pytest.fixture
-def catcher(tmp_path: Path) -> Iterator[MailCatcher]:
-    with start_mail_catcher(tmp_path / "mail") as catcher:
-        yield catcher
-
-
-@pytest.fixture
-def app_settings(settings: Settings, catcher: MailCatcher) -> Settings:
-    return msgspec.structs.replace(settings, smtp_host=catcher.host, smtp_port=catcher.port)
 
 
 @pytest.fixture

@@ -4,35 +4,22 @@ queue -> admitted -> hold -> checkout -> paid webhook -> finalize -> registratio
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.families import create_staff_account
-from rush.mail_catcher import MailCatcher, start_mail_catcher
+from rush.mail_catcher import MailCatcher
 from rush.payments import SimulatedProvider
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from web.app import create_app
 from web.processes import build_worker
 
 Client = AsyncTestClient[Any]
-
-
-@pytest.fixture
-def catcher(tmp_path: Path) -> Iterator[MailCatcher]:
-    with start_mail_catcher(tmp_path / "mail") as catcher:
-        yield catcher
-
-
-@pytest.fixture
-def app_settings(settings: Settings, catcher: MailCatcher) -> Settings:
-    return msgspec.structs.replace(settings, smtp_host=catcher.host, smtp_port=catcher.port)
 
 
 @pytest.fixture
