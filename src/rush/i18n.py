@@ -247,6 +247,10 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "unknown_family": N_("We cannot find this family file."),
     "account_pending": N_("Your family file is waiting for approval by the recreation department."),
     "invalid_account_link": N_("This link is no longer valid. Ask for a new one."),
+    "receipt_unavailable": N_(
+        "This document is not available: check that the payer is named in your family file"
+        " and that the payment was received."
+    ),
     "invalid_webhook": N_("This payment notice is not valid."),
     "validation_failed": N_("Some information is missing or incorrect. Please check the form."),
     "not_found": N_("We cannot find what you are looking for."),

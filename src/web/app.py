@@ -26,9 +26,12 @@ from web.api.queue import QueueController
 from web.api.waitlist import WaitlistController
 from web.auth import SESSION_STORE, make_session_auth, session_store
 from web.pages.account import AccountPages
+from web.pages.family_pages import family_file_pages
 from web.pages.portal import PortalPages
+from web.pages.records import RecordsPages
 from web.pages.rush_morning import OrderPages, RushMorningPages
 from web.pages.sim_pay import SimulatedPaymentPage
+from web.pages.waitlist import WaitlistPages
 from web.problems import exception_handlers
 from web.rate_limits import RATE_LIMIT_STORE, login_rate_limit, rate_limit_store
 from web.state import resources_lifespan
@@ -59,7 +62,10 @@ def create_app(settings: Settings) -> Litestar:
             PortalPages,
             AccountPages,
             RushMorningPages,
+            family_file_pages,
             OrderPages,
+            RecordsPages,
+            WaitlistPages,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         lifespan=[resources_lifespan],

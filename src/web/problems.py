@@ -58,6 +58,7 @@ _STATUS_BY_CODE = {
     "family_file_invalid": 400,
     "undecryptable_field": 409,
     "unknown_family": 404,
+    "receipt_unavailable": 404,
 }
 
 _CODE_BY_HTTP = (

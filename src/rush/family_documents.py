@@ -1,0 +1,160 @@
+"""The data of the documents a family downloads from "Mon dossier": its Relevé 24 slips and
+payment receipts, gathered from Postgres for the pure PDF builders of `rush.receipts`.
+
+A slip is refused rather than printed wrong: without a tax payer on file, or with nothing
+eligible paid that year, there is no slip (`ReceiptUnavailable`). Another family's child or
+order is refused as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Final, Literal
+
+import asyncpg
+
+from rush.childcare_expenses import childcare_paid
+from rush.crypto import FieldCipher
+from rush.db import query
+from rush.errors import OrderNotFound, PersonNotInFamily, RushError
+from rush.families import family_person
+from rush.family_file import tax_payer_sin
+from rush.family_records import order_ref
+from rush.i18n import TIME_ZONE
+from rush.receipts import (
+    Child,
+    Issuer,
+    PaidInstalment,
+    Payer,
+    PaymentReceiptData,
+    ReceiptLine,
+    Releve24Data,
+)
+
+__all__ = ["DEMO_ISSUER", "ReceiptUnavailable", "payment_receipt_for", "releve24_for"]
+
+UnavailableReason = Literal["no_tax_payer", "nothing_paid", "order_not_paid"]
+
+DEMO_ISSUER: Final = Issuer(
+    name="Ville de Mont-Joli — Service des loisirs",
+    address_lines=["Hôtel de ville", "Mont-Joli QC"],
+    # A visible placeholder, not a made-up number: the real NEQ belongs in the settings.
+    neq_or_business_number="0000000000",
+)
+"""The municipality printed on documents until the issuer becomes a setting."""
+
+
+class ReceiptUnavailable(RushError):
+    """No document can be made: `reason` says whether the payer or the payment is missing."""
+
+    code = "receipt_unavailable"
+
+    def __init__(self, reason: UnavailableReason) -> None:
+        super().__init__(f"no receipt: {reason}")
+        self.reason = reason
+
+
+def _quebec_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(TIME_ZONE).date()
+
+
+async def releve24_for(
+    pool: asyncpg.Pool,
+    cipher: FieldCipher,
+    family_id: int,
+    child_id: int,
+    tax_year: int,
+    issuer: Issuer,
+) -> Releve24Data:
+    """One child's slip for one tax year: the childcare paid that year, to the family's payer."""
+    child = await family_person(pool, family_id, child_id)
+    if child.role != "child" or child.birth_date is None:
+        raise PersonNotInFamily(child_id)
+    paid = next(
+        (
+            year
+            for year in await childcare_paid(pool, family_id)
+            if year.person_id == child_id and year.tax_year == tax_year
+        ),
+        None,
+    )
+    if paid is None:
+        raise ReceiptUnavailable("nothing_paid")
+    return Releve24Data(
+        tax_year=tax_year,
+        issuer=issuer,
+        payer=await _payer(pool, cipher, family_id),
+        child=Child(full_name=f"{child.first_name} {child.last_name}", birth_date=child.birth_date),
+        slip_number=f"RL24-{tax_year}-{child_id:06d}",
+        days_of_care=paid.days_of_care,
+        # Every place counted is a childcare place, so all of it gives right to the credit.
+        eligible_amount_cents=paid.paid_cents,
+        paid_amount_cents=paid.paid_cents,
+        periods=paid.periods,
+    )
+
+
+async def _payer(pool: asyncpg.Pool, cipher: FieldCipher, family_id: int) -> Payer:
+    # Read apart from the family file, so printing a slip decrypts the SIN and nothing else.
+    row = await pool.fetchrow(query("records_tax_payer"), family_id)
+    sin = await tax_payer_sin(pool, cipher, family_id)
+    if row is None or sin is None:
+        raise ReceiptUnavailable("no_tax_payer")
+    return Payer(
+        full_name=f"{row['first_name']} {row['last_name']}",
+        address_lines=_address_lines(row),
+        sin=sin,
+    )
+
+
+def _address_lines(row: asyncpg.Record) -> list[str]:
+    """The address as Canada Post writes it: "12, rue des Érables, app. 3", "Mont-Joli QC  G5H 1A1".
+
+    Empty when the family file has no address yet: the slip is still valid for the credit.
+    """
+    if row["street"] is None:
+        return []
+    street = f"{row['street']}, app. {row['apartment']}" if row["apartment"] else row["street"]
+    return [street, f"{row['city']} {row['province']}  {row['postal_code']}"]
+
+
+async def payment_receipt_for(
+    pool: asyncpg.Pool, family_id: int, order_id: uuid.UUID, issuer: Issuer, *, locale: str
+) -> PaymentReceiptData:
+    """The receipt of one of the family's paid orders, names written in `locale`.
+
+    It is dated on the last payment it acknowledges, so downloading it again gives the same PDF.
+    """
+    order = await pool.fetchrow(query("records_order"), order_id, family_id)
+    if order is None:
+        raise OrderNotFound(str(order_id))
+    if order["status"] != "paid":
+        raise ReceiptUnavailable("order_not_paid")
+    english = locale == "en"
+    lines = [
+        ReceiptLine(
+            person_name=r["person_name"],
+            program_name=r["program_en" if english else "program_fr"],
+            group_name=r["group_en" if english else "group_fr"],
+            amount_cents=r["price_cents"],
+        )
+        for r in await pool.fetch(query("records_order_lines"), order_id)
+    ]
+    payments = [
+        PaidInstalment(paid_on=_quebec_date(p["succeeded_at"]), amount_cents=p["amount_cents"])
+        for p in await pool.fetch(query("records_order_payments"), order_id)
+        if p["status"] == "succeeded" and p["succeeded_at"] is not None
+    ]
+    family_name: str | None = await pool.fetchval(query("records_family_name"), family_id)
+    return PaymentReceiptData(
+        issuer=issuer,
+        family_name=family_name or "",
+        order_ref=order_ref(order_id),
+        issued_on=max(
+            (p.paid_on for p in payments),
+            default=_quebec_date(order["paid_at"] or order["created_at"]),
+        ),
+        lines=lines,
+        payments=payments,
+    )
