@@ -107,3 +107,15 @@ async def test_pages_load_scripts_and_styles_from_the_app_only(browser: Client) 
         sources[-1] if sources[-1].endswith(".js") else "/static/htmx-2.0.11.min.js"
     )
     assert script.status_code == 200
+
+
+async def test_the_catalogue_filters_programs_by_type(
+    browser: Client, catalogue: CatalogueFactory, pool: Any
+) -> None:
+    camp = await catalogue.program([5])
+    swim = await catalogue.program([5])
+    await pool.execute("UPDATE program SET kind = 'swimming' WHERE id = $1", swim.id)
+    page = await browser.get("/catalogue?kind=swimming")
+    assert f"/catalogue/programs/{swim.id}/places" in page.text
+    assert f"/catalogue/programs/{camp.id}/places" not in page.text
+    assert "Natation" in page.text

@@ -104,11 +104,24 @@ class PortalPages(Controller):
         state: State,
         sale_id: FromQuery[int | None] = None,
         age: FromQuery[int | None] = None,
+        kind: FromQuery[str | None] = None,
     ) -> Template:
+        """Programs of the season by type, for a child's age, with places left live."""
         services = resources(state).services
         groups = await catalogue_groups(services.pool, services.engine, sale_id)
+        kinds = sorted({g.program_kind for g in groups})
+        if kind:
+            groups = [g for g in groups if g.program_kind == kind]
         programs = program_cards(groups, request_locale(request), age)
-        return page(request, "pages/catalogue.html", programs=programs, sale_id=sale_id, age=age)
+        return page(
+            request,
+            "pages/catalogue.html",
+            programs=programs,
+            sale_id=sale_id,
+            age=age,
+            kind=kind,
+            kinds=kinds,
+        )
 
     @get("/catalogue/programs/{program_id:int}/places")
     async def program_places(
