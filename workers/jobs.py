@@ -11,6 +11,7 @@ import httpx
 import msgspec
 from arq import Retry
 
+from rush.dashboard import build_snapshot, dashboard_channel
 from rush.notifications import (
     send_account_link,
     send_instalment_reminders,
@@ -23,6 +24,7 @@ from rush.reconcile import reconcile_all
 from rush.sales import copy_admissions_to_postgres
 from rush.services import Services
 from rush.waitlist import expire_offers, offer_freed_places
+from workers.channels import dashboard_backend
 
 log = logging.getLogger("rush.workers")
 
@@ -134,3 +136,14 @@ async def send_account_link_job(
 ) -> bool:
     services = _services(ctx)
     return await send_account_link(services.pool, services.settings, account_id, purpose, url)
+
+
+async def publish_dashboards(ctx: dict[str, Any]) -> int:
+    """One dashboard snapshot per sale per second, for every watcher of every web process."""
+    services = _services(ctx)
+    channels = dashboard_backend(services.redis)
+    sales = await services.room.known_sales()
+    for sale_id in sales:
+        snapshot = await build_snapshot(services, sale_id)
+        await channels.publish(msgspec.json.encode(snapshot), [dashboard_channel(sale_id)])
+    return len(sales)

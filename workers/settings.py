@@ -19,6 +19,7 @@ from workers.jobs import (
     deliver_webhook,
     finalize_order_job,
     offer_waitlist_places,
+    publish_dashboards,
     reconcile_redis,
     send_account_link_job,
     send_order_confirmation_job,
@@ -53,6 +54,7 @@ class WorkerSettings:
         func(send_account_link_job, name="send_account_link", max_tries=10),
         offer_waitlist_places,
         send_reminders,
+        publish_dashboards,
         sweep_expired_holds,
         reconcile_redis,
         admit_due,
@@ -66,6 +68,7 @@ class WorkerSettings:
         cron(reconcile_redis, second={30}, unique=True),
         cron(offer_waitlist_places, second=set(range(0, 60, 10)), unique=True),
         cron(send_reminders, minute={0}, second={15}, unique=True),
+        cron(publish_dashboards, second=set(range(60)), unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

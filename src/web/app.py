@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from redis.asyncio import Redis
 
 from rush.config import Settings
 from web.api.auth import AuthController
@@ -25,6 +27,7 @@ from web.api.payments import payment_webhook
 from web.api.queue import QueueController
 from web.api.waitlist import WaitlistController
 from web.auth import SESSION_STORE, make_session_auth, session_store
+from web.ops.dashboard import DashboardPages
 from web.pages.account import AccountPages
 from web.pages.family_pages import family_file_pages
 from web.pages.portal import PortalPages
@@ -35,6 +38,7 @@ from web.pages.waitlist import WaitlistPages
 from web.problems import exception_handlers
 from web.rate_limits import RATE_LIMIT_STORE, login_rate_limit, rate_limit_store
 from web.state import resources_lifespan
+from workers.channels import dashboard_backend
 
 __all__ = ["create_app"]
 
@@ -66,6 +70,7 @@ def create_app(settings: Settings) -> Litestar:
             OrderPages,
             RecordsPages,
             WaitlistPages,
+            DashboardPages,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         lifespan=[resources_lifespan],
@@ -76,6 +81,12 @@ def create_app(settings: Settings) -> Litestar:
         },
         middleware=[login_rate_limit().middleware],
         on_app_init=[session_auth.on_app_init],
+        plugins=[
+            ChannelsPlugin(
+                backend=dashboard_backend(Redis.from_url(settings.redis_url)),
+                arbitrary_channels_allowed=True,
+            )
+        ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="csrftoken",

@@ -1,0 +1,107 @@
+"""The numbers ops watch on opening morning, aggregated once for every watcher.
+
+A worker builds one snapshot per sale each second and publishes it; every browser on the
+dashboard receives the same snapshot, so a hundred watchers cost what one does.
+"""
+
+from __future__ import annotations
+
+import time
+
+import msgspec
+from redis.asyncio import Redis
+
+from rush.catalogue import catalogue_groups
+from rush.db import query
+from rush.services import Services
+from rush.waiting_room import RoomStats
+
+__all__ = ["ARQ_QUEUE_KEY", "DashboardSnapshot", "GroupFill", "build_snapshot", "dashboard_channel"]
+
+ARQ_QUEUE_KEY = "arq:queue"
+
+
+def dashboard_channel(sale_id: int) -> str:
+    return f"dashboard:{sale_id}"
+
+
+class GroupFill(msgspec.Struct, frozen=True):
+    group_id: int
+    program: str
+    name: str
+    capacity: int
+    paid: int
+    held: int
+    places_left: int
+    waitlist: int
+
+
+class Flow(msgspec.Struct, frozen=True):
+    paid_orders: int
+    conflicts: int
+    refunds: int
+    payments_last_minute: int
+    awaiting_finalize: int
+    finalize_lag_ms: int
+    job_queue_depth: int
+
+
+class Latency(msgspec.Struct, frozen=True):
+    postgres_ms: float
+    redis_ms: float
+
+
+class DashboardSnapshot(msgspec.Struct, frozen=True):
+    sale_id: int
+    at_ms: int
+    groups: list[GroupFill]
+    queue: RoomStats
+    flow: Flow
+    latency: Latency
+
+
+async def _timed_ping(services: Services) -> Latency:
+    started = time.perf_counter()
+    await services.pool.fetchval("SELECT 1")
+    postgres = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    await services.redis.ping()
+    redis = (time.perf_counter() - started) * 1000
+    return Latency(round(postgres, 2), round(redis, 2))
+
+
+async def _queue_depth(redis: Redis) -> int:
+    depth: int = await redis.zcard(ARQ_QUEUE_KEY)
+    return depth
+
+
+async def build_snapshot(services: Services, sale_id: int) -> DashboardSnapshot:
+    """Places per group, the waiting room, payments and finalize lag, latencies: one reading."""
+    pool = services.pool
+    groups = await catalogue_groups(pool, services.engine, sale_id)
+    waiting = {
+        r["group_id"]: r["waiting"] for r in await pool.fetch(query("dashboard_waitlists"), sale_id)
+    }
+    flow_row = await pool.fetchrow(query("dashboard_flow"), sale_id)
+    assert flow_row is not None
+    queue = await services.room.stats(sale_id)
+    return DashboardSnapshot(
+        sale_id=sale_id,
+        at_ms=queue.now_ms,
+        groups=[
+            GroupFill(
+                group_id=g.id,
+                program=g.program_name_fr,
+                name=g.name_fr,
+                capacity=g.capacity,
+                paid=g.paid,
+                held=g.held,
+                places_left=g.places_left,
+                waitlist=waiting.get(g.id, 0),
+            )
+            for g in groups
+        ],
+        queue=queue,
+        flow=Flow(**dict(flow_row.items()), job_queue_depth=await _queue_depth(services.redis)),
+        latency=await _timed_ping(services),
+    )

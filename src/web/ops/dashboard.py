@@ -1,0 +1,83 @@
+"""The live capacity dashboard of a sale, and its controls.
+
+The page draws the latest snapshot and then follows a server-sent event stream: every web
+process holds one Redis subscription per sale (Litestar channels), whatever the number of
+staff watching, and a worker builds each snapshot once for all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.channels import ChannelsPlugin
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, ServerSentEvent, Template
+
+from rush.dashboard import build_snapshot, dashboard_channel
+from rush.sales import close_sale, open_sale, pause_sale, resume_sale, set_pace
+from web.auth import staff_only
+from web.pages.render import page
+from web.state import resources
+
+__all__ = ["DashboardPages"]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+_ACTIONS = {"open": open_sale, "pause": pause_sale, "resume": resume_sale, "close": close_sale}
+
+
+class DashboardPages(Controller):
+    path = "/ops/sales/{sale_id:int}"
+    guards = [staff_only]
+    include_in_schema = False
+
+    @get("/")
+    async def dashboard(
+        self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
+    ) -> Template:
+        snapshot = await build_snapshot(resources(state).services, sale_id)
+        return page(
+            request,
+            "ops/dashboard.html",
+            snapshot=snapshot,
+            snapshot_json=msgspec.json.encode(snapshot).decode(),
+        )
+
+    @get("/stream")
+    async def stream(
+        self, state: State, channels: NamedDependency[ChannelsPlugin], sale_id: FromPath[int]
+    ) -> ServerSentEvent:
+        """A snapshot now, then each one the worker publishes."""
+        services = resources(state).services
+
+        async def snapshots() -> AsyncGenerator[str, None]:
+            # Subscribe first, so nothing published after the first snapshot is missed.
+            async with channels.start_subscription([dashboard_channel(sale_id)]) as subscriber:
+                yield msgspec.json.encode(await build_snapshot(services, sale_id)).decode()
+                async for message in subscriber.iter_events():
+                    yield message.decode()
+
+        return ServerSentEvent(snapshots(), event_type="snapshot")
+
+    @post("/actions/{action:str}", opt={"admin": True})
+    async def act(
+        self, state: State, sale_id: FromPath[int], action: FromPath[str], data: Form
+    ) -> Redirect:
+        """Open, pause, resume, close, or set the pace; every page load shows the result."""
+        services = resources(state).services
+        if action == "pace":
+            await set_pace(
+                services.pool,
+                services.room,
+                sale_id,
+                rate_per_min=int(data["rate_per_min"]) if data.get("rate_per_min") else None,
+                max_shoppers=int(data["max_shoppers"]) if data.get("max_shoppers") else None,
+            )
+        elif action in _ACTIONS:
+            await _ACTIONS[action](services.pool, services.room, sale_id)
+        return Redirect(f"/ops/sales/{sale_id}")

@@ -1,0 +1,159 @@
+"""The live dashboard: staff only, one snapshot for all watchers, controls that act."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import msgspec
+import pytest
+import uvicorn
+from litestar.testing import AsyncTestClient
+
+from rush.config import Settings
+from rush.dashboard import build_snapshot, dashboard_channel
+from rush.families import create_staff_account
+from rush.sales import prepare_room
+from rush.services import Services
+from tests.catalogue_factory import CatalogueFactory
+from tests.e2e.live_demo import free_port
+from web.app import create_app
+from workers.channels import dashboard_backend
+
+Client = AsyncTestClient[Any]
+
+
+async def signed_in(settings: Settings, pool: asyncpg.Pool, role: str) -> AsyncTestClient[Any]:
+    email = f"{role}@ville.qc.ca"
+    await create_staff_account(pool, email=email, password="staff password 1", role=role)
+    client: Client = AsyncTestClient(app=create_app(settings))
+    await client.__aenter__()
+    await client.get("/api/v1/groups")
+    response = await client.post(
+        "/api/v1/auth/login",
+        headers={"x-csrftoken": client.cookies["csrftoken"]},
+        json={"email": email, "password": "staff password 1"},
+    )
+    assert response.status_code == 200
+    return client
+
+
+@pytest.fixture
+async def admin(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
+    client = await signed_in(settings, pool, "admin")
+    yield client
+    await client.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def supervisor(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
+    client = await signed_in(settings, pool, "supervisor")
+    yield client
+    await client.__aexit__(None, None, None)
+
+
+async def test_the_snapshot_counts_holds_and_the_waiting_room(
+    services: Services, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([10, 4])
+    await prepare_room(services.pool, services.room, camp.sale_id)
+    await services.engine.hold(camp.id, "cart", {camp.group_ids[1]: 3}, 60_000, 60_000)
+    family = await catalogue.family()
+    await services.room.standing(camp.sale_id, family.id, join=True)
+
+    snapshot = await build_snapshot(services, camp.sale_id)
+
+    fills = {g.group_id: (g.capacity, g.held, g.places_left) for g in snapshot.groups}
+    assert fills == {camp.group_ids[0]: (10, 0, 10), camp.group_ids[1]: (4, 3, 1)}
+    assert snapshot.queue.status == "open"
+    assert snapshot.flow.paid_orders == 0
+
+
+async def test_the_dashboard_is_for_staff_and_only_admins_act(
+    admin: Client,
+    supervisor: Client,
+    settings: Settings,
+    catalogue: CatalogueFactory,
+    services: Services,
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    await catalogue.program([5], sale_id=sale_id)
+    await prepare_room(services.pool, services.room, sale_id)
+    async with AsyncTestClient(app=create_app(settings)) as anonymous:
+        answer = await anonymous.get(f"/ops/sales/{sale_id}", follow_redirects=False)
+        assert answer.status_code in (302, 303)
+    page = await supervisor.get(f"/ops/sales/{sale_id}")
+    assert page.status_code == 200
+    assert "Tableau de bord en direct" in page.text
+    token = supervisor.cookies["csrftoken"]
+    refused = await supervisor.post(
+        f"/ops/sales/{sale_id}/actions/open", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert refused.status_code == 403
+    opened = await admin.post(
+        f"/ops/sales/{sale_id}/actions/open",
+        data={"_csrf_token": admin.cookies["csrftoken"]},
+        follow_redirects=False,
+    )
+    assert opened.status_code in (302, 303)
+    paused = await admin.post(
+        f"/ops/sales/{sale_id}/actions/pause",
+        data={"_csrf_token": admin.cookies["csrftoken"]},
+        follow_redirects=False,
+    )
+    assert paused.status_code in (302, 303)
+    assert (await services.room.stats(sale_id)).status == "paused"
+
+
+@pytest.fixture
+async def live_app(settings: Settings, clean: None) -> AsyncIterator[str]:
+    """The app under a real uvicorn server: server-sent events need a streaming transport."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+async def test_the_stream_sends_a_snapshot_then_each_published_one(
+    live_app: str, pool: asyncpg.Pool, catalogue: CatalogueFactory, services: Services
+) -> None:
+    camp = await catalogue.program([6])
+    await prepare_room(services.pool, services.room, camp.sale_id)
+    await create_staff_account(
+        pool, email="sup@ville.qc.ca", password="staff password 1", role="supervisor"
+    )
+    events: list[dict[str, Any]] = []
+    async with httpx.AsyncClient(base_url=live_app) as client:
+        await client.get("/api/v1/groups")
+        await client.post(
+            "/api/v1/auth/login",
+            headers={"x-csrftoken": client.cookies["csrftoken"]},
+            json={"email": "sup@ville.qc.ca", "password": "staff password 1"},
+        )
+        async with (
+            asyncio.timeout(20),
+            client.stream("GET", f"/ops/sales/{camp.sale_id}/stream") as response,
+        ):
+            assert response.headers["content-type"].startswith("text/event-stream")
+            async for line in response.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                events.append(json.loads(line.removeprefix("data:").strip()))
+                if len(events) > 1:
+                    break
+                await services.engine.hold(camp.id, "cart", {camp.group_ids[0]: 2}, 60_000, 60_000)
+                snapshot = await build_snapshot(services, camp.sale_id)
+                await dashboard_backend(services.redis).publish(
+                    msgspec.json.encode(snapshot), [dashboard_channel(camp.sale_id)]
+                )
+    assert [e["groups"][0]["held"] for e in events] == [0, 2]
