@@ -142,6 +142,27 @@ class Carts:
             await conn.execute(query("cart_mark_live"), cart_id)
         return await self.view(family_id, sale_id)
 
+    async def extend_holds(self, family_id: int, sale_id: int, ttl_ms: int) -> CartView:
+        """Staff give a family more time (never past each hold's latest expiry)."""
+        for cart_id, program_id in await self._held_programs(family_id, sale_id):
+            await self._engine.extend(program_id, hold_id_for(cart_id), ttl_ms)
+        return await self.view(family_id, sale_id)
+
+    async def release_holds(self, family_id: int, sale_id: int) -> int:
+        """Staff free a family's held places now; its cart then shows them as lost."""
+        released = 0
+        for cart_id, program_id in await self._held_programs(family_id, sale_id):
+            released += await self._engine.release(program_id, hold_id_for(cart_id))
+        return released
+
+    async def _held_programs(self, family_id: int, sale_id: int) -> list[tuple[uuid.UUID, int]]:
+        async with self._pool.acquire() as conn:
+            cart = await conn.fetchrow(query("cart_open"), family_id, sale_id)
+            if cart is None:
+                return []
+            lines = await cart_lines(conn, cart["id"])
+        return [(cart["id"], p) for p in dict.fromkeys(line.program_id for line in lines)]
+
     async def view(self, family_id: int, sale_id: int) -> CartView:
         async with self._pool.acquire() as conn:
             cart = await conn.fetchrow(query("cart_open"), family_id, sale_id)

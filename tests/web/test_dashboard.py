@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,10 +15,12 @@ import pytest
 import uvicorn
 from litestar.testing import AsyncTestClient
 
+from rush.carts import Carts, HoldTimes
 from rush.config import Settings
 from rush.dashboard import build_snapshot, dashboard_channel
+from rush.fairness import draw_order
 from rush.families import create_staff_account
-from rush.sales import prepare_room
+from rush.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from tests.e2e.live_demo import free_port
@@ -157,3 +160,65 @@ async def test_the_stream_sends_a_snapshot_then_each_published_one(
                     msgspec.json.encode(snapshot), [dashboard_channel(camp.sale_id)]
                 )
     assert [e["groups"][0]["held"] for e in events] == [0, 2]
+
+
+async def test_admin_controls_change_capacity_and_carts_and_are_logged(
+    admin: Client, catalogue: CatalogueFactory, services: Services
+) -> None:
+    camp = await catalogue.program([10])
+    g = camp.group_ids[0]
+    await prepare_room(services.pool, services.room, camp.sale_id)
+    family = await catalogue.family([dt.date(2019, 4, 2)])
+    carts = Carts(services.pool, services.engine, HoldTimes(60_000, 600_000))
+    await carts.add(family.id, camp.sale_id, family.child_ids, [g], live=True)
+    email = await services.pool.fetchval(
+        "SELECT email::text FROM account WHERE family_id = $1", family.id
+    )
+    token = admin.cookies["csrftoken"]
+
+    async def act(action: str, **form: str) -> int:
+        answer = await admin.post(
+            f"/ops/sales/{camp.sale_id}/actions/{action}",
+            data={**form, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        return answer.status_code
+
+    assert await act("capacity", group_id=str(g), capacity="12") in (302, 303)
+    assert await act("extend_cart", email=email, minutes="5") in (302, 303)
+    assert await act("release_cart", email=email) in (302, 303)
+    assert await act("capacity", group_id=str(g), capacity="-1") >= 400
+
+    places = (await services.engine.places(camp.id, [g])).groups[g]
+    assert (places.capacity, places.held) == (12, 0)
+    assert (
+        await services.pool.fetchval("SELECT capacity FROM activity_group WHERE id = $1", g) == 12
+    )
+    logged = await services.pool.fetch("SELECT action FROM staff_action ORDER BY id")
+    assert [r["action"] for r in logged] == ["capacity", "extend_cart", "release_cart"]
+    page = await admin.get(f"/ops/sales/{camp.sale_id}")
+    assert "admin@ville.qc.ca" in page.text
+
+
+async def test_the_fairness_audit_recomputes_the_draw_from_the_seed(
+    supervisor: Client, catalogue: CatalogueFactory, services: Services
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    await services.pool.execute(
+        "UPDATE sale SET admission_rate_per_min = 60000, max_shoppers = 100 WHERE id = $1", sale_id
+    )
+    await prepare_room(services.pool, services.room, sale_id)
+    families = [(await catalogue.family()).id for _ in range(8)]
+    for family_id in families:
+        await services.room.standing(sale_id, family_id, join=True)
+    await open_sale(services.pool, services.room, sale_id)
+    await asyncio.sleep(0.05)
+    await services.room.admit_due(sale_id)
+    await copy_admissions_to_postgres(services.pool, services.room, sale_id)
+
+    answer = await supervisor.get(f"/ops/sales/{sale_id}/fairness.json")
+
+    report = answer.json()
+    assert report["fair"] is True
+    assert report["drawn_families"] == draw_order(report["seed"], families)
+    assert [a["family_id"] for a in report["admissions"]] == report["drawn_families"]

@@ -11,17 +11,23 @@ from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, ServerSentEvent, Template
 
+from rush.capacity import change_capacity
 from rush.dashboard import build_snapshot, dashboard_channel
+from rush.db import query
+from rush.fairness import fairness_report
 from rush.sales import close_sale, open_sale, pause_sale, resume_sale, set_pace
-from web.auth import staff_only
+from rush.staff_log import log_staff_action, staff_actions
+from web.api.cart import carts
+from web.auth import current_account, staff_only
 from web.pages.render import page
 from web.state import resources
 
@@ -40,11 +46,13 @@ class DashboardPages(Controller):
     async def dashboard(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> Template:
-        snapshot = await build_snapshot(resources(state).services, sale_id)
+        services = resources(state).services
+        snapshot = await build_snapshot(services, sale_id)
         return page(
             request,
             "ops/dashboard.html",
             snapshot=snapshot,
+            actions=await staff_actions(services.pool, sale_id),
             snapshot_json=msgspec.json.encode(snapshot).decode(),
         )
 
@@ -64,13 +72,49 @@ class DashboardPages(Controller):
 
         return ServerSentEvent(snapshots(), event_type="snapshot")
 
+    @get("/fairness.json")
+    async def fairness(self, state: State, sale_id: FromPath[int]) -> Response[bytes]:
+        """The seed, the draw and the admission log, with the checks; anyone can redo them."""
+        report = await fairness_report(resources(state).services.pool, sale_id)
+        body = msgspec.json.encode({**msgspec.to_builtins(report), "fair": report.fair})
+        return Response(
+            body,
+            media_type="application/json",
+            headers={"content-disposition": f'attachment; filename="fairness-sale-{sale_id}.json"'},
+        )
+
     @post("/actions/{action:str}", opt={"admin": True})
     async def act(
-        self, state: State, sale_id: FromPath[int], action: FromPath[str], data: Form
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        sale_id: FromPath[int],
+        action: FromPath[str],
+        data: Form,
     ) -> Redirect:
-        """Open, pause, resume, close, or set the pace; every page load shows the result."""
-        services = resources(state).services
-        if action == "pace":
+        """Open, pause, resume, close, pace, capacity, or a family's cart; all logged."""
+        res = resources(state)
+        services = res.services
+        staff = current_account(request)
+        details = {k: v for k, v in data.items() if k != "_csrf_token"}
+        if action == "capacity":
+            await change_capacity(
+                services.pool, services.engine, int(data["group_id"]), int(data["capacity"])
+            )
+        elif action in ("extend_cart", "release_cart"):
+            family_id = await services.pool.fetchval(
+                query("family_by_email"), data.get("email", "")
+            )
+            if family_id is None:
+                raise NotFoundException()
+            family_carts = carts(res)
+            if action == "extend_cart":
+                await family_carts.extend_holds(
+                    family_id, sale_id, int(data.get("minutes", "10")) * 60_000
+                )
+            else:
+                await family_carts.release_holds(family_id, sale_id)
+        elif action == "pace":
             await set_pace(
                 services.pool,
                 services.room,
@@ -80,4 +124,7 @@ class DashboardPages(Controller):
             )
         elif action in _ACTIONS:
             await _ACTIONS[action](services.pool, services.room, sale_id)
+        else:
+            raise NotFoundException()
+        await log_staff_action(services.pool, staff.id, action, sale_id, **details)
         return Redirect(f"/ops/sales/{sale_id}")

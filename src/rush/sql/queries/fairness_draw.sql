@@ -1,0 +1,1 @@
+SELECT seed, opened_at, families FROM queue_draw WHERE sale_id = $1;
