@@ -152,6 +152,8 @@ async def test_a_family_goes_from_the_queue_to_a_confirmed_registration(
 
     await run_worker(app_settings)
 
+    logged = await pool.fetch("SELECT action FROM staff_action ORDER BY id")
+    assert [r["action"] for r in logged] == ["prepare", "open"]
     registered = await pool.fetch(
         "SELECT person_id, group_id FROM registration WHERE status = 'active'"
     )

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from rush.sales import close_sale, open_sale, pause_sale, prepare_room, resume_sale, set_pace
+from rush.staff_log import log_staff_action
 from rush.waiting_room import RoomStats
-from web.auth import staff_only
+from web.auth import current_account, staff_only
 from web.state import resources
 
 
@@ -36,37 +37,59 @@ class OpsSaleController(Controller):
         return await resources(state).services.room.stats(sale_id)
 
     @post("/prepare", status_code=HTTP_200_OK, opt={"admin": True})
-    async def prepare(self, state: State, sale_id: FromPath[int]) -> dict[str, str]:
+    async def prepare(
+        self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
+    ) -> dict[str, str]:
         """Create the waiting room from the sale's settings, so families can pre-queue."""
         services = resources(state).services
-        return {"status": await prepare_room(services.pool, services.room, sale_id)}
+        status = await prepare_room(services.pool, services.room, sale_id)
+        await _log(request, state, "prepare", sale_id)
+        return {"status": status}
 
     @post("/open", status_code=HTTP_200_OK, opt={"admin": True})
-    async def open(self, state: State, sale_id: FromPath[int]) -> Opened:
+    async def open(
+        self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
+    ) -> Opened:
         services = resources(state).services
         draw = await open_sale(services.pool, services.room, sale_id)
+        await _log(request, state, "open", sale_id, drawn=len(draw.families))
         return Opened(len(draw.families))
 
     @post("/pause", status_code=HTTP_200_OK, opt={"admin": True})
-    async def pause(self, state: State, sale_id: FromPath[int]) -> RoomStats:
+    async def pause(
+        self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
+    ) -> RoomStats:
         services = resources(state).services
         await pause_sale(services.pool, services.room, sale_id)
+        await _log(request, state, "pause", sale_id)
         return await services.room.stats(sale_id)
 
     @post("/resume", status_code=HTTP_200_OK, opt={"admin": True})
-    async def resume(self, state: State, sale_id: FromPath[int]) -> RoomStats:
+    async def resume(
+        self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
+    ) -> RoomStats:
         services = resources(state).services
         await resume_sale(services.pool, services.room, sale_id)
+        await _log(request, state, "resume", sale_id)
         return await services.room.stats(sale_id)
 
     @post("/close", status_code=HTTP_200_OK, opt={"admin": True})
-    async def close(self, state: State, sale_id: FromPath[int]) -> RoomStats:
+    async def close(
+        self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
+    ) -> RoomStats:
         services = resources(state).services
         await close_sale(services.pool, services.room, sale_id)
+        await _log(request, state, "close", sale_id)
         return await services.room.stats(sale_id)
 
     @patch("/pace", opt={"admin": True})
-    async def pace(self, state: State, sale_id: FromPath[int], data: JSONBody[Pace]) -> RoomStats:
+    async def pace(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        sale_id: FromPath[int],
+        data: JSONBody[Pace],
+    ) -> RoomStats:
         services = resources(state).services
         await set_pace(
             services.pool,
@@ -75,4 +98,19 @@ class OpsSaleController(Controller):
             rate_per_min=data.rate_per_min,
             max_shoppers=data.max_shoppers,
         )
+        await _log(
+            request,
+            state,
+            "pace",
+            sale_id,
+            rate_per_min=data.rate_per_min,
+            max_shoppers=data.max_shoppers,
+        )
         return await services.room.stats(sale_id)
+
+
+async def _log(
+    request: Request[Any, Any, Any], state: State, action: str, sale_id: int, **details: Any
+) -> None:
+    staff = current_account(request)
+    await log_staff_action(resources(state).services.pool, staff.id, action, sale_id, **details)
