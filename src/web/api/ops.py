@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
@@ -12,7 +14,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from rush.sales import close_sale, open_sale, pause_sale, prepare_room, resume_sale, set_pace
 from rush.staff_log import log_staff_action
-from rush.waiting_room import RoomStats
+from rush.waiting_room import RoomStats, WaitingRoom
 from web.auth import current_account, staff_only
 from web.state import resources
 
@@ -59,28 +61,19 @@ class OpsSaleController(Controller):
     async def pause(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> RoomStats:
-        services = resources(state).services
-        await pause_sale(services.pool, services.room, sale_id)
-        await _log(request, state, "pause", sale_id)
-        return await services.room.stats(sale_id)
+        return await _transition(request, state, sale_id, "pause", pause_sale)
 
     @post("/resume", status_code=HTTP_200_OK, opt={"admin": True})
     async def resume(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> RoomStats:
-        services = resources(state).services
-        await resume_sale(services.pool, services.room, sale_id)
-        await _log(request, state, "resume", sale_id)
-        return await services.room.stats(sale_id)
+        return await _transition(request, state, sale_id, "resume", resume_sale)
 
     @post("/close", status_code=HTTP_200_OK, opt={"admin": True})
     async def close(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> RoomStats:
-        services = resources(state).services
-        await close_sale(services.pool, services.room, sale_id)
-        await _log(request, state, "close", sale_id)
-        return await services.room.stats(sale_id)
+        return await _transition(request, state, sale_id, "close", close_sale)
 
     @patch("/pace", opt={"admin": True})
     async def pace(
@@ -114,3 +107,17 @@ async def _log(
 ) -> None:
     staff = current_account(request)
     await log_staff_action(resources(state).services.pool, staff.id, action, sale_id, **details)
+
+
+async def _transition(
+    request: Request[Any, Any, Any],
+    state: State,
+    sale_id: int,
+    name: str,
+    change: Callable[[asyncpg.Pool, WaitingRoom, int], Awaitable[None]],
+) -> RoomStats:
+    """Pause, resume or close: change the sale, log who did it, answer the room's numbers."""
+    services = resources(state).services
+    await change(services.pool, services.room, sale_id)
+    await _log(request, state, name, sale_id)
+    return await services.room.stats(sale_id)
