@@ -117,3 +117,12 @@ def provider(pool: asyncpg.Pool, settings: Settings, clean: None) -> SimulatedPr
 @pytest.fixture
 def catalogue(pool: asyncpg.Pool, engine: HoldEngine) -> CatalogueFactory:
     return CatalogueFactory(pool, engine)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the fault and fuzz tests counted (see tests/figures.py)."""
+    from tests.figures import FIGURES
+
+    for section, counts in sorted(FIGURES.items()):
+        figures = ", ".join(f"{name} {value}" for name, value in sorted(counts.items()))
+        terminalreporter.write_line(f"{section}: {figures}")

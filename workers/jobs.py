@@ -12,8 +12,11 @@ import msgspec
 from arq import Retry
 
 from rush.dashboard import build_snapshot, dashboard_channel
+from rush.dashboard_history import record_point
+from rush.dashboard_latest import store_latest
 from rush.notifications import (
     send_account_link,
+    send_family_decision,
     send_instalment_reminders,
     send_order_confirmation,
     send_waitlist_offer,
@@ -22,6 +25,7 @@ from rush.orders import FinalizeOutcome, finalize_order
 from rush.payments import SignedWebhook, WebhookEvent, deliver
 from rush.reconcile import reconcile_all
 from rush.sales import copy_admissions_to_postgres
+from rush.self_pacer import pace_open_sales
 from rush.services import Services
 from rush.waitlist import expire_offers, offer_freed_places
 from workers.channels import dashboard_backend
@@ -138,12 +142,38 @@ async def send_account_link_job(
     return await send_account_link(services.pool, services.settings, account_id, purpose, url)
 
 
+async def send_family_decision_job(ctx: dict[str, Any], family_id: int, approved: bool) -> bool:
+    services = _services(ctx)
+    return await send_family_decision(services.pool, services.settings, family_id, approved)
+
+
+async def self_pace_sales(ctx: dict[str, Any]) -> int:
+    """Move the admission rate of open sales with self-pacing on; each change is logged."""
+    changes = await pace_open_sales(_services(ctx))
+    for change in changes:
+        log.info(
+            "self-pacing sale %d: %d -> %d per min (hold p99 %s ms, finalize lag %s ms)",
+            change.sale_id,
+            change.rate_before,
+            change.rate_after,
+            change.signals.hold_p99_ms,
+            change.signals.finalize_lag_ms,
+        )
+    return len(changes)
+
+
 async def publish_dashboards(ctx: dict[str, Any]) -> int:
-    """One dashboard snapshot per sale per second, for every watcher of every web process."""
+    """One dashboard snapshot per sale per second, for every watcher of every web process,
+    kept in Redis too so `/metrics` scrapes read it instead of querying, and a chart point
+    every 5 s."""
     services = _services(ctx)
     channels = dashboard_backend(services.redis)
     sales = await services.room.known_sales()
+    snapshots = []
     for sale_id in sales:
         snapshot = await build_snapshot(services, sale_id)
         await channels.publish(msgspec.json.encode(snapshot), [dashboard_channel(sale_id)])
+        await record_point(services.redis, snapshot)
+        snapshots.append(snapshot)
+    await store_latest(services.redis, snapshots)
     return len(sales)

@@ -21,7 +21,9 @@ from workers.jobs import (
     offer_waitlist_places,
     publish_dashboards,
     reconcile_redis,
+    self_pace_sales,
     send_account_link_job,
+    send_family_decision_job,
     send_order_confirmation_job,
     send_reminders,
     send_waitlist_offer_job,
@@ -52,6 +54,7 @@ class WorkerSettings:
         func(send_order_confirmation_job, name="send_order_confirmation", max_tries=10),
         func(send_waitlist_offer_job, name="send_waitlist_offer", max_tries=10),
         func(send_account_link_job, name="send_account_link", max_tries=10),
+        func(send_family_decision_job, name="send_family_decision", max_tries=10),
         offer_waitlist_places,
         send_reminders,
         publish_dashboards,
@@ -59,6 +62,7 @@ class WorkerSettings:
         reconcile_redis,
         admit_due,
         copy_admissions,
+        self_pace_sales,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         # unique: with many workers, each tick runs once, not once per worker.
@@ -69,6 +73,7 @@ class WorkerSettings:
         cron(offer_waitlist_places, second=set(range(0, 60, 10)), unique=True),
         cron(send_reminders, minute={0}, second={15}, unique=True),
         cron(publish_dashboards, second=set(range(60)), unique=True),
+        cron(self_pace_sales, second=set(range(2, 60, 5)), unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

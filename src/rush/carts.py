@@ -9,6 +9,7 @@ row, so two tabs of one family never race each other.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,7 @@ from rush.db import Executor, query
 from rush.eligibility import CapRule, GroupRules, PersonFacts, check_eligibility
 from rush.errors import InvalidCartRequest, RushError, SaleNotOpen
 from rush.families import family_person, require_approved_family
+from rush.hold_timing import HoldTimings
 from rush.holds import HoldEngine, HoldStatus
 
 __all__ = ["CartHold", "CartLine", "CartView", "Carts", "cart_lines", "hold_id_for"]
@@ -67,10 +69,17 @@ class HoldTimes:
 class Carts:
     """Cart operations; `live` means the family is admitted and its items are held."""
 
-    def __init__(self, pool: asyncpg.Pool, engine: HoldEngine, times: HoldTimes) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        engine: HoldEngine,
+        times: HoldTimes,
+        timings: HoldTimings | None = None,
+    ) -> None:
         self._pool = pool
         self._engine = engine
         self._times = times
+        self._timings = timings
 
     async def add(
         self,
@@ -111,7 +120,9 @@ class Carts:
             ]
             touched = {g.program_id for g in groups.values()}
             if live:
-                await self._hold_programs(cart_id, lines, [(n[1], n[3]) for n in new], touched)
+                await self._hold_programs(
+                    sale_id, cart_id, lines, [(n[1], n[3]) for n in new], touched
+                )
                 await conn.execute(query("cart_mark_live"), cart_id)
             try:
                 await conn.executemany(query("cart_insert_item"), new)
@@ -138,7 +149,9 @@ class Carts:
             await _require_sale_status(conn, sale_id, live=True)
             cart_id = await _lock_cart(conn, family_id, sale_id)
             lines = await cart_lines(conn, cart_id)
-            await self._hold_programs(cart_id, lines, [], {line.program_id for line in lines})
+            await self._hold_programs(
+                sale_id, cart_id, lines, [], {line.program_id for line in lines}
+            )
             await conn.execute(query("cart_mark_live"), cart_id)
         return await self.view(family_id, sale_id)
 
@@ -188,6 +201,7 @@ class Carts:
 
     async def _hold_programs(
         self,
+        sale_id: int,
         cart_id: uuid.UUID,
         lines: list[CartLine],
         new: list[tuple[int, int]],
@@ -200,7 +214,8 @@ class Carts:
         try:
             for program_id in sorted(programs):
                 before = await self._engine.inspect(program_id, hold_id)
-                await self._engine.hold(
+                started = time.perf_counter()
+                granted = await self._engine.hold(
                     program_id,
                     hold_id,
                     counts[program_id],
@@ -208,6 +223,9 @@ class Carts:
                     self._times.max_lifetime_ms,
                 )
                 taken.append((program_id, before.status is HoldStatus.LIVE))
+                if self._timings is not None:
+                    elapsed_ms = (time.perf_counter() - started) * 1000
+                    await self._timings.record(sale_id, elapsed_ms, granted.now_ms)
         except RushError:
             for program_id, was_live in taken:
                 if was_live:

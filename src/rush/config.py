@@ -38,12 +38,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     accounts_need_approval: bool = False
     """AccèsCité-style: new families wait for staff approval before they can register."""
     log_level: str = "INFO"
+    log_format: str = "text"
+    """`text` for a terminal (the demo), `json` for production: one JSON object per line."""
+    metrics_token: str = ""
+    """When set, `/metrics` needs `Authorization: Bearer <token>`; empty leaves it open."""
 
     def __post_init__(self) -> None:
         if self.hold_ttl_seconds <= 0 or self.hold_max_lifetime_seconds < self.hold_ttl_seconds:
             raise ValueError("RUSH_HOLD_MAX_LIFETIME_SECONDS must be >= RUSH_HOLD_TTL_SECONDS > 0")
         if not 0 < self.port < 65536:
             raise ValueError("RUSH_PORT must be a TCP port")
+        if self.log_format not in ("text", "json"):
+            raise ValueError("RUSH_LOG_FORMAT must be text or json")
 
     @property
     def hold_ttl_ms(self) -> int:

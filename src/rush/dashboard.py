@@ -13,6 +13,8 @@ from redis.asyncio import Redis
 
 from rush.catalogue import catalogue_groups
 from rush.db import query
+from rush.flow import hold_flow
+from rush.hold_timing import HoldTimings
 from rush.services import Services
 from rush.waiting_room import RoomStats
 
@@ -44,6 +46,13 @@ class Flow(msgspec.Struct, frozen=True):
     awaiting_finalize: int
     finalize_lag_ms: int
     job_queue_depth: int
+    # Defaults keep snapshots stored by an older worker readable (rush.dashboard_latest).
+    holds_per_min: int = 0
+    """New holds over the last minute, counted by the engine on the Redis clock."""
+    expiries_per_min: int = 0
+    """Holds whose time ran out over the last minute: places families lost."""
+    hold_p99_ms: int | None = None
+    """p99 of cart hold durations over the last minute; None below a few holds."""
 
 
 class Latency(msgspec.Struct, frozen=True):
@@ -85,6 +94,8 @@ async def build_snapshot(services: Services, sale_id: int) -> DashboardSnapshot:
     flow_row = await pool.fetchrow(query("dashboard_flow"), sale_id)
     assert flow_row is not None
     queue = await services.room.stats(sale_id)
+    holds = await hold_flow(services.redis, {g.program_id for g in groups}, queue.now_ms)
+    hold_timing = await HoldTimings(services.redis).last_minute(sale_id, queue.now_ms)
     return DashboardSnapshot(
         sale_id=sale_id,
         at_ms=queue.now_ms,
@@ -102,6 +113,12 @@ async def build_snapshot(services: Services, sale_id: int) -> DashboardSnapshot:
             for g in groups
         ],
         queue=queue,
-        flow=Flow(**dict(flow_row.items()), job_queue_depth=await _queue_depth(services.redis)),
+        flow=Flow(
+            **dict(flow_row.items()),
+            job_queue_depth=await _queue_depth(services.redis),
+            holds_per_min=holds.holds_per_min,
+            expiries_per_min=holds.expiries_per_min,
+            hold_p99_ms=hold_timing.p99_ms,
+        ),
         latency=await _timed_ping(services),
     )

@@ -9,6 +9,7 @@ Tree::
     ├── HoldAlreadyPaid        code "already_paid"      that hold became paid places
     ├── CapacityBelowCommitted code "capacity_below_committed"
     ├── InvalidHoldRequest     code "invalid_hold"      malformed items or durations
+    ├── InvalidPacingSettings  code "invalid_pacing"    self-pacing targets or bounds out of range
     ├── UnknownSale            code "unknown_sale"      no waiting room for that sale
     ├── QueueClosed            code "sale_closed"       the sale no longer takes families
     ├── NotAdmitted            code "not_admitted"      not (or no longer) admitted to shop
@@ -51,6 +52,7 @@ __all__ = [
     "InvalidCartRequest",
     "InvalidCredentials",
     "InvalidHoldRequest",
+    "InvalidPacingSettings",
     "NotAdmitted",
     "NotEligibleAge",
     "OfferNotAvailable",
@@ -125,6 +127,10 @@ class CapacityBelowCommitted(RushError):
 
 class InvalidHoldRequest(RushError):
     code = "invalid_hold"
+
+
+class InvalidPacingSettings(RushError):
+    code = "invalid_pacing"
 
 
 class UnknownSale(RushError):

@@ -6,6 +6,7 @@ every read and write here takes the family id from the caller's session, never f
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import asyncpg
@@ -37,6 +38,16 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+async def _hash_password(password: str) -> str:
+    """Argon2 is slow on purpose (tens of ms): off the event loop, so a burst of logins at
+    opening time does not stall every other request of the process."""
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def _verify_password(password_hash: str, password: str) -> None:
+    await asyncio.to_thread(_hasher.verify, password_hash, password)
+
+
 class Account(msgspec.Struct, frozen=True):
     id: int
     family_id: int | None
@@ -65,6 +76,7 @@ async def create_family_account(
     needs_approval: bool = False,
 ) -> Account:
     """A new family with its first adult and the account that logs in for it."""
+    password_hash = await _hash_password(password)
     async with pool.acquire() as conn, conn.transaction():
         family_id = await conn.fetchval(
             query("insert_family"), "pending" if needs_approval else "approved"
@@ -72,7 +84,7 @@ async def create_family_account(
         await conn.execute(query("insert_person"), family_id, "adult", first_name, last_name, None)
         try:
             row = await inserted(
-                conn, "insert_account", family_id, email, _hasher.hash(password), "family", locale
+                conn, "insert_account", family_id, email, password_hash, "family", locale
             )
         except asyncpg.UniqueViolationError as exc:
             raise EmailTaken(email) from exc
@@ -87,7 +99,7 @@ async def create_staff_account(
         raise ValueError("staff are supervisors or admins")
     try:
         row = await inserted(
-            pool, "insert_account", None, email, _hasher.hash(password), role, locale
+            pool, "insert_account", None, email, await _hash_password(password), role, locale
         )
     except asyncpg.UniqueViolationError as exc:
         raise EmailTaken(email) from exc
@@ -99,7 +111,7 @@ async def confirm_email(pool: asyncpg.Pool, account_id: int) -> None:
 
 
 async def set_password(pool: asyncpg.Pool, account_id: int, password: str) -> None:
-    await pool.execute(query("account_set_password"), account_id, _hasher.hash(password))
+    await pool.execute(query("account_set_password"), account_id, await _hash_password(password))
 
 
 async def account_by_id(pool: asyncpg.Pool, account_id: int) -> Account:
@@ -126,7 +138,7 @@ async def set_family_status(pool: asyncpg.Pool, family_id: int, status: str) -> 
 async def authenticate(pool: asyncpg.Pool, email: str, password: str) -> Account:
     row = await pool.fetchrow(query("account_by_email"), email)
     try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+        await _verify_password(row["password_hash"] if row else _DUMMY_HASH, password)
     except (VerifyMismatchError, InvalidHashError) as exc:
         raise InvalidCredentials() from exc
     if row is None:

@@ -51,6 +51,9 @@ class RegistrationRecord(msgspec.Struct, frozen=True, kw_only=True):
     group: Name
     starts_on: dt.date | None
     ends_on: dt.date | None
+    status: str = "active"
+    """`cancelled` once staff cancelled the place (and refunded it, as the order shows)."""
+    cancelled_at: dt.datetime | None = None
 
 
 class InstalmentRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -149,6 +152,8 @@ def _registration(row: asyncpg.Record) -> RegistrationRecord:
         group=Name(row["group_fr"], row["group_en"]),
         starts_on=row["starts_on"],
         ends_on=row["ends_on"],
+        status=row["status"],
+        cancelled_at=row["cancelled_at"],
     )
 
 

@@ -11,9 +11,10 @@ To update the catalogs after changing a message in code::
     uv run pybabel update -D rush -i src/rush/locale/rush.pot -d src/rush/locale
 
 then translate the new or fuzzy entries of `fr_CA/LC_MESSAGES/rush.po` (and copy the English
-text into `en/LC_MESSAGES/rush.po`). A new locale starts with `uv run pybabel init -D rush
--i src/rush/locale/rush.pot -d src/rush/locale -l <locale>`. `gettext:2` is there because
-`gettext(locale, message)` here takes the locale first.
+text into `en/LC_MESSAGES/rush.po`) — or do all of it, for both gettext domains, with
+`uv run python src/web/i18n/update_catalogs.py french.json`. A new locale starts with
+`uv run pybabel init -D rush -i src/rush/locale/rush.pot -d src/rush/locale -l <locale>`.
+`gettext:2` is there because `gettext(locale, message)` here takes the locale first.
 """
 
 from __future__ import annotations
@@ -229,6 +230,10 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "invalid_credentials": N_("Incorrect email address or password."),
     "person_not_found": N_("This person is not part of your family file."),
     "invalid_cart": N_("This request is not valid. Please check the groups you chose."),
+    "invalid_pacing": N_(
+        "Self-pacing needs whole numbers: targets above zero, a floor of at least 1"
+        " and a ceiling no lower than the floor."
+    ),
     "sale_not_open": N_("Registration for this period is not open right now."),
     "terms_not_accepted": N_("Please accept the registration terms to continue."),
     "cart_empty": N_("Your cart is empty."),
@@ -236,6 +241,7 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "already_registered": N_("This person is already registered in this group."),
     "already_in_cart": N_("This person is already in your cart for this group."),
     "child_cap_reached": N_("This child has reached the maximum number of places for now."),
+    "not_registered_in_group": N_("This child is not registered in this group."),
     "instalments_not_offered": N_("Payment in instalments is not offered for this order."),
     "order_not_found": N_("We cannot find this order."),
     "places_available": N_("This group still has places: register directly instead."),
@@ -255,12 +261,27 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "validation_failed": N_("Some information is missing or incorrect. Please check the form."),
     "not_found": N_("We cannot find what you are looking for."),
     "forbidden": N_("You are not allowed to do this."),
+    "csrf_failed": N_("This form has expired. Reload the page, then try again."),
     "not_authenticated": N_("Please log in to continue."),
     "rate_limited": N_("Too many attempts. Please wait a moment, then try again."),
     "invalid_payment_request": N_("The payment could not be processed. Please try again."),
     "idempotency_key_reused": N_("This payment request conflicts with an earlier one."),
     "unknown_provider_payment": N_("We cannot find this payment."),
     "refund_refused": N_("This payment cannot be refunded."),
+    "catalogue_invalid": N_("Please check this value: it is missing, too long or not valid."),
+    "dates_out_of_order": N_("The end cannot come before the start."),
+    "ages_out_of_order": N_("The minimum age cannot be higher than the maximum age."),
+    "negative_amount": N_("Capacities, prices and ages cannot be negative."),
+    "not_positive": N_("This number must be greater than zero."),
+    "daycare_group_invalid": N_(
+        "A daycare slot must go with another group of the same registration period."
+    ),
+    "catalogue_not_found": N_("We cannot find this item of the catalogue."),
+    "registration_not_found": N_("This registration is not part of this order."),
+    "refund_amount_invalid": N_(
+        "The refund cannot be negative nor exceed what the cancelled places cost"
+        " and what was paid for them."
+    ),
 }
 
 # Used instead of the plain message when the caller gives a positive count.

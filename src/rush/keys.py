@@ -20,7 +20,7 @@ KNOWN_SALES = f"{PREFIX}:sales"
 
 @dataclass(frozen=True, slots=True)
 class ProgramKeys:
-    """The six keys the hold engine scripts receive, in script order."""
+    """The seven keys the hold engine scripts receive, in script order."""
 
     capacity: str
     paid: str
@@ -28,10 +28,20 @@ class ProgramKeys:
     holds: str
     expiry: str
     confirmed: str
+    flow: str
+    """Holds taken and expired per 10 s slot of the Redis clock, for the dashboard."""
 
     @property
     def all(self) -> list[str]:
-        return [self.capacity, self.paid, self.held, self.holds, self.expiry, self.confirmed]
+        return [
+            self.capacity,
+            self.paid,
+            self.held,
+            self.holds,
+            self.expiry,
+            self.confirmed,
+            self.flow,
+        ]
 
 
 @lru_cache(maxsize=4096)
@@ -44,12 +54,14 @@ def program_keys(program_id: int) -> ProgramKeys:
         holds=f"{tag}:holds",
         expiry=f"{tag}:expiry",
         confirmed=f"{tag}:confirmed",
+        flow=f"{tag}:flow",
     )
 
 
 @dataclass(frozen=True, slots=True)
 class SaleKeys:
-    """The seven keys the waiting-room scripts receive, in script order."""
+    """The seven keys the waiting-room scripts receive (`all`, in script order), and the
+    sale's dashboard keys, which no script touches."""
 
     room: str
     prequeue: str
@@ -58,6 +70,13 @@ class SaleKeys:
     active: str
     admissions: str
     buckets: str
+    history: str
+    """Capped list of dashboard chart points, oldest first."""
+    hold_ms: str
+    """Prefix of the per-slot histograms of engine hold durations, for self-pacing."""
+
+    def hold_ms_slot(self, slot: int) -> str:
+        return f"{self.hold_ms}:{slot}"
 
     @property
     def all(self) -> list[str]:
@@ -83,4 +102,6 @@ def sale_keys(sale_id: int) -> SaleKeys:
         active=f"{tag}:active",
         admissions=f"{tag}:admissions",
         buckets=f"{tag}:buckets",
+        history=f"{tag}:history",
+        hold_ms=f"{tag}:hold_ms",
     )

@@ -16,6 +16,7 @@ from rush.emails import (
     SmtpSettings,
     account_link_email,
     confirmation_email,
+    family_decision_email,
     instalment_reminder_email,
     send_once,
     waitlist_offer_email,
@@ -26,6 +27,7 @@ from rush.payments.provider import PaymentProvider
 
 __all__ = [
     "send_account_link",
+    "send_family_decision",
     "send_instalment_reminders",
     "send_order_confirmation",
     "send_waitlist_offer",
@@ -140,3 +142,21 @@ async def send_account_link(
     )
     digest = hashlib.sha256(url.encode()).hexdigest()[:24]
     return await send_once(pool, smtp_settings(settings), f"{purpose}:{digest}", message)
+
+
+async def send_family_decision(
+    pool: asyncpg.Pool, settings: Settings, family_id: int, approved: bool
+) -> bool:
+    """Tell a family staff approved (or refused) its file; once per family and decision."""
+    contact = await pool.fetchrow(query("family_contact"), family_id)
+    if contact is None:
+        return False
+    message = family_decision_email(
+        contact["email"],
+        contact["locale"],
+        approved,
+        f"{settings.public_base_url}/login",
+        sender=settings.mail_from,
+    )
+    decision = "approved" if approved else "refused"
+    return await send_once(pool, smtp_settings(settings), f"family_{decision}:{family_id}", message)

@@ -199,19 +199,18 @@ async def finalize_order(
         if not await _first_instalment_paid(pool, order_id, order["total_cents"]):
             return FinalizeOutcome.WAITING
         lost = await _secure_places(services, lines)
-        if lost:
-            await _refund_conflict(services, provider, order, lines, lost)
-            return FinalizeOutcome.CONFLICT
-        if not await _write_registrations(pool, order_id, lines):
-            await _refund_conflict(
-                services, provider, order, lines, sorted({ln.group_id for ln in lines})
-            )
-            return FinalizeOutcome.CONFLICT
-        status = "paid"
+        if not lost and not await _write_registrations(pool, order_id, lines):
+            lost = sorted({ln.group_id for ln in lines})
+        status = await _mark_conflict(pool, order, lines, lost) if lost else "paid"
     if status == "paid":
         await _confirm_in_redis(services, lines)
         await services.room.leave(order["sale_id"], order["family_id"])
         return FinalizeOutcome.PAID
+    if status == "conflict":
+        # Also where a run stopped between the conflict and its refund (provider down, crash).
+        for program_id, hold_id in _holds(lines):
+            await services.engine.release(program_id, hold_id)
+        await _refund_conflict(pool, provider, order_id)
     return FinalizeOutcome.CONFLICT
 
 
@@ -269,13 +268,16 @@ async def _secure_places(services: Services, lines: list[_Line]) -> list[int]:
 
 
 async def _write_registrations(pool: asyncpg.Pool, order_id: uuid.UUID, lines: list[_Line]) -> bool:
-    """One transaction: lock the groups, insert the registrations, mark paid. False on conflict."""
+    """One transaction: lock the groups, insert the registrations, mark paid.
+
+    False when the places cannot be had, or a concurrent run already made the order a conflict.
+    """
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
                 order = await conn.fetchrow(query("order_lock"), order_id)
                 if order is None or order["status"] != "awaiting_payment":
-                    return True  # finalized by a concurrent run
+                    return order is not None and order["status"] == "paid"  # a concurrent run
                 await conn.execute(
                     query("lock_groups_for_update"), sorted({ln.group_id for ln in lines})
                 )
@@ -299,26 +301,16 @@ async def _confirm_in_redis(services: Services, lines: list[_Line]) -> None:
             await reconcile_program(services.pool, services.engine, program_id)
 
 
-async def _refund_conflict(
-    services: Services,
-    provider: PaymentProvider,
-    order: asyncpg.Record,
-    lines: list[_Line],
-    lost_groups: list[int],
-) -> None:
-    order_id = order["id"]
-    for program_id, hold_id in _holds(lines):
-        await services.engine.release(program_id, hold_id)
-    pool = services.pool
-    await pool.execute(query("order_set_conflict"), order_id, f"groups full: {lost_groups}")
-    for payment in await pool.fetch(query("order_payments"), order_id):
-        if payment["provider_ref"] and payment["status"] == "succeeded":
-            await provider.refund(
-                payment["provider_ref"], payment["amount_cents"], f"refund:{payment['id']}"
-            )
+async def _mark_conflict(
+    pool: asyncpg.Pool, order: asyncpg.Record, lines: list[_Line], lost_groups: list[int]
+) -> str:
+    """Make the order a conflict and its family first on the missed groups' waitlists, unless
+    a concurrent run already paid it; returns the order's status after."""
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(query("order_set_refunded"), order_id)
-        await conn.execute(query("payments_set_refunded"), order_id)
+        locked = await conn.fetchrow(query("order_lock"), order["id"])
+        if locked is None or locked["status"] != "awaiting_payment":
+            return "conflict" if locked is None else str(locked["status"])
+        await conn.execute(query("order_set_conflict"), order["id"], f"groups full: {lost_groups}")
         for line in lines:
             if line.group_id in lost_groups:
                 await conn.execute(
@@ -327,3 +319,18 @@ async def _refund_conflict(
                     order["family_id"],
                     line.person_id,
                 )
+    return "conflict"
+
+
+async def _refund_conflict(
+    pool: asyncpg.Pool, provider: PaymentProvider, order_id: uuid.UUID
+) -> None:
+    """Give back every succeeded payment of a conflict order; the same keys on every retry."""
+    for payment in await pool.fetch(query("order_payments"), order_id):
+        if payment["provider_ref"] and payment["status"] == "succeeded":
+            await provider.refund(
+                payment["provider_ref"], payment["amount_cents"], f"refund:{payment['id']}"
+            )
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(query("order_set_refunded"), order_id)
+        await conn.execute(query("payments_set_refunded"), order_id)

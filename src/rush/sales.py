@@ -76,17 +76,25 @@ async def open_sale(pool: asyncpg.Pool, room: WaitingRoom, sale_id: int) -> Draw
     return draw
 
 
+async def _require_sale(pool: asyncpg.Pool, sale_id: int) -> None:
+    if await pool.fetchval(query("sale_status"), sale_id) is None:
+        raise UnknownSale(sale_id)
+
+
 async def pause_sale(pool: asyncpg.Pool, room: WaitingRoom, sale_id: int) -> None:
+    await _require_sale(pool, sale_id)
     await room.pause(sale_id)
     await pool.execute(query("set_sale_status"), sale_id, "paused")
 
 
 async def resume_sale(pool: asyncpg.Pool, room: WaitingRoom, sale_id: int) -> None:
+    await _require_sale(pool, sale_id)
     await room.resume(sale_id)
     await pool.execute(query("set_sale_status"), sale_id, "open")
 
 
 async def close_sale(pool: asyncpg.Pool, room: WaitingRoom, sale_id: int) -> None:
+    await _require_sale(pool, sale_id)
     await room.close(sale_id)
     await pool.execute(query("set_sale_status"), sale_id, "closed")
 
@@ -100,6 +108,7 @@ async def set_pace(
     max_shoppers: int | None = None,
 ) -> None:
     """Change admissions per minute and/or the cap on families shopping at once, live."""
+    await _require_sale(pool, sale_id)
     await pool.execute(query("set_sale_pace"), sale_id, rate_per_min, max_shoppers)
     await room.configure(sale_id, rate_per_min=rate_per_min, max_shoppers=max_shoppers)
 

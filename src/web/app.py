@@ -19,15 +19,24 @@ from web.api.auth import AuthController
 from web.api.cart import CartController
 from web.api.family import FamilyController
 from web.api.groups import GroupsController
-from web.api.health import health
+from web.api.health import health, ping
 from web.api.ops import OpsSaleController
 from web.api.ops_families import OpsFamiliesController
+from web.api.ops_orders import OpsOrdersController
 from web.api.orders import CheckoutController
 from web.api.payments import payment_webhook
 from web.api.queue import QueueController
 from web.api.waitlist import WaitlistController
 from web.auth import SESSION_STORE, make_session_auth, session_store
+from web.metrics import http_metrics, metrics
+from web.ops.attendance import AttendancePages
+from web.ops.catalogue_admin import CatalogueAdminPages
 from web.ops.dashboard import DashboardPages
+from web.ops.exports import ExportPages
+from web.ops.families_admin import FamiliesAdminPages
+from web.ops.group_admin import GroupAdminPages
+from web.ops.home import OpsHome
+from web.ops.orders_admin import OrdersAdminPages
 from web.pages.account import AccountPages
 from web.pages.family_pages import family_file_pages
 from web.pages.portal import PortalPages
@@ -36,7 +45,16 @@ from web.pages.rush_morning import OrderPages, RushMorningPages
 from web.pages.sim_pay import SimulatedPaymentPage
 from web.pages.waitlist import WaitlistPages
 from web.problems import exception_handlers
-from web.rate_limits import RATE_LIMIT_STORE, login_rate_limit, rate_limit_store
+from web.rate_limits import (
+    QUEUE_RATE_LIMIT_STORE,
+    RATE_LIMIT_STORE,
+    login_rate_limit,
+    queue_join_rate_limit,
+    queue_rate_limit_store,
+    rate_limit_store,
+)
+from web.request_log import RequestLog, log_unexpected_error
+from web.security_headers import security_headers_hook
 from web.state import resources_lifespan
 from workers.channels import dashboard_backend
 
@@ -52,6 +70,8 @@ def create_app(settings: Settings) -> Litestar:
     return Litestar(
         route_handlers=[
             health,
+            ping,
+            metrics,
             GroupsController,
             AuthController,
             FamilyController,
@@ -62,6 +82,7 @@ def create_app(settings: Settings) -> Litestar:
             payment_webhook,
             OpsSaleController,
             OpsFamiliesController,
+            OpsOrdersController,
             SimulatedPaymentPage,
             PortalPages,
             AccountPages,
@@ -71,6 +92,13 @@ def create_app(settings: Settings) -> Litestar:
             RecordsPages,
             WaitlistPages,
             DashboardPages,
+            OpsHome,
+            CatalogueAdminPages,
+            GroupAdminPages,
+            FamiliesAdminPages,
+            OrdersAdminPages,
+            AttendancePages,
+            ExportPages,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         lifespan=[resources_lifespan],
@@ -78,8 +106,15 @@ def create_app(settings: Settings) -> Litestar:
         stores={
             SESSION_STORE: session_store(settings),
             RATE_LIMIT_STORE: rate_limit_store(settings),
+            QUEUE_RATE_LIMIT_STORE: queue_rate_limit_store(settings),
         },
-        middleware=[login_rate_limit().middleware],
+        middleware=[
+            RequestLog(),
+            http_metrics(),
+            login_rate_limit().middleware,
+            queue_join_rate_limit().middleware,
+        ],
+        before_send=[security_headers_hook(settings)],
         on_app_init=[session_auth.on_app_init],
         plugins=[
             ChannelsPlugin(
@@ -95,6 +130,10 @@ def create_app(settings: Settings) -> Litestar:
             exclude=CSRF_EXEMPT,
         ),
         exception_handlers=exception_handlers(),
+        after_exception=[log_unexpected_error],
+        # Each process configures logging once (`web.logs`); Litestar's default would
+        # replace the root handler and its redaction.
+        logging_config=None,
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(title="Rush", version="0.1.0", path="/schema"),
     )

@@ -40,6 +40,8 @@ PUBLIC_PATHS = [
     "^/lang/",
     "^/static/",
     "^/health$",
+    "^/metrics$",
+    "^/api/v1/ping$",
     "^/schema",
     "^/api/v1/groups",
     "^/api/v1/auth/(signup|login)$",

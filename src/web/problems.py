@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -21,7 +22,7 @@ from rush.i18n import error_message
 from web.locale import request_locale
 from web.pages.errors import is_page_request, page_error
 
-__all__ = ["exception_handlers", "request_locale"]
+__all__ = ["exception_handlers", "request_locale", "status_of"]
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -41,6 +42,7 @@ _STATUS_BY_CODE = {
     "invalid_credentials": 401,
     "person_not_found": 404,
     "invalid_cart": 400,
+    "invalid_pacing": 400,
     "not_eligible_age": 422,
     "already_registered": 409,
     "already_in_cart": 409,
@@ -59,6 +61,18 @@ _STATUS_BY_CODE = {
     "undecryptable_field": 409,
     "unknown_family": 404,
     "receipt_unavailable": 404,
+    "registration_not_found": 404,
+    "refund_amount_invalid": 422,
+    "refund_refused": 409,
+    "not_registered_in_group": 422,
+    "csrf_failed": 403,
+    "catalogue_invalid": 422,
+    "dates_out_of_order": 422,
+    "ages_out_of_order": 422,
+    "negative_amount": 422,
+    "not_positive": 422,
+    "daycare_group_invalid": 422,
+    "catalogue_not_found": 404,
 }
 
 _CODE_BY_HTTP = (
@@ -104,17 +118,34 @@ def _problem(
     )
 
 
+def status_of(exc: RushError) -> int:
+    """The HTTP status of a domain error, for a page that shows it on its own form."""
+    return _STATUS_BY_CODE.get(exc.code, 400)
+
+
 def _rush_error(request: Request[Any, Any, Any], exc: RushError) -> Response[Any]:
-    return _problem(request, _STATUS_BY_CODE.get(exc.code, 400), exc.code, _public_params(exc))
+    return _problem(request, status_of(exc), exc.code, _public_params(exc))
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     code = next((c for kind, c in _CODE_BY_HTTP if isinstance(exc, kind)), None)
+    if code == "forbidden" and exc.detail.startswith("CSRF"):
+        code = "csrf_failed"  # Litestar's CSRF refusal: a stale form, not a missing right
     if code is None:
         code = "internal_error" if exc.status_code >= 500 else "bad_request"
     extra = exc.extra if isinstance(exc, ValidationException) else None
     return _problem(request, exc.status_code, code, {}, extra)
 
 
+def _out_of_range(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    """An id past 64 bits or a NUL byte in a name: input no row can match, refused as such."""
+    return _problem(request, 400, "validation_failed", {})
+
+
 def exception_handlers() -> ExceptionHandlersMap:
-    return {RushError: _rush_error, HTTPException: _http_error}
+    return {
+        RushError: _rush_error,
+        HTTPException: _http_error,
+        asyncpg.DataError: _out_of_range,
+        OverflowError: _out_of_range,
+    }

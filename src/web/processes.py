@@ -16,8 +16,14 @@ from workers.settings import WorkerSettings
 __all__ = ["build_worker", "serve_web", "serve_web_and_worker"]
 
 
-def build_worker(settings: Settings, handle_signals: bool = True, burst: bool = False) -> Worker:
-    """A worker; in `burst` mode (tests) it drains the queue and stops, without crons."""
+def build_worker(
+    settings: Settings, handle_signals: bool = True, burst: bool = False, job_timeout_s: int = 300
+) -> Worker:
+    """A worker; in `burst` mode (tests) it drains the queue and stops, without crons.
+
+    A job whose worker died stays claimed for `job_timeout_s` + 10 s, then another worker
+    runs it again (arq's in-progress key): the fault tests shorten it to see the retry.
+    """
     return Worker(
         functions=WorkerSettings.functions,
         cron_jobs=None if burst else WorkerSettings.cron_jobs,
@@ -27,13 +33,21 @@ def build_worker(settings: Settings, handle_signals: bool = True, burst: bool = 
         handle_signals=handle_signals,
         burst=burst,
         poll_delay=0 if burst else 0.5,
+        job_timeout=job_timeout_s,
         ctx={"settings": settings},
     )
 
 
 def _uvicorn_server(settings: Settings) -> uvicorn.Server:
+    # No log_config: uvicorn's records go to the root handler `web.logs` set up (JSON or
+    # text, redacted); no access log, `web.request_log` writes one line per request.
     config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_level="warning"
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        log_config=None,
+        access_log=False,
     )
     return uvicorn.Server(config)
 

@@ -10,20 +10,38 @@ import re
 from typing import Any
 
 from litestar import Request
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.stores.redis import RedisStore
 
 from rush.config import Settings
 
-__all__ = ["LIMITED_PATHS", "RATE_LIMIT_STORE", "login_rate_limit", "rate_limit_store"]
+__all__ = [
+    "LIMITED_PATHS",
+    "QUEUE_JOIN_PATHS",
+    "QUEUE_RATE_LIMIT_STORE",
+    "RATE_LIMIT_STORE",
+    "login_rate_limit",
+    "queue_join_rate_limit",
+    "queue_rate_limit_store",
+    "rate_limit_store",
+]
 
 RATE_LIMIT_STORE = "rate_limit"
+QUEUE_RATE_LIMIT_STORE = "queue_rate_limit"
 LOGINS_PER_MINUTE = 20
+QUEUE_JOINS_PER_MINUTE = 10
 LIMITED_PATHS = re.compile(r"^/(api/v1/auth/)?login$|^/password/forgot$")
+QUEUE_JOIN_PATHS = re.compile(r"^(/api/v1)?/sales/\d+/queue/?$")
+SESSION_COOKIE = "rush_session"
 
 
 def rate_limit_store(settings: Settings) -> RedisStore:
     return RedisStore.with_client(url=settings.redis_url, namespace="rush:ratelimit")
+
+
+def queue_rate_limit_store(settings: Settings) -> RedisStore:
+    """A store of its own: Litestar keys counters by caller only, not by path."""
+    return RedisStore.with_client(url=settings.redis_url, namespace="rush:ratelimit:queue")
 
 
 def _is_login_attempt(request: Request[Any, Any, Any]) -> bool:
@@ -36,4 +54,25 @@ def login_rate_limit() -> RateLimitConfig:
         rate_limit=("minute", LOGINS_PER_MINUTE),
         check_throttle_handler=_is_login_attempt,
         store=RATE_LIMIT_STORE,
+    )
+
+
+def _is_queue_join(request: Request[Any, Any, Any]) -> bool:
+    return request.method == "POST" and bool(QUEUE_JOIN_PATHS.match(request.url.path))
+
+
+def _session_or_address(request: Request[Any, Any, Any]) -> str:
+    """Counted per signed-in session: families behind one school or office address stay free."""
+    session = request.cookies.get(SESSION_COOKIE)
+    return f"session:{session}" if session else f"address:{get_remote_address(request)}"
+
+
+def queue_join_rate_limit() -> RateLimitConfig:
+    """At most 10 joins a minute per session: joining twice never moves a family forward,
+    so a burst is a script hammering the door, answered 429 before it reaches Redis scripts."""
+    return RateLimitConfig(
+        rate_limit=("minute", QUEUE_JOINS_PER_MINUTE),
+        check_throttle_handler=_is_queue_join,
+        identifier_for_request=_session_or_address,
+        store=QUEUE_RATE_LIMIT_STORE,
     )

@@ -112,6 +112,12 @@ async def test_the_dashboard_follows_holds_and_payments_and_pause_stops_admissio
             timeout=2_000,
         )
         hold_seen_s = time.monotonic() - held_at
+        await page.wait_for_function(
+            "() => document.querySelector('[data-k=\"flow.holds_per_min\"]')"
+            ".textContent.trim() === '1'",
+            timeout=2_000,
+        )
+        assert await page.locator("#charts .uplot canvas").count() == 4
 
         order = (
             await first.post(

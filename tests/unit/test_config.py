@@ -35,6 +35,7 @@ def test_no_urls_means_embedded_servers() -> None:
     [
         {"RUSH_PORT": "not-a-port"},
         {"RUSH_PORT": "70000"},
+        {"RUSH_LOG_FORMAT": "xml"},
         {"RUSH_HOLD_TTL_SECONDS": "900", "RUSH_HOLD_MAX_LIFETIME_SECONDS": "60"},
     ],
 )

@@ -7,6 +7,7 @@ from rush.emails.messages import (
     Instalment,
     account_link_email,
     confirmation_email,
+    family_decision_email,
     instalment_reminder_email,
     waitlist_offer_email,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "SmtpSettings",
     "account_link_email",
     "confirmation_email",
+    "family_decision_email",
     "instalment_reminder_email",
     "send_once",
     "waitlist_offer_email",

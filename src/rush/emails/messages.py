@@ -21,6 +21,7 @@ __all__ = [
     "Instalment",
     "account_link_email",
     "confirmation_email",
+    "family_decision_email",
     "instalment_reminder_email",
     "waitlist_offer_email",
 ]
@@ -239,5 +240,29 @@ def account_link_email(
             _("Welcome! Confirm your email address to receive your registration confirmations.")
         )
         body.link(_("{label}: {url}").format(label=label, url=url), label, url)
+    body.paragraph(_("The Recreation Department"))
+    return _compose(sender, to, locale, subject, body)
+
+
+def family_decision_email(
+    to: str, locale: str, approved: bool, login_url: str, *, sender: str
+) -> EmailMessage:
+    """The recreation department's answer to a family waiting for approval of its file."""
+    _ = translator(locale).gettext
+    body = _Body()
+    body.paragraph(_("Hello,"))
+    if approved:
+        subject = _("Your family file is approved")
+        label = _("Log in")
+        body.paragraph(_("Your family file has been approved: you can now register your children."))
+        body.link(_("{label}: {url}").format(label=label, url=login_url), label, login_url)
+    else:
+        subject = _("Your family file was not approved")
+        body.paragraph(
+            _(
+                "Your family file was not approved. Please contact the recreation department"
+                " for more information."
+            )
+        )
     body.paragraph(_("The Recreation Department"))
     return _compose(sender, to, locale, subject, body)

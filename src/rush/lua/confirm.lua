@@ -1,5 +1,5 @@
 -- confirm: turn a live hold into paid places, exactly once.
--- KEYS: the six program keys (see _prelude.lua).
+-- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: hold_id.
 -- Returns {'ok', now_ms}, {'already', now_ms} when it was confirmed before (idempotent),
 -- or {'expired', now_ms} when no live hold has that id.

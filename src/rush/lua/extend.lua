@@ -1,5 +1,5 @@
 -- extend: push a live hold's expiry to now + ttl, never past its latest expiry.
--- KEYS: the six program keys (see _prelude.lua).
+-- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: hold_id, ttl_ms.
 -- Returns {'ok', expiry_ms, now_ms} or {'expired', now_ms} when the hold is no longer live.
 -- An expiry never moves backwards: extending with a shorter ttl keeps the later expiry.

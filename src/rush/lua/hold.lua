@@ -1,5 +1,5 @@
 -- hold: take places in several groups of one program, all or nothing.
--- KEYS: the six program keys (see _prelude.lua).
+-- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: hold_id, ttl_ms, max_lifetime_ms, then pairs group, qty.
 -- Returns one of:
 --   {'ok', expiry_ms, now_ms}
@@ -9,6 +9,7 @@
 -- Holding again under a live hold id replaces its items atomically: the old items count as
 -- free while the new ones are checked, and stay held if the new ones do not fit. The
 -- hold keeps its original latest expiry, so replacing items never prolongs its lifetime.
+-- A new hold (not a replacement) counts in this slot's holds taken (KEYS[7], flow).
 -- Invariant: paid + held <= cap for every group, before and after.
 
 local hold_id = ARGV[1]
@@ -45,6 +46,8 @@ end
 
 if previous then
   drop_hold(hold_id, previous)
+else
+  count_flow('h', now, 1)
 end
 for group, qty in pairs(wanted) do
   redis.call('HINCRBY', K_HELD, group, qty)

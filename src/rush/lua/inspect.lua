@@ -1,5 +1,5 @@
 -- inspect: what one hold is now.
--- KEYS: the six program keys (see _prelude.lua).
+-- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: hold_id.
 -- Returns {'live', expiry_ms, latest_ms, now_ms, group1, qty1, group2, qty2, ...},
 --         {'paid', now_ms} or {'absent', now_ms}.

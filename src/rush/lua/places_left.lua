@@ -1,5 +1,5 @@
 -- places_left: capacity, paid and held places of many groups of one program, in one call.
--- KEYS: the six program keys (see _prelude.lua).
+-- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: group ids.
 -- Returns {now_ms, cap1, paid1, held1, cap2, paid2, held2, ...}; cap is -1 for an unknown group.
 -- Invariant: expired holds are purged first, so a place is free from the very instant its

@@ -1,5 +1,5 @@
 -- reconcile: rebuild one program's capacities and paid counts from a Postgres snapshot.
--- KEYS: the six program keys (see _prelude.lua).
+-- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: group_count, then triples group, capacity, paid (Postgres counts), then the ids of
 --       every hold Postgres has recorded as paid for this program.
 -- Returns {now_ms, changed_count, then per changed group:

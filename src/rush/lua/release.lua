@@ -1,5 +1,5 @@
 -- release: give back every place of one hold at once.
--- KEYS: the six program keys (see _prelude.lua).
+-- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: hold_id.
 -- Returns {'ok', places_released, now_ms} or {'absent', now_ms} when the hold is gone
 -- (released before, expired, or paid): releasing is idempotent.

@@ -1,5 +1,5 @@
 -- set_capacity: change one group's capacity live.
--- KEYS: the six program keys (see _prelude.lua).
+-- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: group, capacity.
 -- Returns {'ok', now_ms}, {'unknown_group', now_ms}, or {'below_committed', paid, held, now_ms}
 -- when the new capacity is smaller than the places already paid or held: those are promises,

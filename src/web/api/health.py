@@ -1,4 +1,4 @@
-"""Liveness and readiness: answers only when both Postgres and Redis answer."""
+"""Liveness and readiness (`/health`: Postgres and Redis answer) and the trivial `/api/v1/ping`."""
 
 from __future__ import annotations
 
@@ -27,3 +27,16 @@ async def health(state: State) -> Health:
     except (OSError, asyncpg.PostgresError, RedisError) as exc:
         raise ServiceUnavailableException(detail=f"dependency unavailable: {exc}") from exc
     return Health(status="ok", postgres=postgres, redis=redis)
+
+
+class Pong(msgspec.Struct, frozen=True):
+    ok: bool
+
+
+_PONG = Pong(ok=True)
+
+
+@get("/api/v1/ping", tags=["health"])
+async def ping() -> Pong:
+    """Touches nothing behind the app: the ceiling the rush benchmark compares endpoints with."""
+    return _PONG

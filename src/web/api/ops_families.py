@@ -6,13 +6,11 @@ from typing import Any
 
 from litestar import Controller, Request, post
 from litestar.datastructures import State
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
-from rush.families import set_family_status
-from rush.staff_log import log_staff_action
 from web.auth import current_account, staff_only
+from web.ops.families_admin import decide_and_tell
 from web.state import resources
 
 
@@ -37,9 +35,6 @@ class OpsFamiliesController(Controller):
 async def _set(
     request: Request[Any, Any, Any], state: State, family_id: int, status: str
 ) -> dict[str, str]:
-    pool = resources(state).services.pool
-    if not await set_family_status(pool, family_id, status):
-        raise NotFoundException()
     staff = current_account(request)
-    await log_staff_action(pool, staff.id, f"family_{status}", None, family_id=family_id)
+    await decide_and_tell(resources(state), staff, family_id, approve=status == "approved")
     return {"status": status}

@@ -1,4 +1,5 @@
-"""Refresh the page catalogs and fill in French translations given as JSON.
+"""Refresh both gettext domains (pages: `web`; domain errors and emails: `rush`) and fill in
+French translations given as JSON.
 
 Usage (from the repository root; several people may run it at once, a lock file serialises them):
 
@@ -22,6 +23,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[3]
 I18N = ROOT / "src" / "web" / "i18n"
+RUSH_LOCALE = ROOT / "src" / "rush" / "locale"
 LOCK = Path("/tmp/rush-web-i18n.lock")
 
 
@@ -29,7 +31,9 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True)
 
 
-def _fill(catalog_path: Path, translations: dict[str, str | list[str]], english: bool) -> None:
+def _fill(
+    catalog_path: Path, translations: dict[str, str | list[str]], english: bool, width: int
+) -> None:
     with catalog_path.open("rb") as source:
         catalog: Catalog = read_po(source)
     for message in catalog:
@@ -48,7 +52,7 @@ def _fill(catalog_path: Path, translations: dict[str, str | list[str]], english:
             continue
         message.flags.discard("fuzzy")
     with catalog_path.open("wb") as target:
-        write_po(target, catalog, width=100)
+        write_po(target, catalog, width=width)
 
 
 def main(argv: list[str]) -> None:
@@ -56,15 +60,47 @@ def main(argv: list[str]) -> None:
     with LOCK.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _pybabel(
-            "extract", "-F", "babel.cfg", "--project=rush", "--no-location", "--sort-output",
-            "-o", str(I18N / "web.pot"), ".",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "--project=rush",
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(I18N / "web.pot"),
+            ".",
         )
         _pybabel(
-            "update", "--no-fuzzy-matching", "-D", "web",
-            "-i", str(I18N / "web.pot"), "-d", str(I18N),
+            "update",
+            "--no-fuzzy-matching",
+            "-D",
+            "web",
+            "-i",
+            str(I18N / "web.pot"),
+            "-d",
+            str(I18N),
         )
-        _fill(I18N / "fr_CA" / "LC_MESSAGES" / "web.po", translations, english=False)
-        _fill(I18N / "en" / "LC_MESSAGES" / "web.po", translations, english=True)
+        _pybabel(
+            "extract",
+            "--project=rush",
+            "--no-location",
+            "--sort-output",
+            "-k",
+            "gettext:2",
+            "-k",
+            "N_plural:2,3",
+            "-o",
+            str(RUSH_LOCALE / "rush.pot"),
+            "src/rush",
+        )
+        _pybabel(
+            "update", "-D", "rush", "-i", str(RUSH_LOCALE / "rush.pot"), "-d", str(RUSH_LOCALE)
+        )
+        # Each domain keeps the line width its files were written with, so diffs stay small.
+        for folder, domain, width in ((I18N, "web", 100), (RUSH_LOCALE, "rush", 76)):
+            for locale, english in (("fr_CA", False), ("en", True)):
+                path = folder / locale / "LC_MESSAGES" / f"{domain}.po"
+                _fill(path, translations, english=english, width=width)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The live capacity dashboard of a sale, and its controls.
 
-The page draws the latest snapshot and then follows a server-sent event stream: every web
-process holds one Redis subscription per sale (Litestar channels), whatever the number of
-staff watching, and a worker builds each snapshot once for all of them.
+The page draws the latest snapshot and the last half hour's charts, then follows a
+server-sent event stream: every web process holds one Redis subscription per sale (Litestar
+channels), whatever the number of staff watching, and a worker builds each snapshot once for
+all of them.
 """
 
 from __future__ import annotations
@@ -16,15 +17,23 @@ from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, ServerSentEvent, Template
 
 from rush.capacity import change_capacity
 from rush.dashboard import build_snapshot, dashboard_channel
+from rush.dashboard_history import sale_history
 from rush.db import query
+from rush.errors import InvalidPacingSettings
 from rush.fairness import fairness_report
 from rush.sales import close_sale, open_sale, pause_sale, resume_sale, set_pace
+from rush.self_pacer import (
+    SelfPacingConfig,
+    configure_self_pacing,
+    self_pacing_changes,
+    self_pacing_config,
+)
 from rush.staff_log import log_staff_action, staff_actions
 from web.api.cart import carts
 from web.auth import current_account, staff_only
@@ -35,6 +44,28 @@ __all__ = ["DashboardPages"]
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 _ACTIONS = {"open": open_sale, "pause": pause_sale, "resume": resume_sale, "close": close_sale}
+
+
+def _whole_number(data: dict[str, str], name: str) -> int:
+    """A form field that must be a whole number: a typo is a 400 for the admin, never a 500."""
+    try:
+        return int(data[name])
+    except (KeyError, ValueError) as exc:
+        raise ValidationException(f"{name} must be a whole number") from exc
+
+
+def _self_pacing_form(data: dict[str, str]) -> SelfPacingConfig:
+    """The switch and targets from the form; anything not a whole number is refused."""
+    try:
+        return SelfPacingConfig(
+            enabled=data.get("enabled") == "on",
+            target_hold_p99_ms=int(data["target_hold_p99_ms"]),
+            target_finalize_lag_ms=int(data["target_finalize_lag_ms"]),
+            floor_per_min=int(data["floor_per_min"]),
+            ceiling_per_min=int(data["ceiling_per_min"]),
+        )
+    except (KeyError, ValueError) as exc:
+        raise InvalidPacingSettings("self-pacing fields must be whole numbers") from exc
 
 
 class DashboardPages(Controller):
@@ -54,6 +85,9 @@ class DashboardPages(Controller):
             snapshot=snapshot,
             actions=await staff_actions(services.pool, sale_id),
             snapshot_json=msgspec.json.encode(snapshot).decode(),
+            history=msgspec.to_builtins(await sale_history(services.redis, sale_id)),
+            pacing=await self_pacing_config(services.pool, sale_id),
+            pacing_changes=await self_pacing_changes(services.pool, sale_id),
         )
 
     @get("/stream")
@@ -92,14 +126,17 @@ class DashboardPages(Controller):
         action: FromPath[str],
         data: Form,
     ) -> Redirect:
-        """Open, pause, resume, close, pace, capacity, or a family's cart; all logged."""
+        """Open, pause, resume, close, pace or self-pace, capacity, a family's cart; all logged."""
         res = resources(state)
         services = res.services
         staff = current_account(request)
         details = {k: v for k, v in data.items() if k != "_csrf_token"}
         if action == "capacity":
             await change_capacity(
-                services.pool, services.engine, int(data["group_id"]), int(data["capacity"])
+                services.pool,
+                services.engine,
+                _whole_number(data, "group_id"),
+                _whole_number(data, "capacity"),
             )
         elif action in ("extend_cart", "release_cart"):
             family_id = await services.pool.fetchval(
@@ -110,7 +147,7 @@ class DashboardPages(Controller):
             family_carts = carts(res)
             if action == "extend_cart":
                 await family_carts.extend_holds(
-                    family_id, sale_id, int(data.get("minutes", "10")) * 60_000
+                    family_id, sale_id, _whole_number({"minutes": "10", **data}, "minutes") * 60_000
                 )
             else:
                 await family_carts.release_holds(family_id, sale_id)
@@ -119,9 +156,11 @@ class DashboardPages(Controller):
                 services.pool,
                 services.room,
                 sale_id,
-                rate_per_min=int(data["rate_per_min"]) if data.get("rate_per_min") else None,
-                max_shoppers=int(data["max_shoppers"]) if data.get("max_shoppers") else None,
+                rate_per_min=_whole_number(data, "rate_per_min") if data.get("rate_per_min") else None,
+                max_shoppers=_whole_number(data, "max_shoppers") if data.get("max_shoppers") else None,
             )
+        elif action == "self_pacing":
+            await configure_self_pacing(services.pool, sale_id, _self_pacing_form(data))
         elif action in _ACTIONS:
             await _ACTIONS[action](services.pool, services.room, sale_id)
         else:

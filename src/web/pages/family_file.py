@@ -38,6 +38,7 @@ from rush.family_file import (
     update_child,
 )
 from rush.i18n import TIME_ZONE, error_message
+from web.auth import family_only
 from web.i18n import page_translator
 from web.locale import request_locale
 from web.pages import family_forms as forms
@@ -149,6 +150,7 @@ def _quebec_today() -> dt.date:
 
 
 class FamilyFilePages(Controller):
+    guards = [family_only]
     path = "/family"
     include_in_schema = False
 

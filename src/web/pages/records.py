@@ -25,6 +25,7 @@ from rush.family_documents import DEMO_ISSUER, payment_receipt_for, releve24_for
 from rush.family_records import family_records
 from rush.receipts import payment_receipt_pdf, releve24_pdf
 from rush.waitlist import accept_offer
+from web.auth import family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id
 from web.pages.render import page
@@ -64,6 +65,7 @@ def _pdf(content: bytes, file_name: str) -> Response[bytes]:
 
 
 class RecordsPages(Controller):
+    guards = [family_only]
     path = "/records"
     include_in_schema = False
 

@@ -23,6 +23,7 @@ from rush.sales import join_queue
 from rush.waiting_room import QueueState
 from web.admission import remember_admission, require_admission, session_admission
 from web.api.cart import carts
+from web.auth import family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id
 from web.pages.portal import program_cards
@@ -78,6 +79,7 @@ async def _line_names(
 
 
 class RushMorningPages(Controller):
+    guards = [family_only]
     path = "/sales/{sale_id:int}"
     include_in_schema = False
 
@@ -243,6 +245,7 @@ class RushMorningPages(Controller):
 
 
 class OrderPages(Controller):
+    guards = [family_only]
     include_in_schema = False
 
     @get("/orders/{order_id:uuid}")

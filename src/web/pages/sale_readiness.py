@@ -17,6 +17,7 @@ from litestar.response import Template
 from rush.db import query
 from rush.families import family_persons
 from rush.family_file import Issue, readiness
+from web.auth import family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id
 from web.pages.render import page
@@ -56,6 +57,7 @@ def readiness_items(issues: list[Issue], names: dict[int, str]) -> list[Readines
 
 
 class SaleReadinessPage(Controller):
+    guards = [family_only]
     path = "/sales/{sale_id:int}"
     include_in_schema = False
 

@@ -14,6 +14,7 @@ from rush.errors import RushError
 from rush.families import family_persons
 from rush.i18n import error_message
 from rush.waitlist import join_waitlist
+from web.auth import family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id
 from web.pages.render import page
@@ -25,6 +26,7 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 
 
 class WaitlistPages(Controller):
+    guards = [family_only]
     path = "/waitlist"
     include_in_schema = False
 

@@ -1,13 +1,14 @@
--- A family's paid places ("Mon dossier"), with the names and dates the page shows.
+-- A family's paid places ("Mon dossier"), with the names and dates the page shows; places
+-- staff cancelled stay listed, marked, so the family sees what happened to them.
 SELECT r.id, ol.order_id, r.person_id,
        pe.first_name || ' ' || pe.last_name AS person_name,
        p.name_fr AS program_fr, p.name_en AS program_en,
        g.name_fr AS group_fr, g.name_en AS group_en,
-       g.starts_on, g.ends_on
+       g.starts_on, g.ends_on, r.status, r.cancelled_at
   FROM registration r
   JOIN person pe ON pe.id = r.person_id
   JOIN order_line ol ON ol.id = r.order_line_id
   JOIN activity_group g ON g.id = r.group_id
   JOIN program p ON p.id = g.program_id
- WHERE pe.family_id = $1 AND r.status = 'active'
- ORDER BY g.starts_on NULLS LAST, pe.birth_date NULLS LAST, r.id;
+ WHERE pe.family_id = $1
+ ORDER BY r.status, g.starts_on NULLS LAST, pe.birth_date NULLS LAST, r.id;

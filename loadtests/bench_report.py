@@ -1,0 +1,109 @@
+"""The human part of the rush benchmark's output: tables of rates, latencies, CPU and audit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from loadtests.bench_stats import EndpointStats
+from rush.audit import AuditReport
+
+__all__ = ["print_report"]
+
+
+class _Phase(Protocol):
+    wall_s: float
+    cpu_s: dict[str, float]
+    stats: dict[str, EndpointStats]
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(c) for c in headers], *[[_cell(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        pairs = enumerate(zip(row, widths, strict=True))
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _endpoint_rows(phase: _Phase, only: str | None = None) -> list[list[object]]:
+    return [
+        [
+            s.name,
+            s.count,
+            s.failures,
+            s.rps,
+            s.p50_ms,
+            s.p99_ms,
+            " ".join(f"{code}:{n}" for code, n in s.statuses.items()),
+        ]
+        for s in phase.stats.values()
+        if only is None or s.name == only
+    ]
+
+
+def _cpu(phase: _Phase) -> str:
+    cores = {role: used / max(phase.wall_s, 1e-3) for role, used in sorted(phase.cpu_s.items())}
+    return ", ".join(f"{role} {used:.2f}" for role, used in cores.items())
+
+
+def print_report(
+    *,
+    options: Any,
+    rush: _Phase,
+    ceilings: Mapping[str, _Phase],
+    outcome: Mapping[str, Any],
+    lags: Mapping[str, Any],
+    audit: AuditReport,
+    summary: Mapping[str, Any],
+) -> None:
+    headers = ["endpoint", "requests", "failures", "req/s", "p50 ms", "p99 ms", "statuses"]
+    print(
+        f"\nRush phase: {options.families} families, {options.web_processes} web processes, "
+        f"{options.workers} workers, speed {options.speed}x, seed {options.seed}, "
+        f"{rush.wall_s:.1f} s (req/s over the whole phase)"
+    )
+    print(_table(headers, _endpoint_rows(rush)))
+    print(f"holds/s from the first hold to the last: {summary['rush_hold_rps']:,.1f}")
+    print(f"cores used (CPU s / wall s): {_cpu(rush)}")
+    print(
+        f"\nCeiling phases: {summary['ceiling_users']} closed-loop users each, no think time, "
+        f"{summary['ceiling_holders']} families holding (req/s over the steady window)"
+    )
+    rows = [row for name, phase in ceilings.items() for row in _endpoint_rows(phase, name)]
+    print(_table(headers, rows))
+    for name, phase in ceilings.items():
+        print(f"cores used, {name} phase: {_cpu(phase)}")
+    print(
+        f"ratio to trivial: hold {summary['ratio_to_trivial']}, "
+        f"status {summary['status_ratio_to_trivial']}"
+    )
+    print(
+        f"\nOrders: {outcome.get('paid_orders', 0)} paid, "
+        f"{outcome.get('refunded_orders', 0)} refunded after a conflict; "
+        f"{outcome.get('registrations', 0)} places registered of {outcome.get('capacity', 0)}"
+    )
+    print(
+        f"Webhook recorded -> registration written: {lags.get('orders', 0)} orders, "
+        f"p50 {_ms(lags.get('p50_ms'))}, p99 {_ms(lags.get('p99_ms'))}, "
+        f"max {_ms(lags.get('max_ms'))}"
+        + ("" if summary["finalize_drained"] else "  (finalize had NOT drained at the timeout)")
+    )
+    print("\nAudit")
+    print(_table(["check", "value"], [[k, v] for k, v in audit.summary().items()]))
+    print()
+
+
+def _ms(value: object) -> str:
+    return "-" if value is None else f"{float(value):,.0f} ms"  # type: ignore[arg-type]

@@ -1,0 +1,537 @@
+"""`rush bench rush`: an opening morning replayed on the real processes, audited, and compared
+with the trivial endpoint of the same app in the same run.
+
+On fresh embedded servers: migrate, seed the demo season, generate a trace of N families
+against the demo sale, seed them, pace the sale so the whole line is admitted in about
+`admit_seconds`, start K web processes (uvicorn workers sharing one port) and W arq workers,
+replay the trace with locust, open the sale on time, wait for locust, then for finalize to
+drain, then audit. Then, on the same servers and processes, two closed-loop ceiling phases of
+equal length and equal concurrency (the rush's peak requests in flight): the trivial
+`/api/v1/ping` and the waiting-room poll. Prints figures and a last JSON line; asserts no time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import os
+import socket
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import msgspec
+from argon2 import PasswordHasher
+from redis.asyncio import Redis
+
+from loadtests.bench_cpu import CpuMeter, parent_pid
+from loadtests.bench_processes import bin_path, running, stop, wait_until_healthy
+from loadtests.bench_records import RECORD_ENV, RequestRecord, read_records
+from loadtests.bench_report import print_report
+from loadtests.bench_sessions import CeilingPlan, sign_in_all
+from loadtests.bench_stats import EndpointStats, endpoint_stats, peak_in_flight, steady_window
+from loadtests.seed_families import load_catalogue, seed_trace_families
+from loadtests.traces import Trace, generate_trace, write_trace
+from rush.audit import AuditReport, run_audit
+from rush.bootstrap import prepare
+from rush.config import Settings, load_settings
+from rush.crypto import FieldCipher
+from rush.db import create_pool
+from rush.mail_catcher import start_mail_catcher
+from rush.sales import copy_admissions_to_postgres, open_sale, prepare_room
+from rush.servers import ServerUrls, running_servers
+from rush.waiting_room import WaitingRoom
+
+__all__ = ["RushBenchOptions", "run_rush_bench"]
+
+HERE = Path(__file__).parent
+MIN_CEILING_USERS = 8
+MAX_CEILING_USERS = 256
+CEILING_SESSIONS = 32
+"""Families signed in for the status phase; its users share them round-robin. The hold phase
+signs in every family that left a held cart, up to one per user: users holding one family's
+cart would queue on its row lock."""
+CEILING_PHASES = {"ping": "PingUser", "status": "StatusUser", "hold": "HoldUser"}
+CEILING_ENV = "RUSH_CEILING"
+_STARTUP_LEAD_S = 5.0
+"""Real seconds between locust starting and the first family arriving."""
+
+
+@dataclass(frozen=True, slots=True)
+class RushBenchOptions:
+    families: int = 2000
+    web_processes: int = 2
+    workers: int = 1
+    speed: float = 30.0
+    """Trace seconds played per real second (the trace spans about an hour and a half)."""
+    seed: int = 1
+    admit_seconds: float = 30.0
+    """The sale's pace admits every family of the trace within about this many seconds."""
+    ceiling_seconds: float = 10.0
+    ceiling_users: int | None = None
+    """Closed-loop users of each ceiling phase; by default the rush's peak requests in flight."""
+    timeout_s: float = 900.0
+    drain_timeout_s: float = 120.0
+    children_per_family: float = 1.6
+    popular_share: float = 0.7
+    abandon_share: float = 0.1
+    late_share: float = 0.1
+    profile_dir: Path | None = None
+    """When set, py-spy samples one web process through the rush into this folder."""
+    locustfile: Path = HERE / "locustfile.py"
+    light_hashes: bool = True
+    """Give the trace's families a cheap argon2 hash: the replay compresses the half hour of
+    sign-ins before opening `speed` times, which would otherwise measure argon2, not the rush."""
+
+
+@dataclass(slots=True)
+class PhaseResult:
+    records: list[RequestRecord]
+    wall_s: float
+    cpu_s: dict[str, float]
+    stats: dict[str, EndpointStats] = field(default_factory=dict)
+
+
+@cache
+def _sql(name: str) -> str:
+    return (HERE / "sql" / f"{name}.sql").read_text()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url,
+        RUSH_HOST=settings.host,
+        RUSH_PORT=str(settings.port),
+        RUSH_PUBLIC_BASE_URL=settings.public_base_url,
+        RUSH_SMTP_HOST=settings.smtp_host,
+        RUSH_SMTP_PORT=str(settings.smtp_port),
+        RUSH_SECRET_KEY=settings.secret_key,
+        RUSH_LOG_LEVEL="WARNING",
+    )
+    env.update(extra or {})
+    return env
+
+
+def _web_argv(settings: Settings, processes: int) -> list[str]:
+    """K uvicorn workers on one port; proxy headers on, as behind a load balancer, so each
+    simulated family has an address of its own for the per-address login limit."""
+    return [
+        bin_path("uvicorn"),
+        "web.asgi:app_from_environment",
+        "--factory",
+        "--workers",
+        str(processes),
+        "--host",
+        settings.host,
+        "--port",
+        str(settings.port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--proxy-headers",
+        "--forwarded-allow-ips",
+        "*",
+        "--timeout-graceful-shutdown",
+        "5",
+    ]
+
+
+async def _wait_for(process: Any, meter: CpuMeter, timeout_s: float) -> dict[str, float]:
+    """Until `process` exits (stopped at the timeout); the last CPU reading while it ran."""
+    deadline = time.monotonic() + timeout_s
+    last = meter.read()
+    while process.poll() is None:
+        if time.monotonic() > deadline:
+            await asyncio.to_thread(stop, process)
+            break
+        last = meter.read()
+        await asyncio.sleep(1.0)
+    return last
+
+
+async def _drain_finalize(pool: asyncpg.Pool, sale_id: int, timeout_s: float) -> bool:
+    """Until every payment the provider took is settled by finalize; False at the timeout.
+
+    (arq's queue never empties: the crons schedule their next run in it.)"""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if await pool.fetchval(_sql("bench_unfinalized_orders"), sale_id) == 0:
+            return True
+        await asyncio.sleep(0.5)
+    return False
+
+
+def _hold_window_rps(records: list[RequestRecord]) -> float:
+    """Holds per second from the first hold sent to the last hold answered."""
+    holds = [r for r in records if r.name == "hold"]
+    if not holds:
+        return 0.0
+    start = min(r.start_s for r in holds)
+    end = max(r.start_s + r.duration_ms / 1000 for r in holds)
+    return len(holds) / max(end - start, 1e-3)
+
+
+class _Bench:
+    """One run: the servers, processes and figures of a rush benchmark."""
+
+    def __init__(self, options: RushBenchOptions, work: Path, urls: ServerUrls) -> None:
+        self.options = options
+        self.work = work
+        self.urls = urls
+        self.meter = CpuMeter()
+        self.holders = 0
+
+    async def run(self, settings: Settings) -> dict[str, Any]:
+        started = time.monotonic()
+        options = self.options
+        pool = await create_pool(self.urls.database_url, min_size=1, max_size=4)
+        redis = Redis.from_url(self.urls.redis_url)
+        try:
+            sale_id, trace = await self._prepare_sale(pool, settings)
+            opening_at_s = _STARTUP_LEAD_S - min(
+                (p.arrival_s for p in trace.families), default=0.0
+            ) / max(options.speed, 1e-6)
+            env = _child_env(settings)
+            self.meter.watch("postgres", parent_pid(await pool.fetchval("SELECT pg_backend_pid()")))
+            self.meter.watch("valkey", int((await redis.info("server"))["process_id"]))
+            with self._servers(settings, env) as web_pid:
+                rush = await self._rush(
+                    pool, WaitingRoom(redis), settings, env, sale_id, opening_at_s, web_pid
+                )
+                drained = await _drain_finalize(pool, sale_id, options.drain_timeout_s)
+                await copy_admissions_to_postgres(pool, WaitingRoom(redis), sale_id)
+                audit = await run_audit(pool, redis, settings, sale_id)
+                lags = await pool.fetchrow(_sql("bench_finalize_lags"), sale_id)
+                outcome = await pool.fetchrow(_sql("bench_sale_outcome"), sale_id)
+                users = options.ceiling_users or min(
+                    max(peak_in_flight(rush.records), MIN_CEILING_USERS), MAX_CEILING_USERS
+                )
+                plan = await self._write_ceiling_plan(pool, settings, sale_id, trace, users)
+                ceilings = {
+                    name: await self._ceiling(env, plan, user_class, name, users)
+                    for name, user_class in CEILING_PHASES.items()
+                    if name != "hold" or plan.holders
+                }
+        finally:
+            await redis.aclose()
+            await pool.close()
+        summary = self._summary(
+            rush, ceilings, audit, dict(lags or {}), users, drained, time.monotonic() - started
+        )
+        print_report(
+            options=options,
+            rush=rush,
+            ceilings=ceilings,
+            outcome=dict(outcome or {}),
+            lags=dict(lags or {}),
+            audit=audit,
+            summary=summary,
+        )
+        print(json.dumps(summary), flush=True)
+        return summary
+
+    async def _prepare_sale(self, pool: asyncpg.Pool, settings: Settings) -> tuple[int, Trace]:
+        options = self.options
+        sale_id: int = await pool.fetchval(_sql("bench_demo_sale"))
+        catalogue = await load_catalogue(pool, sale_id)
+        trace = generate_trace(
+            catalogue,
+            options.families,
+            options.children_per_family,
+            options.popular_share,
+            options.abandon_share,
+            options.late_share,
+            options.seed,
+        )
+        write_trace(trace, self.work / "trace.jsonl")
+        await seed_trace_families(pool, trace, FieldCipher(settings.secret_key))
+        if options.light_hashes:
+            await _lighten_hashes(pool, trace)
+        return sale_id, trace
+
+    @contextlib.contextmanager
+    def _servers(self, settings: Settings, env: Mapping[str, str]) -> Iterator[int]:
+        """K web processes and W workers, healthy; yields the pid of the web server's group."""
+        options = self.options
+        with contextlib.ExitStack() as stack:
+            web = stack.enter_context(
+                running(_web_argv(settings, options.web_processes), env, self.work / "web.log")
+            )
+            self.meter.watch("web", web.pid)
+            for n in range(options.workers):
+                worker = stack.enter_context(
+                    running([bin_path("rush"), "worker"], env, self.work / f"worker-{n}.log")
+                )
+                self.meter.watch("worker", worker.pid)
+            wait_until_healthy(settings.public_base_url, web)
+            yield web.pid
+
+    async def _rush(
+        self,
+        pool: asyncpg.Pool,
+        room: WaitingRoom,
+        settings: Settings,
+        env: Mapping[str, str],
+        sale_id: int,
+        opening_at_s: float,
+        web_pid: int,
+    ) -> PhaseResult:
+        options = self.options
+        rate = max(1, math.ceil(options.families * 60 / max(options.admit_seconds, 1.0)))
+        await pool.execute(
+            _sql("bench_pace_sale"), sale_id, opening_at_s, rate, max(options.families, 1), 3600
+        )
+        await prepare_room(pool, room, sale_id)
+        record = self.work / "rush-records.json"
+        opening_wall = time.time() + opening_at_s
+        locust_env = {
+            **env,
+            "RUSH_TRACE": str(self.work / "trace.jsonl"),
+            "RUSH_FAMILIES": str(options.families),
+            "RUSH_OPENING_AT": f"{opening_wall:.3f}",
+            "RUSH_REPLAY_SPEED": str(options.speed),
+            # Families paying late pay up to 1,200 trace seconds after checkout.
+            "RUSH_DRAIN_S": str(round(1200 / options.speed + 60)),
+            RECORD_ENV: str(record),
+        }
+        argv = [
+            bin_path("locust"),
+            "--headless",
+            "-f",
+            f"{options.locustfile},{HERE / 'bench_recorder.py'}",
+            "--host",
+            settings.public_base_url,
+            "--run-time",
+            f"{int(options.timeout_s)}s",
+            "--stop-timeout",
+            "10",
+            "--loglevel",
+            "WARNING",
+            "--only-summary",
+        ]
+        before = self.meter.read()
+        began = time.monotonic()
+        with (
+            running(argv, locust_env, self.work / "locust-rush.log") as locust,
+            self._profiler(web_pid),
+        ):
+            self.meter.watch("locust", locust.pid)
+            await asyncio.sleep(max(opening_wall - time.time(), 0.0))
+            await open_sale(pool, room, sale_id)
+            after = await _wait_for(locust, self.meter, options.timeout_s + 30)
+        wall = time.monotonic() - began
+        records = read_records(record)
+        span = (
+            (
+                min(r.start_s for r in records),
+                max(r.start_s + r.duration_ms / 1000 for r in records),
+            )
+            if records
+            else None
+        )
+        stats = endpoint_stats(records, span)
+        return PhaseResult(records, wall, CpuMeter.used(before, after), stats)
+
+    @contextlib.contextmanager
+    def _profiler(self, web_pid: int) -> Iterator[None]:
+        """py-spy on one web worker process for the whole rush, when asked for."""
+        if self.options.profile_dir is None:
+            yield
+            return
+        import psutil  # type: ignore[import-untyped]
+
+        children = psutil.Process(web_pid).children()
+        target = children[0].pid if children else web_pid
+        folder = self.options.profile_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        argv = [
+            "py-spy",
+            "record",
+            "--pid",
+            str(target),
+            "--rate",
+            "50",
+            "--format",
+            "raw",
+            "--output",
+            str(folder / "web-rush.txt"),
+        ]
+        with running(argv, os.environ, folder / "py-spy.log"):
+            yield
+
+    async def _write_ceiling_plan(
+        self, pool: asyncpg.Pool, settings: Settings, sale_id: int, trace: Trace, users: int
+    ) -> CeilingPlan:
+        """Sign in pollers and holders now, outside any measured phase."""
+        sessions = min(users, CEILING_SESSIONS)
+        by_email = {p.email: p for p in trace.families}
+        holding = [
+            by_email[r["email"]]
+            for r in await pool.fetch(_sql("bench_live_carts"), sale_id, users)
+            if r["email"] in by_email
+        ]
+        base = settings.public_base_url
+        holders = [
+            s for s in await sign_in_all(base, holding, sale_id) if s.admission_token is not None
+        ]
+        pollers = await sign_in_all(base, trace.families[:sessions], sale_id)
+        plan = CeilingPlan(sale_id=sale_id, pollers=pollers, holders=holders)
+        self.holders = len(holders)
+        (self.work / "ceiling.json").write_bytes(msgspec.json.encode(plan))
+        return plan
+
+    async def _ceiling(
+        self, env: Mapping[str, str], plan: CeilingPlan, user_class: str, measured: str, users: int
+    ) -> PhaseResult:
+        """`users` closed-loop users on one endpoint; rates over the steady part only."""
+        record = self.work / f"ceiling-{measured}.json"
+        setup_s = 2.0
+        argv = [
+            bin_path("locust"),
+            "--headless",
+            "-f",
+            str(HERE / "bench_ceiling.py"),
+            "--host",
+            env["RUSH_PUBLIC_BASE_URL"],
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "--run-time",
+            f"{int(self.options.ceiling_seconds + setup_s)}s",
+            "--stop-timeout",
+            "5",
+            "--loglevel",
+            "WARNING",
+            "--only-summary",
+            user_class,
+        ]
+        locust_env = {**env, CEILING_ENV: str(self.work / "ceiling.json"), RECORD_ENV: str(record)}
+        before = self.meter.read()
+        began = time.monotonic()
+        with running(argv, locust_env, self.work / f"locust-{measured}.log") as locust:
+            self.meter.watch("locust", locust.pid)
+            after = await _wait_for(locust, self.meter, self.options.ceiling_seconds + setup_s + 60)
+        records = read_records(record)
+        window = steady_window(records, measured)
+        stats = endpoint_stats([r for r in records if r.name == measured], window)
+        return PhaseResult(records, time.monotonic() - began, CpuMeter.used(before, after), stats)
+
+    def _summary(
+        self,
+        rush: PhaseResult,
+        ceilings: Mapping[str, PhaseResult],
+        audit: AuditReport,
+        lags: dict[str, Any],
+        users: int,
+        drained: bool,
+        bench_s: float,
+    ) -> dict[str, Any]:
+        rps = {name: _stat(phase, name, "rps") for name, phase in ceilings.items()}
+        trivial_rps = rps.get("ping") or 0.0
+
+        def ratio(name: str) -> float | None:
+            value = rps.get(name)
+            return round(value / trivial_rps, 3) if value is not None and trivial_rps else None
+
+        errors = sum(s.failures for s in rush.stats.values())
+        errors += sum(s.failures for p in ceilings.values() for s in p.stats.values())
+        return {
+            "families": self.options.families,
+            "web_processes": self.options.web_processes,
+            "workers": self.options.workers,
+            "speed": self.options.speed,
+            "seed": self.options.seed,
+            "ceiling_users": users,
+            "ceiling_holders": self.holders,
+            "holds": _count(rush, "hold"),
+            "hold_rps": _rounded(rps.get("hold")),
+            "trivial_rps": _rounded(trivial_rps),
+            "ratio_to_trivial": ratio("hold"),
+            "status_rps": _rounded(rps.get("status")),
+            "status_ratio_to_trivial": ratio("status"),
+            "rush_hold_rps": round(_hold_window_rps(rush.records), 1),
+            "rush_rps": round(_count(rush) / max(rush.wall_s, 1e-3), 1),
+            "hold_p50_ms": _rounded(_stat(rush, "hold", "p50_ms")),
+            "hold_p99_ms": _rounded(_stat(rush, "hold", "p99_ms")),
+            "status_p99_ms": _rounded(_stat(rush, "status", "p99_ms")),
+            "ceiling_hold_p99_ms": _rounded(_stat(ceilings.get("hold"), "hold", "p99_ms")),
+            "ceiling_status_p99_ms": _rounded(_stat(ceilings.get("status"), "status", "p99_ms")),
+            "ceiling_ping_p99_ms": _rounded(_stat(ceilings.get("ping"), "ping", "p99_ms")),
+            "finalize_lag_p50_ms": _rounded(lags.get("p50_ms")),
+            "finalize_lag_p99_ms": _rounded(lags.get("p99_ms")),
+            "finalize_drained": drained,
+            "errors": errors,
+            "oversold": audit.oversold,
+            "lost_payments": audit.lost_payments,
+            "double_charged": audit.double_charged,
+            "drift": audit.drift,
+            "fairness_ok": audit.fairness_ok,
+            "rush_s": round(rush.wall_s, 1),
+            "duration_s": round(bench_s, 1),
+        }
+
+
+def _stat(phase: PhaseResult | None, name: str, figure: str) -> float | None:
+    if phase is None or name not in phase.stats:
+        return None
+    value: float = getattr(phase.stats[name], figure)
+    return value
+
+
+def _count(phase: PhaseResult, name: str | None = None) -> int:
+    return sum(s.count for s in phase.stats.values() if name is None or s.name == name)
+
+
+async def _lighten_hashes(pool: asyncpg.Pool, trace: Trace) -> None:
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    by_password: dict[str, list[str]] = {}
+    for plan in trace.families:
+        by_password.setdefault(plan.password, []).append(plan.email)
+    for password, emails in by_password.items():
+        await pool.execute(_sql("bench_light_hashes"), emails, hasher.hash(password))
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def run_rush_bench(options: RushBenchOptions, runner: Any = asyncio.run) -> dict[str, Any]:
+    """Run the whole benchmark on throwaway servers; returns the figures of the JSON line."""
+    work = Path(tempfile.mkdtemp(prefix="rush-bench-"))
+    print(f"rush bench: logs and trace in {work}", flush=True)
+    with (
+        running_servers("", "", None) as urls,
+        start_mail_catcher(work / "mail") as catcher,
+    ):
+        base = load_settings()
+        port = _free_port()
+        settings = msgspec.structs.replace(
+            base,
+            database_url=urls.database_url,
+            redis_url=urls.redis_url,
+            host="127.0.0.1",
+            port=port,
+            public_base_url=f"http://127.0.0.1:{port}",
+            smtp_host=catcher.host,
+            smtp_port=catcher.port,
+        )
+        runner(prepare(urls.database_url, urls.redis_url, seed=True))
+        summary: dict[str, Any] = runner(_Bench(options, work, urls).run(settings))
+        return summary

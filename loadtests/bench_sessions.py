@@ -1,0 +1,67 @@
+"""Families signed in through the API before a ceiling phase, so no argon2 runs inside it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import msgspec
+
+from loadtests.traces import FamilyPlan
+
+__all__ = ["CeilingPlan", "FamilySession", "sign_in_all"]
+
+
+class FamilySession(msgspec.Struct, frozen=True):
+    cookie: str
+    """The whole `Cookie` header: the session and the CSRF cookie."""
+    csrf: str
+    address: str
+    admission_token: str | None = None
+
+
+class CeilingPlan(msgspec.Struct, frozen=True):
+    sale_id: int
+    pollers: list[FamilySession]
+    holders: list[FamilySession]
+    """Admitted families with a held cart, holding it again is the hold phase's request."""
+
+
+def _address(family: FamilyPlan) -> str:
+    number = int(family.key.lstrip("f") or 0)
+    return f"10.255.{number // 256 % 256}.{number % 256}"
+
+
+async def _sign_in(base_url: str, family: FamilyPlan, sale_id: int) -> FamilySession:
+    address = _address(family)
+    headers = {"x-forwarded-for": address}
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60) as client:
+        (await client.get("/api/v1/ping")).raise_for_status()
+        answer = await client.post(
+            "/api/v1/auth/login",
+            json={"email": family.email, "password": family.password},
+            headers={"x-csrftoken": client.cookies.get("csrftoken") or ""},
+        )
+        answer.raise_for_status()
+        standing = await client.get(f"/api/v1/sales/{sale_id}/queue")
+        standing.raise_for_status()
+        cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+        return FamilySession(
+            cookie=cookie,
+            csrf=client.cookies.get("csrftoken") or "",
+            address=address,
+            admission_token=standing.json().get("admission_token"),
+        )
+
+
+async def sign_in_all(
+    base_url: str, families: list[FamilyPlan], sale_id: int, at_once: int = 8
+) -> list[FamilySession]:
+    """Sessions of `families`, a few sign-ins at a time."""
+    gate = asyncio.Semaphore(at_once)
+
+    async def one(family: FamilyPlan) -> FamilySession:
+        async with gate:
+            return await _sign_in(base_url, family, sale_id)
+
+    return list(await asyncio.gather(*(one(f) for f in families)))

@@ -1,0 +1,159 @@
+"""Attendance taken on site: which registered children came to their group on a given day.
+
+Only children with an active registration in the group can be marked; anyone else is refused
+(`NotRegisteredInGroup`), so a mistyped id never adds a child to a group's attendance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+import asyncpg
+
+from rush.db import query
+from rush.errors import RushError, UnknownGroup
+
+__all__ = [
+    "AttendanceGroup",
+    "AttendanceSheet",
+    "ExpectedChild",
+    "NotRegisteredInGroup",
+    "attendance_groups",
+    "attendance_sheet",
+    "mark_attendance",
+    "matches_search",
+]
+
+
+class NotRegisteredInGroup(RushError):
+    """The child has no active registration in the group, so cannot be marked there."""
+
+    code = "not_registered_in_group"
+
+    def __init__(self, group_id: int, person_id: int) -> None:
+        super().__init__(f"person {person_id} is not registered in group {group_id}")
+        self.group_id = group_id
+        self.person_id = person_id
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceGroup:
+    group_id: int
+    name_fr: str
+    name_en: str
+    program_fr: str
+    program_en: str
+    sale_fr: str
+    sale_en: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    expected: int
+    running_today: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedChild:
+    person_id: int
+    first_name: str
+    last_name: str
+    birth_date: dt.date | None
+    present: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceSheet:
+    group_id: int
+    name_fr: str
+    name_en: str
+    program_fr: str
+    program_en: str
+    session_date: dt.date
+    children: list[ExpectedChild]
+    """The whole group; `expected` and `came` always count all of it, whatever the search."""
+
+    @property
+    def expected(self) -> int:
+        return len(self.children)
+
+    @property
+    def came(self) -> int:
+        return sum(child.present for child in self.children)
+
+    def matching(self, search: str) -> list[ExpectedChild]:
+        return [c for c in self.children if matches_search(c, search)]
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, so "eloise" finds "Éloïse" on a tablet keyboard."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def matches_search(child: ExpectedChild, search: str) -> bool:
+    """Every word typed is part of the child's name, accents and case aside."""
+    name = _folded(f"{child.first_name} {child.last_name}")
+    return all(word in name for word in _folded(search).split())
+
+
+async def attendance_groups(pool: asyncpg.Pool, today: dt.date) -> list[AttendanceGroup]:
+    """Every group, those running on `today` first."""
+    rows = await pool.fetch(query("attendance_groups"), today)
+    return [
+        AttendanceGroup(
+            group_id=r["group_id"],
+            name_fr=r["name_fr"],
+            name_en=r["name_en"],
+            program_fr=r["program_fr"],
+            program_en=r["program_en"],
+            sale_fr=r["sale_fr"],
+            sale_en=r["sale_en"],
+            starts_on=r["starts_on"],
+            ends_on=r["ends_on"],
+            expected=r["paid_count"],
+            running_today=r["running_today"],
+        )
+        for r in rows
+    ]
+
+
+async def attendance_sheet(
+    pool: asyncpg.Pool, group_id: int, session_date: dt.date
+) -> AttendanceSheet:
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        group = await conn.fetchrow(query("attendance_group"), group_id)
+        if group is None:
+            raise UnknownGroup(group_id)
+        rows = await conn.fetch(query("attendance_sheet"), group_id, session_date)
+    return AttendanceSheet(
+        group_id=group_id,
+        name_fr=group["name_fr"],
+        name_en=group["name_en"],
+        program_fr=group["program_fr"],
+        program_en=group["program_en"],
+        session_date=session_date,
+        children=[
+            ExpectedChild(
+                r["person_id"], r["first_name"], r["last_name"], r["birth_date"], r["present"]
+            )
+            for r in rows
+        ],
+    )
+
+
+async def mark_attendance(
+    pool: asyncpg.Pool,
+    *,
+    group_id: int,
+    person_id: int,
+    session_date: dt.date,
+    present: bool,
+    account_id: int,
+) -> None:
+    """Mark the child present (or not) by this staff account; a second tap overwrites the first."""
+    written = await pool.fetchval(
+        query("attendance_mark"), group_id, person_id, session_date, present, account_id
+    )
+    if written is None:
+        raise NotRegisteredInGroup(group_id, person_id)

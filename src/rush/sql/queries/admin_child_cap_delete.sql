@@ -1,0 +1,1 @@
+DELETE FROM sale_child_cap WHERE id = $1 RETURNING id;

@@ -1,0 +1,62 @@
+-- Every payment of the orders in scope ($1: a sale id, or NULL for every sale): what Rush
+-- recorded of it, and what the provider says. A charge is one distinct provider payment ref
+-- that succeeded for this instalment: two refs are two charges, while a redelivered event
+-- (same ref) stays one. `registered` says every line of the order became a registration (staff
+-- may have cancelled some since: that money bought places, it is not lost).
+--
+-- The provider speaks through its verified events and, for the simulated provider, through its
+-- own ledger too: a charge whose webhook never arrived still took the family's money.
+WITH charge AS (
+    SELECT DISTINCT ON (payment_id, ref) payment_id, ref, amount_cents
+      FROM (SELECT (payload ->> 'payment_id')::uuid AS payment_id,
+                   payload ->> 'payment_ref' AS ref,
+                   amount_cents
+              FROM payment_event
+             WHERE kind = 'payment.succeeded'
+            UNION ALL
+            SELECT payment_id, id, amount_cents
+              FROM sim_provider_payment
+             WHERE status IN ('succeeded', 'refunded')) AS told
+     ORDER BY payment_id, ref
+), charges AS (
+    SELECT payment_id, count(*)::int AS charges, sum(amount_cents)::bigint AS charged_cents
+      FROM charge
+     GROUP BY payment_id
+), refund AS (
+    SELECT DISTINCT ON (payment_id, ref) payment_id, ref, amount_cents
+      FROM (SELECT (payload ->> 'payment_id')::uuid AS payment_id,
+                   payload ->> 'payment_ref' AS ref,
+                   amount_cents
+              FROM payment_event
+             WHERE kind = 'refund.succeeded'
+            UNION ALL
+            SELECT payment_id, id, refunded_cents
+              FROM sim_provider_payment
+             WHERE status = 'refunded') AS told
+     ORDER BY payment_id, ref, amount_cents DESC
+), refunds AS (
+    SELECT payment_id, sum(amount_cents)::bigint AS refunded_cents
+      FROM refund
+     GROUP BY payment_id
+)
+SELECT p.id AS payment_id,
+       p.order_id,
+       p.instalment,
+       p.amount_cents,
+       p.status,
+       o.status AS order_status,
+       o.total_cents,
+       coalesce(c.charges, 0) AS charges,
+       coalesce(c.charged_cents, 0) AS provider_charged_cents,
+       coalesce(r.refunded_cents, 0) AS provider_refunded_cents,
+       EXISTS (SELECT 1 FROM order_line ol WHERE ol.order_id = o.id)
+         AND NOT EXISTS (SELECT 1 FROM order_line ol
+                          WHERE ol.order_id = o.id
+                            AND NOT EXISTS (SELECT 1 FROM registration reg
+                                             WHERE reg.order_line_id = ol.id)) AS registered
+  FROM payment p
+  JOIN orders o ON o.id = p.order_id
+  LEFT JOIN charges c ON c.payment_id = p.id
+  LEFT JOIN refunds r ON r.payment_id = p.id
+ WHERE $1::bigint IS NULL OR o.sale_id = $1
+ ORDER BY o.created_at, p.order_id, p.instalment;

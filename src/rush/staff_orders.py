@@ -1,0 +1,115 @@
+"""What staff see of orders: a search, and one order with its places, payments and refunds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import asyncpg
+import msgspec
+
+from rush.db import query
+from rush.errors import OrderNotFound
+
+__all__ = [
+    "OrderFound",
+    "StaffLine",
+    "StaffOrder",
+    "StaffPayment",
+    "StaffRefund",
+    "search_orders",
+    "staff_order",
+]
+
+
+class OrderFound(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    status: str
+    total_cents: int
+    created_at: dt.datetime
+    email: str | None
+    family_name: str | None
+
+
+class StaffLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One place of the order; `registration_id` is None until the order is paid."""
+
+    line_id: int
+    person_name: str
+    program_fr: str
+    program_en: str
+    group_fr: str
+    group_en: str
+    price_cents: int
+    registration_id: int | None
+    registration_status: str | None
+    cancelled_at: dt.datetime | None
+
+    @property
+    def cancellable(self) -> bool:
+        return self.registration_status == "active"
+
+
+class StaffPayment(msgspec.Struct, frozen=True, kw_only=True):
+    instalment: int
+    amount_cents: int
+    due_on: dt.date
+    status: str
+    provider_ref: str | None
+    succeeded_at: dt.datetime | None
+    refunded_at: dt.datetime | None
+
+
+class StaffRefund(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    amount_cents: int
+    status: str
+    provider_ref: str | None
+    created_at: dt.datetime
+    refunded_at: dt.datetime | None
+    staff: str
+
+
+class StaffOrder(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    family_id: int
+    sale_id: int
+    status: str
+    total_cents: int
+    instalments: int
+    created_at: dt.datetime
+    paid_at: dt.datetime | None
+    conflict_reason: str | None
+    email: str | None
+    family_name: str | None
+    refundable_cents: int
+    """Paid and not given back yet; one refund per payment, so a partial refund uses it up."""
+    lines: list[StaffLine]
+    payments: list[StaffPayment]
+    refunds: list[StaffRefund]
+
+    @property
+    def cancellable(self) -> bool:
+        return any(line.cancellable for line in self.lines)
+
+
+async def search_orders(pool: asyncpg.Pool, text: str, limit: int = 50) -> list[OrderFound]:
+    """Orders by id prefix, email fragment or last name; the latest ones for an empty search."""
+    rows = await pool.fetch(query("staff_orders_search"), text.strip(), limit)
+    return [OrderFound(**dict(r.items())) for r in rows]
+
+
+async def staff_order(pool: asyncpg.Pool, order_id: uuid.UUID) -> StaffOrder:
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        order = await conn.fetchrow(query("staff_order"), order_id)
+        if order is None:
+            raise OrderNotFound(str(order_id))
+        lines = await conn.fetch(query("staff_order_lines"), order_id)
+        payments = await conn.fetch(query("staff_order_payments"), order_id)
+        refunds = await conn.fetch(query("staff_order_refunds"), order_id)
+    return StaffOrder(
+        **dict(order.items()),
+        lines=[StaffLine(**dict(r.items())) for r in lines],
+        payments=[StaffPayment(**dict(r.items())) for r in payments],
+        refunds=[StaffRefund(**dict(r.items())) for r in refunds],
+    )

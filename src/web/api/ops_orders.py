@@ -1,0 +1,48 @@
+"""Admins cancel a registration or a whole order, with its refund, through the JSON API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from web.auth import current_account, staff_only
+from web.ops.orders_admin import CancelOutcome, cancel_and_refund
+from web.state import resources
+
+__all__ = ["CancelRequest", "OpsOrdersController"]
+
+
+class CancelRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    registration_id: int | None = None
+    """None cancels every active place of the order."""
+    amount_cents: int | None = None
+    """None refunds the price of the cancelled places (at most what was paid)."""
+
+
+class OpsOrdersController(Controller):
+    path = "/api/v1/ops/orders/{order_id:uuid}"
+    tags = ["ops"]
+    guards = [staff_only]
+
+    @post("/cancel", status_code=HTTP_200_OK, opt={"admin": True})
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        order_id: FromPath[uuid.UUID],
+        data: JSONBody[CancelRequest],
+    ) -> CancelOutcome:
+        """Idempotent: a repeated request cancels and refunds nothing more."""
+        return await cancel_and_refund(
+            resources(state),
+            current_account(request),
+            order_id,
+            registration_id=data.registration_id,
+            amount_cents=data.amount_cents,
+        )

@@ -1,0 +1,173 @@
+"""`/metrics` for Prometheus: this process's HTTP traffic, and the rush as the worker last saw it.
+
+HTTP counts and latency come from Litestar's Prometheus middleware, labelled by route
+template (`/api/v1/sales/{sale_id}/cart/items`), never by raw path, so ids cannot explode
+the number of series. The `rush_` gauges are read at scrape time from the dashboard
+snapshots the worker already builds each second (`rush.dashboard_latest`): a scrape costs
+one Redis read, whatever the number of scrapers and web processes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import structlog
+from litestar import Request, Response, get
+from litestar.datastructures import State
+from litestar.middleware.base import DefineMiddleware
+from litestar.plugins.prometheus import PrometheusConfig
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
+from redis.exceptions import RedisError
+
+from rush.dashboard import DashboardSnapshot
+from rush.dashboard_latest import latest_snapshots
+from web.state import resources
+
+__all__ = ["SnapshotCollector", "http_metrics", "metrics"]
+
+log = structlog.stdlib.get_logger("rush.metrics")
+
+
+def http_metrics() -> DefineMiddleware:
+    """Request count and latency histogram per method, route template and status."""
+    return PrometheusConfig(
+        app_name="rush",
+        prefix="rush_http",
+        group_path=True,
+        # A dashboard stream lasts as long as a browser watches: not a request latency.
+        exclude=[r"/stream$"],
+    ).middleware
+
+
+def _gauge(name: str, doc: str, labels: Sequence[str] = ()) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, doc, labels=list(labels))
+
+
+class SnapshotCollector:
+    """The latest snapshot of each sale as Prometheus families (a `prometheus_client`
+    collector, built per scrape around snapshots already read)."""
+
+    def __init__(self, snapshots: Sequence[DashboardSnapshot] | None, now_ms: int) -> None:
+        self._snapshots = snapshots
+        self._now_ms = now_ms
+
+    def collect(self) -> Iterable[Metric]:
+        readable = _gauge("rush_dashboard_read_ok", "1 when the latest snapshots could be read")
+        readable.add_metric([], 0 if self._snapshots is None else 1)
+        yield readable
+        if self._snapshots is None:
+            return
+        count = _gauge("rush_dashboard_snapshots", "Sales with a snapshot published lately")
+        count.add_metric([], len(self._snapshots))
+        yield count
+        yield from self._sales(self._snapshots)
+        yield from self._groups(self._snapshots)
+        yield from self._flow(self._snapshots)
+        if self._snapshots:
+            yield from self._process_wide(max(self._snapshots, key=lambda s: s.at_ms))
+
+    def _sales(self, snapshots: Sequence[DashboardSnapshot]) -> Iterable[Metric]:
+        age = _gauge("rush_dashboard_snapshot_age_seconds", "Age of the sale's snapshot", ["sale"])
+        status = _gauge(
+            "rush_sale_info", "The waiting room's status, as a label", ["sale", "status"]
+        )
+        queue = _gauge("rush_queue_families", "Families in the waiting room", ["sale", "state"])
+        admitted = CounterMetricFamily(
+            "rush_queue_admitted", "Families admitted since the sale opened", labels=["sale"]
+        )
+        rate = _gauge("rush_admission_rate_per_minute", "Admissions in the last minute", ["sale"])
+        for s in snapshots:
+            sale = str(s.sale_id)
+            age.add_metric([sale], max(0, self._now_ms - s.at_ms) / 1000)
+            status.add_metric([sale, s.queue.status], 1)
+            for state, value in (
+                ("prequeue", s.queue.prequeue),
+                ("waiting", s.queue.waiting),
+                ("shopping", s.queue.shopping),
+            ):
+                queue.add_metric([sale, state], value)
+            admitted.add_metric([sale], s.queue.admitted_total)
+            rate.add_metric([sale], s.queue.measured_rate_per_min)
+        yield from (age, status, queue, admitted, rate)
+
+    def _groups(self, snapshots: Sequence[DashboardSnapshot]) -> Iterable[Metric]:
+        labels = ["sale", "group"]
+        families = {
+            "capacity": _gauge("rush_group_capacity", "Places in the group", labels),
+            "paid": _gauge("rush_group_paid", "Places paid", labels),
+            "held": _gauge("rush_group_held", "Places held in carts", labels),
+            "places_left": _gauge("rush_group_places_left", "Places anyone can still hold", labels),
+            "waitlist": _gauge("rush_group_waitlist", "Families waiting for a place", labels),
+        }
+        info = _gauge("rush_group_info", "A group's names", ["sale", "group", "program", "name"])
+        for s in snapshots:
+            for g in s.groups:
+                ids = [str(s.sale_id), str(g.group_id)]
+                for field, family in families.items():
+                    family.add_metric(ids, getattr(g, field))
+                info.add_metric([*ids, g.program, g.name], 1)
+        yield from (*families.values(), info)
+
+    def _flow(self, snapshots: Sequence[DashboardSnapshot]) -> Iterable[Metric]:
+        labels = ["sale"]
+        families = {
+            "paid_orders": _gauge("rush_orders_paid", "Paid orders", labels),
+            "conflicts": _gauge("rush_orders_conflict", "Orders paid too late (conflict)", labels),
+            "refunds": _gauge("rush_orders_refunded", "Orders refunded", labels),
+            "payments_last_minute": _gauge(
+                "rush_payments_last_minute", "Payments that succeeded in the last minute", labels
+            ),
+            "awaiting_finalize": _gauge(
+                "rush_orders_awaiting_finalize", "Paid orders not yet registrations", labels
+            ),
+        }
+        lag = _gauge(
+            "rush_finalize_lag_seconds", "Oldest paid order still awaiting finalize", labels
+        )
+        for s in snapshots:
+            sale = [str(s.sale_id)]
+            for field, family in families.items():
+                family.add_metric(sale, getattr(s.flow, field))
+            lag.add_metric(sale, s.flow.finalize_lag_ms / 1000)
+        yield from (*families.values(), lag)
+
+    def _process_wide(self, newest: DashboardSnapshot) -> Iterable[Metric]:
+        depth = _gauge("rush_job_queue_depth", "arq jobs waiting to run")
+        depth.add_metric([], newest.flow.job_queue_depth)
+        ping = _gauge(
+            "rush_dependency_ping_seconds", "Round trip seen by the worker", ["dependency"]
+        )
+        ping.add_metric(["postgres"], newest.latency.postgres_ms / 1000)
+        ping.add_metric(["redis"], newest.latency.redis_ms / 1000)
+        yield from (depth, ping)
+
+
+def _authorized(request: Request[Any, Any, Any], token: str) -> bool:
+    if not token:
+        return True
+    given = request.headers.get("authorization", "")
+    return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
+@get("/metrics", include_in_schema=False)
+async def metrics(request: Request[Any, Any, Any], state: State) -> Response[bytes]:
+    """Prometheus text format; needs `Authorization: Bearer` when `RUSH_METRICS_TOKEN` is set."""
+    services = resources(state).services
+    if not _authorized(request, services.settings.metrics_token):
+        return Response(b"", status_code=401, headers={"www-authenticate": "Bearer"})
+    snapshots: list[DashboardSnapshot] | None
+    try:
+        snapshots = await latest_snapshots(services.redis)
+    except RedisError as exc:
+        log.warning("metrics could not read the latest snapshots", error=str(exc))
+        snapshots = None
+    domain = CollectorRegistry()
+    domain.register(SnapshotCollector(snapshots, int(time.time() * 1000)))
+    return Response(
+        generate_latest(REGISTRY) + generate_latest(domain),
+        media_type=CONTENT_TYPE_LATEST,
+    )

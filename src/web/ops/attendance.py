@@ -1,0 +1,128 @@
+"""Attendance on site, on a tablet: pick a group, find a child by name, tap "Present".
+
+The sheet works without JavaScript (plain forms and redirects); with htmx the search filters as
+the monitor types and each tap swaps only the child's row and the counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from rush.attendance import attendance_groups, attendance_sheet, mark_attendance
+from rush.i18n import TIME_ZONE
+from rush.staff_log import log_staff_action
+from web.auth import current_account, staff_only
+from web.pages.render import page
+from web.state import resources
+
+__all__ = ["AttendancePages"]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+_SHEET = "/ops/attendance/groups/{group_id}/{session_date}"
+
+
+def _sheet_url(group_id: int, session_date: dt.date) -> str:
+    return _SHEET.format(group_id=group_id, session_date=session_date.isoformat())
+
+
+class AttendancePages(Controller):
+    path = "/ops/attendance"
+    guards = [staff_only]
+    include_in_schema = False
+
+    @get("/")
+    async def groups(self, request: Request[Any, Any, Any], state: State) -> Template:
+        today = dt.datetime.now(TIME_ZONE).date()
+        groups = await attendance_groups(resources(state).services.pool, today)
+        return page(request, "ops/attendance.html", groups=groups, today=today)
+
+    @get("/groups/{group_id:int}/{session_date:date}")
+    async def sheet(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        group_id: FromPath[int],
+        session_date: FromPath[dt.date],
+        q: FromQuery[str] = "",
+    ) -> Template:
+        sheet = await attendance_sheet(resources(state).services.pool, group_id, session_date)
+        return page(
+            request,
+            "ops/attendance_sheet.html",
+            sheet=sheet,
+            children=sheet.matching(q),
+            search=q,
+            base=_sheet_url(group_id, session_date),
+            previous_day=_sheet_url(group_id, session_date - dt.timedelta(days=1)),
+            next_day=_sheet_url(group_id, session_date + dt.timedelta(days=1)),
+        )
+
+    @get("/groups/{group_id:int}/{session_date:date}/children")
+    async def children(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        group_id: FromPath[int],
+        session_date: FromPath[dt.date],
+        q: FromQuery[str] = "",
+    ) -> Template:
+        """The list alone, for the live search."""
+        sheet = await attendance_sheet(resources(state).services.pool, group_id, session_date)
+        return page(
+            request,
+            "ops/attendance_children.html",
+            sheet=sheet,
+            children=sheet.matching(q),
+            search=q,
+            base=_sheet_url(group_id, session_date),
+        )
+
+    @post("/groups/{group_id:int}/{session_date:date}/people/{person_id:int}")
+    async def mark(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        group_id: FromPath[int],
+        session_date: FromPath[dt.date],
+        person_id: FromPath[int],
+        data: Form,
+    ) -> Response[Any]:
+        """Mark one child present or not; logged with the staff member who tapped."""
+        pool = resources(state).services.pool
+        staff = current_account(request)
+        present = data.get("present") == "true"
+        await mark_attendance(
+            pool,
+            group_id=group_id,
+            person_id=person_id,
+            session_date=session_date,
+            present=present,
+            account_id=staff.id,
+        )
+        await log_staff_action(
+            pool,
+            staff.id,
+            "attendance",
+            None,
+            group_id=group_id,
+            person_id=person_id,
+            session_date=session_date.isoformat(),
+            present=present,
+        )
+        if not request.headers.get("hx-request"):
+            return Redirect(_sheet_url(group_id, session_date))
+        sheet = await attendance_sheet(pool, group_id, session_date)
+        return page(
+            request,
+            "ops/attendance_marked.html",
+            sheet=sheet,
+            child=next((c for c in sheet.children if c.person_id == person_id), None),
+            base=_sheet_url(group_id, session_date),
+        )

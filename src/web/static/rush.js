@@ -1,0 +1,31 @@
+// Small behaviours of the family pages, kept out of the templates so the Content-Security-Policy
+// can forbid inline scripts.
+(function () {
+  "use strict";
+
+  // A select marked data-autosubmit sends its form as soon as it changes.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit")) {
+      target.form.submit();
+    }
+  });
+
+  // The cart's countdown: the server gives the milliseconds left; reload when time is up.
+  function startCountdown() {
+    var el = document.getElementById("countdown");
+    if (!el) return;
+    var end = Date.now() + parseInt(el.dataset.ms, 10);
+    setInterval(function () {
+      var left = Math.max(0, end - Date.now());
+      var m = Math.floor(left / 60000), s = Math.floor(left / 1000) % 60;
+      el.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+      if (left === 0) { location.reload(); }
+    }, 1000);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startCountdown);
+  } else {
+    startCountdown();
+  }
+})();

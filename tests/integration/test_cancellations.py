@@ -1,0 +1,276 @@
+"""Staff cancel paid places: Postgres, engine and waitlist agree, and money goes back once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+import pytest
+
+from rush.cancellations import (
+    RefundAmountInvalid,
+    RegistrationNotInOrder,
+    cancel_places,
+    send_pending_refunds,
+)
+from rush.errors import OrderNotFound
+from rush.families import create_staff_account
+from rush.payments import ProviderRefund, RefundRefused, SimulatedProvider
+from rush.services import Services
+from rush.waitlist import join_waitlist
+from tests.catalogue_factory import CatalogueFactory, TestProgram
+from tests.paid_orders import check_out, put_in_cart
+
+SEVEN = dt.date(2020, 5, 1)
+PRICE = 9500
+
+
+@dataclass(frozen=True)
+class Paid:
+    order_id: uuid.UUID
+    registration_ids: list[int]
+
+
+async def staff_id(pool: asyncpg.Pool) -> int:
+    account = await create_staff_account(
+        pool, email=f"admin{uuid.uuid4().hex[:6]}@ville.qc.ca", password="admin pw 1", role="admin"
+    )
+    return account.id
+
+
+async def paid_places(
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    camp: TestProgram,
+    group_ids: list[int],
+) -> Paid:
+    """A family whose one child paid for a place in each of the groups, through checkout."""
+    family = await catalogue.family([SEVEN])
+    await put_in_cart(services, family.id, camp.sale_id, family.child_ids, group_ids)
+    order = await check_out(services, provider, family.id, camp.sale_id)
+    ids = await services.pool.fetch(
+        "SELECT r.id FROM registration r JOIN order_line ol ON ol.id = r.order_line_id"
+        " WHERE ol.order_id = $1 ORDER BY r.id",
+        order.order_id,
+    )
+    return Paid(order.order_id, [r["id"] for r in ids])
+
+
+async def paid_count(pool: asyncpg.Pool, group_id: int) -> int:
+    count: int = await pool.fetchval(
+        "SELECT paid_count FROM activity_group WHERE id = $1", group_id
+    )
+    return count
+
+
+async def refunds(pool: asyncpg.Pool, order_id: uuid.UUID) -> list[tuple[int, str]]:
+    rows = await pool.fetch(
+        "SELECT amount_cents, status FROM refund WHERE order_id = $1 ORDER BY id", order_id
+    )
+    return [(r["amount_cents"], r["status"]) for r in rows]
+
+
+async def provider_refunded_cents(pool: asyncpg.Pool, order_id: uuid.UUID) -> list[int | None]:
+    rows = await pool.fetch(
+        "SELECT s.refunded_cents FROM sim_provider_payment s"
+        " JOIN payment p ON p.id = s.payment_id WHERE p.order_id = $1",
+        order_id,
+    )
+    return [r["refunded_cents"] for r in rows]
+
+
+async def test_a_cancelled_place_is_free_again_in_postgres_and_in_the_engine(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([1], PRICE)
+    g = camp.group_ids[0]
+    paid = await paid_places(services, provider, catalogue, camp, [g])
+    assert await paid_count(services.pool, g) == 1
+    assert (await services.engine.places(camp.id, [g])).groups[g].places_left == 0
+
+    cancelled = await cancel_places(
+        services, paid.order_id, staff_account_id=await staff_id(services.pool)
+    )
+
+    assert cancelled.registration_ids == paid.registration_ids
+    assert await paid_count(services.pool, g) == 0
+    places = (await services.engine.places(camp.id, [g])).groups[g]
+    assert (places.paid, places.places_left) == (0, 1)
+    assert cancelled.order_status == "refunded"
+
+
+async def test_a_freed_place_is_offered_at_once_to_the_waitlisted_family(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([1], PRICE)
+    g = camp.group_ids[0]
+    paid = await paid_places(services, provider, catalogue, camp, [g])
+    waiting = await catalogue.family([SEVEN])
+    entry_id = await join_waitlist(
+        services.pool, services.engine, waiting.id, waiting.child_ids[0], g
+    )
+
+    cancelled = await cancel_places(
+        services, paid.order_id, staff_account_id=await staff_id(services.pool)
+    )
+
+    assert [(o.entry_id, o.family_id) for o in cancelled.offers] == [(entry_id, waiting.id)]
+    status = await services.pool.fetchval(
+        "SELECT status FROM waitlist_entry WHERE id = $1", entry_id
+    )
+    assert status == "offered"
+    places = (await services.engine.places(camp.id, [g])).groups[g]
+    assert (places.paid, places.held, places.places_left) == (0, 1, 0)
+
+
+async def test_cancelling_twice_refunds_once(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([5], PRICE)
+    paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+    staff = await staff_id(services.pool)
+
+    first = await cancel_places(services, paid.order_id, staff_account_id=staff)
+    sent_first = await send_pending_refunds(services.pool, provider, paid.order_id)
+    again = await cancel_places(services, paid.order_id, staff_account_id=staff)
+    sent_again = await send_pending_refunds(services.pool, provider, paid.order_id)
+
+    assert (first.refund_cents, sent_first) == (PRICE, PRICE)
+    assert (again.registration_ids, again.refund_cents, sent_again) == ([], 0, 0)
+    assert await refunds(services.pool, paid.order_id) == [(PRICE, "succeeded")]
+    assert await provider_refunded_cents(services.pool, paid.order_id) == [PRICE]
+    payment_status = await services.pool.fetchval(
+        "SELECT status FROM payment WHERE order_id = $1", paid.order_id
+    )
+    assert payment_status == "refunded"
+
+
+async def test_one_registration_is_cancelled_with_a_partial_refund_and_the_order_stays_paid(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([5, 5], PRICE)
+    paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+    first, second = paid.registration_ids
+
+    cancelled = await cancel_places(
+        services,
+        paid.order_id,
+        staff_account_id=await staff_id(services.pool),
+        registration_id=second,
+        amount_cents=2000,
+    )
+    await send_pending_refunds(services.pool, provider, paid.order_id)
+
+    assert (cancelled.registration_ids, cancelled.order_status) == ([second], "paid")
+    statuses = await services.pool.fetch(
+        "SELECT id, status FROM registration WHERE id = ANY($1::bigint[]) ORDER BY id",
+        [first, second],
+    )
+    assert [r["status"] for r in statuses] == ["active", "cancelled"]
+    assert await refunds(services.pool, paid.order_id) == [(2000, "succeeded")]
+    assert await provider_refunded_cents(services.pool, paid.order_id) == [2000]
+    payment_status = await services.pool.fetchval(
+        "SELECT status FROM payment WHERE order_id = $1", paid.order_id
+    )
+    assert payment_status == "succeeded"
+
+
+@pytest.mark.parametrize("amount", [-1, PRICE + 1])
+async def test_a_refund_outside_zero_and_the_price_is_refused_and_nothing_changes(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory, amount: int
+) -> None:
+    camp = await catalogue.program([5, 5], PRICE)
+    paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+
+    with pytest.raises(RefundAmountInvalid) as refused:
+        await cancel_places(
+            services,
+            paid.order_id,
+            staff_account_id=await staff_id(services.pool),
+            registration_id=paid.registration_ids[0],
+            amount_cents=amount,
+        )
+
+    assert refused.value.max_cents == PRICE
+    active = await services.pool.fetchval(
+        "SELECT count(*) FROM registration WHERE status = 'active' AND id = ANY($1::bigint[])",
+        paid.registration_ids,
+    )
+    assert active == 2
+    assert await refunds(services.pool, paid.order_id) == []
+    assert await paid_count(services.pool, camp.group_ids[0]) == 1
+
+
+async def test_a_cancellation_without_refund_leaves_the_payment_alone(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([5], PRICE)
+    paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+
+    cancelled = await cancel_places(
+        services, paid.order_id, staff_account_id=await staff_id(services.pool), amount_cents=0
+    )
+
+    assert (cancelled.refund_cents, cancelled.order_status) == (0, "cancelled")
+    assert await refunds(services.pool, paid.order_id) == []
+    assert await provider_refunded_cents(services.pool, paid.order_id) == [None]
+
+
+async def test_another_orders_registration_or_an_unknown_order_is_not_found(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([5], PRICE)
+    mine = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+    theirs = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+    staff = await staff_id(services.pool)
+
+    with pytest.raises(RegistrationNotInOrder):
+        await cancel_places(
+            services,
+            mine.order_id,
+            staff_account_id=staff,
+            registration_id=theirs.registration_ids[0],
+        )
+    with pytest.raises(OrderNotFound):
+        await cancel_places(services, uuid.uuid4(), staff_account_id=staff)
+    assert await paid_count(services.pool, camp.group_ids[0]) == 2
+
+
+class FailingOnce:
+    """A provider that loses the first refund request, as a network cut would."""
+
+    name = "simulated"
+
+    def __init__(self, real: SimulatedProvider) -> None:
+        self.real = real
+        self.calls = 0
+
+    async def refund(self, ref: str, amount_cents: int, idempotency_key: str) -> ProviderRefund:
+        self.calls += 1
+        if self.calls == 1:
+            raise RefundRefused(ref, "provider unreachable")
+        return await self.real.refund(ref, amount_cents, idempotency_key)
+
+
+async def test_a_refund_the_provider_missed_is_sent_once_when_staff_cancel_again(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([5], PRICE)
+    paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+    staff = await staff_id(services.pool)
+    flaky = FailingOnce(provider)
+
+    await cancel_places(services, paid.order_id, staff_account_id=staff)
+    with pytest.raises(RefundRefused):
+        await send_pending_refunds(services.pool, flaky, paid.order_id)  # type: ignore[arg-type]
+    assert await refunds(services.pool, paid.order_id) == [(PRICE, "pending")]
+
+    again = await cancel_places(services, paid.order_id, staff_account_id=staff)
+    sent = await send_pending_refunds(services.pool, flaky, paid.order_id)  # type: ignore[arg-type]
+
+    assert (again.registration_ids, sent) == ([], PRICE)
+    assert await refunds(services.pool, paid.order_id) == [(PRICE, "succeeded")]
+    assert await provider_refunded_cents(services.pool, paid.order_id) == [PRICE]

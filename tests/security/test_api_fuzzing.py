@@ -1,0 +1,143 @@
+"""Schemathesis against the published OpenAPI schema of `/api/v1`, on a real running server.
+
+Valid and invalid requests for every operation, as a signed-in family and as an admin: the
+API never answers 5xx, and every refusal is a problem-details body a client can show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+import uvicorn
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.schemas import APIOperation
+
+from rush.config import Settings
+from rush.families import add_child, create_staff_account
+from rush.sales import prepare_room
+from rush.services import Services
+from tests.catalogue_factory import CatalogueFactory
+from tests.e2e.live_demo import free_port
+from tests.figures import record
+from web.app import create_app
+
+PASSWORD = "correct horse battery staple"
+EXAMPLES_PER_OPERATION = 25
+SKIPPED = {("POST", "/api/v1/auth/logout")}
+"""Logging out would end the session the rest of the run fuzzes with."""
+PROBLEM_KEYS = {"type", "title", "status", "code"}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+async def live_api(
+    settings: Settings, services: Services, catalogue: CatalogueFactory
+) -> AsyncIterator[str]:
+    sale_id = await catalogue.sale()
+    await catalogue.program([5, 0], sale_id=sale_id)
+    await prepare_room(services.pool, services.room, sale_id)
+    family = await catalogue.family()
+    await add_child(
+        services.pool, family.id, first_name="Léa", last_name="Test", birth_date=dt.date(2018, 1, 1)
+    )
+    await create_staff_account(
+        services.pool, email="admin@ville.qc.ca", password="staff password 1", role="admin"
+    )
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+async def _session(base_url: str, email: str, password: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        await client.get("/api/v1/groups")
+        response = await client.post(
+            "/api/v1/auth/login",
+            headers={"x-csrftoken": client.cookies["csrftoken"]},
+            json={"email": email, "password": password},
+        )
+        assert response.status_code == 200, response.text
+        cookies = dict(client.cookies.items())
+    return {"cookies": cookies, "headers": {"x-csrftoken": cookies["csrftoken"]}}
+
+
+def _fuzz_operation(
+    operation: APIOperation, base_url: str, session: dict[str, Any], tally: Counter[str]
+) -> list[str]:
+    failures: list[str] = []
+    strategy = operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(
+        GenerationMode.NEGATIVE
+    )
+
+    @given(case=strategy)
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        response = case.call(base_url=base_url, timeout=10, **session)
+        tally["cases"] += 1
+        status = response.status_code
+        if status >= 500:
+            tally["5xx"] += 1
+            failures.append(f"{case.method} {case.formatted_path} -> {status}")
+        elif status >= 400 and status != 405:
+            body = response.json()
+            if not set(body) >= PROBLEM_KEYS:
+                failures.append(f"{case.method} {case.formatted_path} -> {status} {body}")
+            tally["4xx"] += 1
+
+    run()
+    return failures
+
+
+def _fuzz(base_url: str, sessions: dict[str, dict[str, Any]]) -> tuple[Counter[str], list[str]]:
+    schema = schemathesis.openapi.from_url(f"{base_url}/schema/openapi.json").include(
+        path_regex="^/api/v1/"
+    )
+    tally: Counter[str] = Counter()
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if (operation.method.upper(), operation.path) in SKIPPED:
+            continue
+        tally["operations"] += 1
+        who = "admin" if operation.path.startswith("/api/v1/ops/") else "family"
+        failures += _fuzz_operation(operation, base_url, sessions[who], tally)
+    return tally, failures
+
+
+async def test_the_api_never_answers_5xx_and_every_error_is_a_problem_document(
+    live_api: str, services: Services
+) -> None:
+    family_email = await services.pool.fetchval(
+        "SELECT email FROM account WHERE role = 'family' LIMIT 1"
+    )
+    sessions = {
+        "family": await _session(live_api, family_email, PASSWORD),
+        "admin": await _session(live_api, "admin@ville.qc.ca", "staff password 1"),
+    }
+    tally, failures = await asyncio.to_thread(_fuzz, live_api, sessions)
+    record("fuzzing", cases=tally["cases"], operations=tally["operations"], errors_5xx=tally["5xx"])
+    assert tally["operations"] >= 15
+    assert tally["cases"] >= tally["operations"] * 5
+    assert failures == []

@@ -1,0 +1,21 @@
+"""The trivial endpoint the rush benchmark measures every other endpoint against."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar.testing import AsyncTestClient
+
+from rush.config import load_settings
+from rush.servers import ServerUrls
+from web.app import create_app
+
+
+async def test_ping_answers_ok_without_a_session(migrated: ServerUrls) -> None:
+    settings = msgspec.structs.replace(
+        load_settings({}), database_url=migrated.database_url, redis_url=migrated.redis_url
+    )
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        response = await client.get("/api/v1/ping")
+
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
