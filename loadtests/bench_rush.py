@@ -17,6 +17,7 @@ import contextlib
 import json
 import math
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -196,6 +197,7 @@ class _Bench:
         self.urls = urls
         self.meter = CpuMeter()
         self.holders = 0
+        self.web_pid: int | None = None
 
     async def run(self, settings: Settings) -> dict[str, Any]:
         started = time.monotonic()
@@ -210,9 +212,9 @@ class _Bench:
             env = _child_env(settings)
             self.meter.watch("postgres", parent_pid(await pool.fetchval("SELECT pg_backend_pid()")))
             self.meter.watch("valkey", int((await redis.info("server"))["process_id"]))
-            with self._servers(settings, env) as web_pid:
+            with self._servers(settings, env):
                 rush = await self._rush(
-                    pool, WaitingRoom(redis), settings, env, sale_id, opening_at_s, web_pid
+                    pool, WaitingRoom(redis), settings, env, sale_id, opening_at_s
                 )
                 drained = await _drain_finalize(pool, sale_id, options.drain_timeout_s)
                 await copy_admissions_to_postgres(pool, WaitingRoom(redis), sale_id)
@@ -266,21 +268,22 @@ class _Bench:
         return sale_id, trace
 
     @contextlib.contextmanager
-    def _servers(self, settings: Settings, env: Mapping[str, str]) -> Iterator[int]:
-        """K web processes and W workers, healthy; yields the pid of the web server's group."""
+    def _servers(self, settings: Settings, env: Mapping[str, str]) -> Iterator[None]:
+        """K web processes and W workers, healthy."""
         options = self.options
         with contextlib.ExitStack() as stack:
             web = stack.enter_context(
                 running(_web_argv(settings, options.web_processes), env, self.work / "web.log")
             )
             self.meter.watch("web", web.pid)
+            self.web_pid = web.pid
             for n in range(options.workers):
                 worker = stack.enter_context(
                     running([bin_path("rush"), "worker"], env, self.work / f"worker-{n}.log")
                 )
                 self.meter.watch("worker", worker.pid)
             wait_until_healthy(settings.public_base_url, web)
-            yield web.pid
+            yield
 
     async def _rush(
         self,
@@ -290,7 +293,6 @@ class _Bench:
         env: Mapping[str, str],
         sale_id: int,
         opening_at_s: float,
-        web_pid: int,
     ) -> PhaseResult:
         options = self.options
         rate = max(1, math.ceil(options.families * 60 / max(options.admit_seconds, 1.0)))
@@ -329,7 +331,7 @@ class _Bench:
         began = time.monotonic()
         with (
             running(argv, locust_env, self.work / "locust-rush.log") as locust,
-            self._profiler(web_pid),
+            self._profiler("rush"),
         ):
             self.meter.watch("locust", locust.pid)
             await asyncio.sleep(max(opening_wall - time.time(), 0.0))
@@ -349,30 +351,27 @@ class _Bench:
         return PhaseResult(records, wall, CpuMeter.used(before, after), stats)
 
     @contextlib.contextmanager
-    def _profiler(self, web_pid: int) -> Iterator[None]:
-        """py-spy on one web worker process for the whole rush, when asked for."""
-        if self.options.profile_dir is None:
+    def _profiler(self, label: str) -> Iterator[None]:
+        """py-spy on every web process through one phase, when asked for (raw folded stacks)."""
+        folder = self.options.profile_dir
+        if folder is None or self.web_pid is None:
             yield
             return
-        import psutil  # type: ignore[import-untyped]
-
-        children = psutil.Process(web_pid).children()
-        target = children[0].pid if children else web_pid
-        folder = self.options.profile_dir
         folder.mkdir(parents=True, exist_ok=True)
         argv = [
-            "py-spy",
+            shutil.which("py-spy") or "py-spy",
             "record",
             "--pid",
-            str(target),
+            str(self.web_pid),
+            "--subprocesses",
             "--rate",
             "50",
             "--format",
             "raw",
             "--output",
-            str(folder / "web-rush.txt"),
+            str(folder / f"web-{label}.txt"),
         ]
-        with running(argv, os.environ, folder / "py-spy.log"):
+        with running(argv, os.environ, folder / f"py-spy-{label}.log"):
             yield
 
     async def _write_ceiling_plan(
@@ -425,7 +424,10 @@ class _Bench:
         locust_env = {**env, CEILING_ENV: str(self.work / "ceiling.json"), RECORD_ENV: str(record)}
         before = self.meter.read()
         began = time.monotonic()
-        with running(argv, locust_env, self.work / f"locust-{measured}.log") as locust:
+        with (
+            running(argv, locust_env, self.work / f"locust-{measured}.log") as locust,
+            self._profiler(measured),
+        ):
             self.meter.watch("locust", locust.pid)
             after = await _wait_for(locust, self.meter, self.options.ceiling_seconds + setup_s + 60)
         records = read_records(record)

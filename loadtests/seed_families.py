@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
-from argon2 import PasswordHasher
 
 from loadtests.traces import FamilyPlan, GroupInfo, Trace, read_trace
 from rush.config import Settings, load_settings
 from rush.crypto import FieldCipher
 from rush.db import Executor, create_pool
+from rush.families import hash_password
 from rush.servers import running_servers
 
 __all__ = [
@@ -68,8 +68,7 @@ async def seed_trace_families(
 
 
 def _password_hashes(plans: Sequence[FamilyPlan]) -> dict[str, str]:
-    hasher = PasswordHasher()
-    return {password: hasher.hash(password) for password in {p.password for p in plans}}
+    return {password: hash_password(password) for password in {p.password for p in plans}}
 
 
 async def _seed_batch(

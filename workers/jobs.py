@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -14,6 +15,7 @@ from arq import Retry
 from rush.dashboard import build_snapshot, dashboard_channel
 from rush.dashboard_history import record_point
 from rush.dashboard_latest import store_latest
+from rush.finalize_sweep import orders_to_refinalize
 from rush.notifications import (
     send_account_link,
     send_family_decision,
@@ -29,6 +31,7 @@ from rush.self_pacer import pace_open_sales
 from rush.services import Services
 from rush.waitlist import expire_offers, offer_freed_places
 from workers.channels import dashboard_backend
+from workers.retries import retry_while_servers_are_away
 
 log = logging.getLogger("rush.workers")
 
@@ -39,8 +42,13 @@ def _services(ctx: dict[str, Any]) -> Services:
 
 
 async def finalize_order_job(ctx: dict[str, Any], order_id: str) -> str:
-    """Registrations in Postgres, then the confirm in Redis; safe to retry at any point."""
-    outcome = await finalize_order(_services(ctx), ctx["provider"], uuid.UUID(order_id))
+    """Registrations in Postgres, then the confirm in Redis; safe to retry at any point.
+
+    Retried while a server or the provider is unreachable: a conflict whose refund failed
+    would otherwise keep the family's money.
+    """
+    with retry_while_servers_are_away(ctx):
+        outcome = await finalize_order(_services(ctx), ctx["provider"], uuid.UUID(order_id))
     log.info("finalize %s: %s", order_id, outcome.value)
     if outcome is FinalizeOutcome.PAID:
         # One job id per order: a finalize retried after a crash asks for the email once more,
@@ -51,16 +59,31 @@ async def finalize_order_job(ctx: dict[str, Any], order_id: str) -> str:
     return outcome.value
 
 
+async def refinalize_orders(ctx: dict[str, Any]) -> int:
+    """Queue finalize again for paid orders it never settled: their job was lost with Redis."""
+    orders = await orders_to_refinalize(_services(ctx).pool)
+    minute = int(time.time() // 60)  # a fresh job id each minute: a finished sweep job
+    for order_id in orders:  # keeps its id for an hour
+        await ctx["redis"].enqueue_job(
+            "finalize_order", str(order_id), _job_id=f"finalize:{order_id}:sweep:{minute}"
+        )
+    if orders:
+        log.warning("finalize queued again for %d order(s) it never settled", len(orders))
+    return len(orders)
+
+
 async def send_order_confirmation_job(ctx: dict[str, Any], order_id: str) -> bool:
     services = _services(ctx)
-    return await send_order_confirmation(services.pool, services.settings, uuid.UUID(order_id))
+    with retry_while_servers_are_away(ctx):
+        return await send_order_confirmation(services.pool, services.settings, uuid.UUID(order_id))
 
 
 async def deliver_webhook(ctx: dict[str, Any], body: bytes, signature_header: str, url: str) -> int:
     """Post a simulated provider's webhook to the app, retried by arq until it is taken."""
     webhook = SignedWebhook(body, signature_header, msgspec.json.decode(body, type=WebhookEvent))
-    async with httpx.AsyncClient(timeout=10) as client:
-        status = await deliver(webhook, url, client)
+    with retry_while_servers_are_away(ctx):  # a web process being replaced, say
+        async with httpx.AsyncClient(timeout=10) as client:
+            status = await deliver(webhook, url, client)
     if status >= 500:
         raise Retry(defer=ctx["job_try"] * 2)
     return status

@@ -126,10 +126,12 @@ def serve(port: int | None) -> None:
 
 @main.command()
 def worker() -> None:
-    """Run one arq worker against DATABASE_URL and REDIS_URL; start as many as needed."""
-    from web.processes import build_worker
+    """Run one arq worker against DATABASE_URL and REDIS_URL; start as many as needed.
 
-    build_worker(_external_settings()).run()
+    It outlives Redis restarts: when Redis drops it, it starts again once Redis is back."""
+    from web.processes import run_worker
+
+    run_worker(_external_settings())
 
 
 @main.command()

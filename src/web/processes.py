@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import multiprocessing
+import time
 
 import uvicorn
 from arq.connections import RedisSettings
 from arq.worker import Worker
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from rush.config import Settings
 from web.app import create_app
+from web.logs import configure_logging
 from workers.settings import WorkerSettings
 
-__all__ = ["build_worker", "serve_web", "serve_web_and_worker"]
+__all__ = ["build_worker", "run_worker", "serve_web", "serve_web_and_worker"]
+
+log = logging.getLogger("rush.workers")
+
+_REDIS_LOST = (RedisConnectionError, RedisTimeoutError, OSError)
+WORKER_STOP_GRACE_S = 30
 
 
 def build_worker(
@@ -38,6 +49,28 @@ def build_worker(
     )
 
 
+def run_worker(settings: Settings, job_timeout_s: int = 300, restart_after_s: float = 1.0) -> None:
+    """Run one worker until a signal stops it, starting it again whenever Redis drops it.
+
+    arq's worker exits when its Redis connection fails. Without this loop a Redis restart
+    left every worker dead, and every payment after it recorded at the provider but never
+    delivered nor finalized (the Redis fault test found it). Jobs the lost worker was
+    running stay claimed in Redis and are retried once their claim expires.
+    """
+    while True:
+        worker = build_worker(settings, job_timeout_s=job_timeout_s)
+        try:
+            worker.run()
+            return
+        except _REDIS_LOST as exc:
+            log.warning("worker lost Redis (%s); starting again in %.0f s", exc, restart_after_s)
+        services = worker.ctx.get("services")
+        if services is not None:  # arq's close() stopped at Redis, before on_shutdown
+            with contextlib.suppress(Exception):
+                worker.loop.run_until_complete(services.close())
+        time.sleep(restart_after_s)
+
+
 def _uvicorn_server(settings: Settings) -> uvicorn.Server:
     # No log_config: uvicorn's records go to the root handler `web.logs` set up (JSON or
     # text, redacted); no access log, `web.request_log` writes one line per request.
@@ -56,14 +89,25 @@ async def serve_web(settings: Settings) -> None:
     await _uvicorn_server(settings).serve()
 
 
+def _worker_process(settings: Settings) -> None:
+    configure_logging(settings)
+    run_worker(settings)
+
+
 async def serve_web_and_worker(settings: Settings) -> None:
-    """Serve the app and one worker in this process until Ctrl-C stops the web server."""
-    worker = build_worker(settings, handle_signals=False)
-    worker_task = asyncio.create_task(worker.async_run())
+    """Serve the app here and one worker in a process of its own, until Ctrl-C.
+
+    Sharing one event loop, the worker's crons and finalize jobs held up families' requests
+    during a replayed rush (60 s timeouts on a two-core machine); apart, both cores work.
+    """
+    worker = multiprocessing.get_context("spawn").Process(
+        target=_worker_process, args=(settings,), name="rush-worker"
+    )
+    worker.start()
     try:
         await _uvicorn_server(settings).serve()
     finally:
-        worker_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker_task
-        await worker.close()
+        worker.terminate()  # SIGTERM: arq lets running jobs finish, then stops
+        await asyncio.to_thread(worker.join, WORKER_STOP_GRACE_S)
+        if worker.is_alive():
+            worker.kill()

@@ -44,7 +44,8 @@ def queue_rate_limit_store(settings: Settings) -> RedisStore:
     return RedisStore.with_client(url=settings.redis_url, namespace="rush:ratelimit:queue")
 
 
-def _is_login_attempt(request: Request[Any, Any, Any]) -> bool:
+async def _is_login_attempt(request: Request[Any, Any, Any]) -> bool:
+    # async: Litestar runs a sync check in a worker thread, a thread hop on every request.
     return request.method == "POST" and bool(LIMITED_PATHS.match(request.url.path))
 
 
@@ -57,7 +58,7 @@ def login_rate_limit() -> RateLimitConfig:
     )
 
 
-def _is_queue_join(request: Request[Any, Any, Any]) -> bool:
+async def _is_queue_join(request: Request[Any, Any, Any]) -> bool:
     return request.method == "POST" and bool(QUEUE_JOIN_PATHS.match(request.url.path))
 
 

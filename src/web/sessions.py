@@ -40,7 +40,12 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
         old_id = connection.cookies.get(self.config.key)
-        if connection.state.get("rotate_session") and old_id and old_id != "null":
+        rotating = connection.state.get("rotate_session")
+        if scope_session == {} and not rotating and (not old_id or old_id == "null"):
+            # Anonymous with nothing to keep (the catalogue, /api/v1/groups, /health): Litestar
+            # would store an empty session in Redis and set its cookie on every such request.
+            return
+        if rotating and old_id and old_id != "null":
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
         await super().store_in_message(scope_session, message, connection)
 

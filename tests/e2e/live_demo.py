@@ -26,6 +26,12 @@ class LiveDemo:
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
 
+    @property
+    def log(self) -> Path:
+        """What the demo printed. A file, not a pipe: nobody reads a pipe while the test runs,
+        and once its buffer filled with request log lines the demo blocked on its next line."""
+        return self.data_dir.parent / f"{self.data_dir.name}.log"
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -41,10 +47,12 @@ def live_demo(data_dir: Path, **settings: str) -> Iterator[LiveDemo]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update({f"RUSH_{key.upper()}": value for key, value in settings.items()})
     rush = Path(sys.executable).parent / "rush"
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    log = (data_dir.parent / f"{data_dir.name}.log").open("w")
     process = subprocess.Popen(
         [str(rush), "demo", "--data-dir", str(data_dir), "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -55,16 +63,17 @@ def live_demo(data_dir: Path, **settings: str) -> Iterator[LiveDemo]:
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.communicate(timeout=60)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 def _wait_until_healthy(demo: LiveDemo, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if demo.process.poll() is not None:
-            output = demo.process.stdout.read() if demo.process.stdout else ""
+            output = demo.log.read_text()
             raise RuntimeError(f"rush demo exited early:\n{output}")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{demo.base_url}/health", timeout=2).status_code == 200:

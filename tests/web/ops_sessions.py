@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.crypto import FieldCipher
+from rush.families import create_staff_account
 from rush.family_file import (
     AdultDetails,
     ChildDetails,
@@ -31,6 +32,22 @@ SIN = "046 454 286"
 SIN_SHAPES = ("046454286", "046 454 286", "046-454-286")
 HEALTH_INSURANCE_NUMBER = "COTE 1904 0212"
 FAMILY_PASSWORD = "correct horse battery staple"
+
+
+async def signed_in(settings: Settings, pool: asyncpg.Pool, role: str) -> Client:
+    """A client logged in as a new staff account of that role (`<role>@ville.qc.ca`)."""
+    email = f"{role}@ville.qc.ca"
+    await create_staff_account(pool, email=email, password="staff password 1", role=role)
+    client: Client = AsyncTestClient(app=create_app(settings))
+    await client.__aenter__()
+    await client.get("/api/v1/groups")
+    response = await client.post(
+        "/api/v1/auth/login",
+        headers={"x-csrftoken": client.cookies["csrftoken"]},
+        json={"email": email, "password": "staff password 1"},
+    )
+    assert response.status_code == 200
+    return client
 
 
 async def signed_in_family(settings: Settings, pool: asyncpg.Pool, family_id: int) -> Client:

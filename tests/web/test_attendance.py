@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
-import pytest
 
 from rush.config import Settings
 from rush.i18n import TIME_ZONE
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.web.ops_sessions import Client, registered_child, signed_in_family
-from tests.web.test_dashboard import signed_in
 
 DAY = dt.date(2027, 7, 5)
-
-
-@pytest.fixture
-async def supervisor(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(settings, pool, "supervisor")
-    yield client
-    await client.__aexit__(None, None, None)
 
 
 async def named_child(

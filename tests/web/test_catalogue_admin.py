@@ -4,35 +4,18 @@ groups, supervisors only watch, families never get in, and a refused form saves 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.sales import prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
-from tests.web.test_dashboard import signed_in
 from web.app import create_app
 
 Client = AsyncTestClient[Any]
-
-
-@pytest.fixture
-async def admin(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(settings, pool, "admin")
-    yield client
-    await client.__aexit__(None, None, None)
-
-
-@pytest.fixture
-async def supervisor(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(settings, pool, "supervisor")
-    yield client
-    await client.__aexit__(None, None, None)
 
 
 async def _post(client: Client, url: str, **form: str) -> Any:

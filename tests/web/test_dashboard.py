@@ -30,35 +30,6 @@ from workers.channels import dashboard_backend
 Client = AsyncTestClient[Any]
 
 
-async def signed_in(settings: Settings, pool: asyncpg.Pool, role: str) -> AsyncTestClient[Any]:
-    email = f"{role}@ville.qc.ca"
-    await create_staff_account(pool, email=email, password="staff password 1", role=role)
-    client: Client = AsyncTestClient(app=create_app(settings))
-    await client.__aenter__()
-    await client.get("/api/v1/groups")
-    response = await client.post(
-        "/api/v1/auth/login",
-        headers={"x-csrftoken": client.cookies["csrftoken"]},
-        json={"email": email, "password": "staff password 1"},
-    )
-    assert response.status_code == 200
-    return client
-
-
-@pytest.fixture
-async def admin(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(settings, pool, "admin")
-    yield client
-    await client.__aexit__(None, None, None)
-
-
-@pytest.fixture
-async def supervisor(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(settings, pool, "supervisor")
-    yield client
-    await client.__aexit__(None, None, None)
-
-
 async def test_the_snapshot_counts_holds_and_the_waiting_room(
     services: Services, catalogue: CatalogueFactory
 ) -> None:
@@ -92,6 +63,8 @@ async def test_the_dashboard_is_for_staff_and_only_admins_act(
     page = await supervisor.get(f"/ops/sales/{sale_id}")
     assert page.status_code == 200
     assert "Tableau de bord en direct" in page.text
+    assert 'id="status"' in page.text
+    assert ">À venir</span>" in page.text  # the status in the watcher's language, not "scheduled"
     token = supervisor.cookies["csrftoken"]
     refused = await supervisor.post(
         f"/ops/sales/{sale_id}/actions/open", data={"_csrf_token": token}, follow_redirects=False

@@ -6,16 +6,13 @@ import asyncio
 import datetime as dt
 import html
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.carts import Carts, HoldTimes
-from rush.config import Settings
 from rush.dashboard import DashboardSnapshot, build_snapshot
 from rush.dashboard_history import record_point, sale_history
 from rush.errors import PlacesShort
@@ -24,23 +21,8 @@ from rush.sales import prepare_room
 from rush.self_pacer import self_pacing_config
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
-from tests.web.test_dashboard import signed_in
 
 Client = AsyncTestClient[Any]
-
-
-@pytest.fixture
-async def admin(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(settings, pool, "admin")
-    yield client
-    await client.__aexit__(None, None, None)
-
-
-@pytest.fixture
-async def supervisor(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(settings, pool, "supervisor")
-    yield client
-    await client.__aexit__(None, None, None)
 
 
 def later(snapshot: DashboardSnapshot, ms: int) -> DashboardSnapshot:

@@ -7,11 +7,9 @@ import datetime as dt
 import io
 import json
 import uuid
-from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
-import pytest
 
 from rush.config import Settings
 from rush.crypto import FieldCipher
@@ -25,16 +23,8 @@ from tests.web.ops_sessions import (
     registered_child,
     signed_in_family,
 )
-from tests.web.test_dashboard import signed_in
 
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture
-async def supervisor(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(settings, pool, "supervisor")
-    yield client
-    await client.__aexit__(None, None, None)
 
 
 def table(answer: httpx.Response, delimiter: str = ";") -> list[list[str]]:

@@ -37,6 +37,9 @@ from rush.self_pacer import (
 from rush.staff_log import log_staff_action, staff_actions
 from web.api.cart import carts
 from web.auth import current_account, staff_only
+from web.i18n import page_translator
+from web.locale import request_locale
+from web.ops.catalogue_forms import STATUS_LABELS
 from web.pages.render import page
 from web.state import resources
 
@@ -44,6 +47,12 @@ __all__ = ["DashboardPages"]
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 _ACTIONS = {"open": open_sale, "pause": pause_sale, "resume": resume_sale, "close": close_sale}
+
+
+def _status_labels_json(request: Request[Any, Any, Any]) -> str:
+    """The sale statuses in the watcher's language, for the script that follows the stream."""
+    translate = page_translator(request_locale(request)).gettext
+    return msgspec.json.encode({k: translate(v) for k, v in STATUS_LABELS.items()}).decode()
 
 
 def _whole_number(data: dict[str, str], name: str) -> int:
@@ -88,6 +97,8 @@ class DashboardPages(Controller):
             history=msgspec.to_builtins(await sale_history(services.redis, sale_id)),
             pacing=await self_pacing_config(services.pool, sale_id),
             pacing_changes=await self_pacing_changes(services.pool, sale_id),
+            status_labels=STATUS_LABELS,
+            status_labels_json=_status_labels_json(request),
         )
 
     @get("/stream")
@@ -156,8 +167,12 @@ class DashboardPages(Controller):
                 services.pool,
                 services.room,
                 sale_id,
-                rate_per_min=_whole_number(data, "rate_per_min") if data.get("rate_per_min") else None,
-                max_shoppers=_whole_number(data, "max_shoppers") if data.get("max_shoppers") else None,
+                rate_per_min=_whole_number(data, "rate_per_min")
+                if data.get("rate_per_min")
+                else None,
+                max_shoppers=_whole_number(data, "max_shoppers")
+                if data.get("max_shoppers")
+                else None,
             )
         elif action == "self_pacing":
             await configure_self_pacing(services.pool, sale_id, _self_pacing_form(data))

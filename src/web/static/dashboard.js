@@ -14,7 +14,9 @@
   }
 
   function showFigures(s) {
-    document.getElementById("status").textContent = s.queue.status;
+    var status = document.getElementById("status");
+    var labels = JSON.parse(status.dataset.labels || "{}");
+    status.textContent = labels[s.queue.status] || s.queue.status;
     document.querySelectorAll("[data-k]").forEach(function (el) {
       var value = pick(s, el.dataset.k);
       el.textContent = value == null ? "—" : value;

@@ -1,0 +1,1 @@
+"""Fault tests: Rush under failing servers, processes and payment providers."""

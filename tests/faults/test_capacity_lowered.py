@@ -1,0 +1,266 @@
+"""An admin lowers a group's capacity while families hold places in it.
+
+The rule (`rush.capacity.change_capacity`): a new capacity below paid + held places is refused,
+saving nothing; anything else is accepted at once. So a family holding places keeps them and
+can pay for them, a family arriving after gets a clear "no places left", and paying never
+oversells, even while the admin keeps changing the capacity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from rush.capacity import change_capacity
+from rush.carts import Carts, HoldTimes
+from rush.config import Settings
+from rush.errors import CapacityBelowCommitted, PlacesShort
+from rush.holds import HoldStatus
+from rush.payments import SimulatedProvider
+from rush.services import Services
+from tests.catalogue_factory import CatalogueFactory, TestProgram
+from tests.faults.payment_chaos import (
+    CHILD_BORN,
+    PlacedOrder,
+    audit_clean,
+    deliver,
+    expire_hold,
+    place_order,
+    registrations_by_order,
+    run_worker,
+)
+from tests.figures import record
+from tests.web.ops_sessions import signed_in
+from web.app import create_app
+
+Client = AsyncTestClient[Any]
+
+
+@pytest.fixture
+async def client(app_settings: Settings, clean: None) -> AsyncIterator[Client]:
+    async with AsyncTestClient(app=create_app(app_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin(app_settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
+    client = await signed_in(app_settings, pool, "admin")
+    yield client
+    await client.__aexit__(None, None, None)
+
+
+async def capacities(services: Services, camp: TestProgram, group_id: int) -> tuple[int, int]:
+    """(Postgres, Redis) capacity of the group."""
+    in_postgres: int = await services.pool.fetchval(
+        "SELECT capacity FROM activity_group WHERE id = $1", group_id
+    )
+    in_redis = (await services.engine.places(camp.id, [group_id])).groups[group_id].capacity
+    return in_postgres, in_redis
+
+
+async def pay_all(
+    client: Client, provider: SimulatedProvider, settings: Settings, orders: list[PlacedOrder]
+) -> None:
+    """Every family pays; the webhooks reach the app and a worker finalizes them."""
+    for order in orders:
+        webhook = await provider.complete(order.ref, succeed=True, now_s=int(time.time()))
+        assert await deliver(client, webhook) == {"recorded": True}
+    await run_worker(settings)
+
+
+async def statuses(services: Services, orders: list[PlacedOrder]) -> list[str]:
+    return [
+        await services.pool.fetchval("SELECT status FROM orders WHERE id = $1", o.order_id)
+        for o in orders
+    ]
+
+
+async def test_lowering_below_paid_plus_held_is_refused_and_holders_keep_their_places(
+    client: Client,
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    app_settings: Settings,
+) -> None:
+    camp = await catalogue.program([6], 9500)
+    group_id = camp.group_ids[0]
+    paid = [await place_order(services, provider, catalogue, camp, [group_id]) for _ in range(2)]
+    await pay_all(client, provider, app_settings, paid)
+    holding = [await place_order(services, provider, catalogue, camp, [group_id]) for _ in range(2)]
+
+    with pytest.raises(CapacityBelowCommitted) as refused:
+        await change_capacity(services.pool, services.engine, group_id, 3)
+    assert (refused.value.paid, refused.value.held) == (2, 2)
+    assert await capacities(services, camp, group_id) == (6, 6)
+    for order in holding:
+        view = await services.engine.inspect(camp.id, order.hold_id)
+        assert (view.status, view.items) == (HoldStatus.LIVE, {group_id: 1})
+
+    await change_capacity(services.pool, services.engine, group_id, 4)
+    assert await capacities(services, camp, group_id) == (4, 4)
+    late = await catalogue.family([CHILD_BORN])
+    carts = Carts(services.pool, services.engine, HoldTimes(60_000, 120_000))
+    with pytest.raises(PlacesShort):
+        await carts.add(late.id, camp.sale_id, late.child_ids, [group_id], live=True)
+
+    await pay_all(client, provider, app_settings, holding)
+    assert await statuses(services, paid + holding) == ["paid"] * 4
+    report = await audit_clean(services)
+    assert report.counts.paid_places == 4
+    record("faults", injected=2, survived=2, orders=4, oversold=0, lost=0, double_charged=0)
+
+
+async def test_a_late_payment_after_the_capacity_went_down_is_refunded_not_oversold(
+    client: Client,
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    app_settings: Settings,
+) -> None:
+    camp = await catalogue.program([3], 9500)
+    group_id = camp.group_ids[0]
+    first = await place_order(services, provider, catalogue, camp, [group_id])
+    await pay_all(client, provider, app_settings, [first])
+    holding = await place_order(services, provider, catalogue, camp, [group_id])
+    expired = await place_order(services, provider, catalogue, camp, [group_id])
+    await expire_hold(services, expired)
+
+    await change_capacity(services.pool, services.engine, group_id, 2)  # paid 1 + held 1
+    await pay_all(client, provider, app_settings, [expired, holding])
+
+    assert await statuses(services, [first, holding, expired]) == ["paid", "paid", "refunded"]
+    registered = await registrations_by_order(
+        services.pool, [first.order_id, holding.order_id, expired.order_id]
+    )
+    assert registered == {first.order_id: 1, holding.order_id: 1}
+    places = (await services.engine.places(camp.id, [group_id])).groups[group_id]
+    assert (places.capacity, places.paid, places.held) == (2, 2, 0)
+    await audit_clean(services)
+    record("faults", injected=2, survived=2, orders=3, oversold=0, lost=0, double_charged=0)
+
+
+async def test_paying_while_the_admin_keeps_lowering_the_capacity_never_oversells(
+    client: Client,
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    app_settings: Settings,
+) -> None:
+    camp = await catalogue.program([8], 9500)
+    group_id = camp.group_ids[0]
+    orders = [await place_order(services, provider, catalogue, camp, [group_id]) for _ in range(6)]
+    for order in orders[4:]:
+        await expire_hold(services, order)  # 4 live holds, 2 payments that will come late
+    for order in orders:
+        webhook = await provider.complete(order.ref, succeed=True, now_s=int(time.time()))
+        await deliver(client, webhook)
+    outcomes: list[tuple[int, bool]] = []
+
+    async def admin_lowers() -> None:
+        for capacity in (7, 5, 3, 6, 4, 2, 5, 4):
+            try:
+                await change_capacity(services.pool, services.engine, group_id, capacity)
+                outcomes.append((capacity, True))
+            except CapacityBelowCommitted:
+                outcomes.append((capacity, False))
+            await asyncio.sleep(0.01)
+
+    await asyncio.gather(run_worker(app_settings), admin_lowers())
+
+    final_status = await statuses(services, orders)
+    assert final_status[:4] == ["paid"] * 4  # held places are promises, whatever the admin did
+    assert set(final_status[4:]) <= {"paid", "refunded"}
+    assert all(accepted for capacity, accepted in outcomes if capacity >= 6)
+    assert not any(accepted for capacity, accepted in outcomes if capacity < 4)
+    in_postgres, in_redis = await capacities(services, camp, group_id)
+    assert in_postgres == in_redis == next(c for c, ok in reversed(outcomes) if ok)
+    paid_count = await services.pool.fetchval(
+        "SELECT paid_count FROM activity_group WHERE id = $1", group_id
+    )
+    assert paid_count == final_status.count("paid") <= in_postgres
+    await audit_clean(services)
+    refused = sum(1 for _, accepted in outcomes if not accepted)
+    record(
+        "faults",
+        injected=len(outcomes),
+        survived=len(outcomes),
+        orders=len(orders),
+        oversold=0,
+        lost=0,
+        double_charged=0,
+    )
+    assert refused > 0
+
+
+async def test_the_dashboard_refuses_a_capacity_below_held_places_with_a_clear_answer(
+    admin: Client, services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([4], 9500)
+    group_id = camp.group_ids[0]
+    holding = [await place_order(services, provider, catalogue, camp, [group_id]) for _ in range(3)]
+    token = admin.cookies["csrftoken"]
+
+    async def set_capacity(capacity: str) -> Any:
+        return await admin.post(
+            f"/ops/sales/{camp.sale_id}/actions/capacity",
+            data={"group_id": str(group_id), "capacity": capacity, "_csrf_token": token},
+            headers={"accept-language": "fr-CA"},
+            follow_redirects=False,
+        )
+
+    refused = await set_capacity("2")
+    assert refused.status_code == 409
+    assert "La capacité ne peut pas être inférieure" in refused.text
+    nonsense = await set_capacity("beaucoup")
+    assert 400 <= nonsense.status_code < 500
+    accepted = await set_capacity("3")
+    assert accepted.status_code in (302, 303)
+
+    assert await capacities(services, camp, group_id) == (3, 3)
+    for order in holding:
+        view = await services.engine.inspect(camp.id, order.hold_id)
+        assert view.status is HoldStatus.LIVE
+    logged = await services.pool.fetch("SELECT action FROM staff_action ORDER BY id")
+    assert [r["action"] for r in logged] == ["capacity"]
+    await audit_clean(services)
+    record("faults", injected=2, survived=2, orders=3, oversold=0, lost=0, double_charged=0)
+
+
+async def test_the_group_form_refuses_a_capacity_below_held_places_then_holders_pay(
+    admin: Client,
+    client: Client,
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    app_settings: Settings,
+) -> None:
+    camp = await catalogue.program([5], 9500)
+    group_id = camp.group_ids[0]
+    holding = [await place_order(services, provider, catalogue, camp, [group_id]) for _ in range(2)]
+
+    async def save(capacity: str) -> Any:
+        form = {"name_fr": "Semaine 1", "name_en": "Week 1", "price_cents": "95,00"}
+        return await admin.post(
+            f"/ops/admin/groups/{group_id}",
+            data={**form, "capacity": capacity, "_csrf_token": admin.cookies["csrftoken"]},
+            follow_redirects=False,
+        )
+
+    refused = await save("1")
+    assert refused.status_code == 409
+    assert "La capacité ne peut pas être inférieure" in refused.text
+    assert await capacities(services, camp, group_id) == (5, 5)
+    assert (await save("2")).status_code == 303
+    assert await capacities(services, camp, group_id) == (2, 2)
+
+    await pay_all(client, provider, app_settings, holding)
+    assert await statuses(services, holding) == ["paid", "paid"]
+    report = await audit_clean(services)
+    assert report.counts.paid_places == 2
+    record("faults", injected=2, survived=2, orders=2, oversold=0, lost=0, double_charged=0)
