@@ -148,7 +148,7 @@ async def test_the_dashboard_follows_holds_and_payments_and_pause_stops_admissio
         await asyncio.sleep(2)
         still = (await second.get("/api/v1/sales/1/queue")).json()
         assert joined["state"] == still["state"] == "queued"
-        assert "paused" in await page.inner_text("#status")
+        assert await page.inner_text("#status") == "En pause"  # in the watcher's language
         await browser.close()
         for client in (first, second):
             await client.aclose()
