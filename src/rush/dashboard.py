@@ -36,6 +36,9 @@ class GroupFill(msgspec.Struct, frozen=True):
     held: int
     places_left: int
     waitlist: int
+    # English names, for staff who read the dashboard in English (older snapshots have none).
+    program_en: str = ""
+    name_en: str = ""
 
 
 class Flow(msgspec.Struct, frozen=True):
@@ -109,6 +112,8 @@ async def build_snapshot(services: Services, sale_id: int) -> DashboardSnapshot:
                 held=g.held,
                 places_left=g.places_left,
                 waitlist=waiting.get(g.id, 0),
+                program_en=g.program_name_en,
+                name_en=g.name_en,
             )
             for g in groups
         ],

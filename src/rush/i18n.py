@@ -262,6 +262,7 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "not_found": N_("We cannot find what you are looking for."),
     "forbidden": N_("You are not allowed to do this."),
     "csrf_failed": N_("This form has expired. Reload the page, then try again."),
+    "service_unavailable": N_("The service is catching its breath. Try again in a moment."),
     "not_authenticated": N_("Please log in to continue."),
     "rate_limited": N_("Too many attempts. Please wait a moment, then try again."),
     "invalid_payment_request": N_("The payment could not be processed. Please try again."),

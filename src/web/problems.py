@@ -3,6 +3,7 @@ caller's language (fr-CA by default, en on request)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import asyncpg
@@ -16,6 +17,8 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.types import ExceptionHandlersMap
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from rush.errors import RushError
 from rush.i18n import error_message
@@ -25,6 +28,8 @@ from web.pages.errors import is_page_request, page_error
 __all__ = ["exception_handlers", "request_locale", "status_of"]
 
 MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger("rush.web")
 
 _STATUS_BY_CODE = {
     "sold_out": 409,
@@ -66,6 +71,7 @@ _STATUS_BY_CODE = {
     "refund_refused": 409,
     "not_registered_in_group": 422,
     "csrf_failed": 403,
+    "service_unavailable": 503,
     "catalogue_invalid": 422,
     "dates_out_of_order": 422,
     "ages_out_of_order": 422,
@@ -142,10 +148,34 @@ def _out_of_range(request: Request[Any, Any, Any], _: Exception) -> Response[Any
     return _problem(request, 400, "validation_failed", {})
 
 
+SERVERS_AWAY = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    ConnectionError,
+)
+"""Redis or Postgres unreachable for a moment (a restart, a failover): nothing was done."""
+RETRY_AFTER_S = 2
+
+
+def _servers_away(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """503 with Retry-After rather than a bare 500: the family's phone (or a load balancer)
+    can try again in a moment, and the message says so in the family's language."""
+    log.warning("a server is away: %s", type(exc).__name__)
+    response = _problem(request, 503, "service_unavailable", {})
+    response.headers["retry-after"] = str(RETRY_AFTER_S)
+    return response
+
+
 def exception_handlers() -> ExceptionHandlersMap:
-    return {
+    handlers: ExceptionHandlersMap = {
         RushError: _rush_error,
         HTTPException: _http_error,
         asyncpg.DataError: _out_of_range,
         OverflowError: _out_of_range,
     }
+    handlers.update(dict.fromkeys(SERVERS_AWAY, _servers_away))
+    return handlers

