@@ -13,6 +13,7 @@ import msgspec
 from redis.asyncio import Redis
 
 from rush.dashboard import DashboardSnapshot
+from rush.keys import LATEST_SNAPSHOTS
 
 __all__ = [
     "LATEST_SNAPSHOTS_KEY",
@@ -21,7 +22,7 @@ __all__ = [
     "store_latest",
 ]
 
-LATEST_SNAPSHOTS_KEY = "rush:dashboard:latest"
+LATEST_SNAPSHOTS_KEY = LATEST_SNAPSHOTS
 """Hash: sale id -> the sale's newest snapshot (JSON)."""
 LATEST_SNAPSHOTS_TTL_SECONDS = 120
 """Long enough to see a stalled worker as a growing snapshot age, short enough to vanish."""

@@ -9,13 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["KNOWN_PROGRAMS", "KNOWN_SALES", "ProgramKeys", "SaleKeys", "program_keys", "sale_keys"]
+__all__ = [
+    "KNOWN_PROGRAMS",
+    "KNOWN_SALES",
+    "LATEST_SNAPSHOTS",
+    "ProgramKeys",
+    "SaleKeys",
+    "program_keys",
+    "sale_keys",
+]
 
 PREFIX = "rush"
 KNOWN_PROGRAMS = f"{PREFIX}:programs"
 """Set of program ids the engine holds state for; the sweeper walks it."""
 KNOWN_SALES = f"{PREFIX}:sales"
 """Set of sale ids with a waiting room; the admission tick walks it."""
+LATEST_SNAPSHOTS = f"{PREFIX}:dashboard:latest"
+"""Hash of every sale's latest dashboard snapshot, for `/metrics` (single-key commands only)."""
 
 
 @dataclass(frozen=True, slots=True)
