@@ -150,6 +150,9 @@ def _web_argv(settings: Settings, processes: int) -> list[str]:
         "*",
         "--timeout-graceful-shutdown",
         "5",
+        # The opening spike connects thousands of families at once (uvicorn's default is 2048).
+        "--backlog",
+        "8192",
     ]
 
 

@@ -159,6 +159,8 @@ class FamilyUser(FastHttpUser):
         if self._call("POST", "/api/v1/auth/login", "login", json=_login(plan)).code:
             return None
         persons = self._children_ids(plan)
+        if persons is None:
+            return None  # the family file did not load: the family gives up, as on a phone
         joined = self._call("POST", self._queue, "join")
         if joined.code:
             return None
@@ -194,14 +196,18 @@ class FamilyUser(FastHttpUser):
     def _cart(self) -> str:
         return f"/api/v1/sales/{self.sale_id}/cart"
 
-    def _children_ids(self, plan: FamilyPlan) -> list[int]:
-        """The family file's child ids, in the trace's order of children."""
+    def _children_ids(self, plan: FamilyPlan) -> list[int] | None:
+        """The family file's child ids, in the trace's order of children; None when the call
+        failed (a timeout under overload) or the file lacks one of the trace's children."""
         persons = self._call("GET", "/api/v1/family/persons", "persons").body or []
         ids: dict[tuple[str, str], list[int]] = defaultdict(list)
         for person in persons:
             if person["role"] == "child":
                 ids[(person["first_name"], person["birth_date"])].append(person["id"])
-        return [ids[(c.first_name, c.birth_date.isoformat())].pop(0) for c in plan.children]
+        try:
+            return [ids[(c.first_name, c.birth_date.isoformat())].pop(0) for c in plan.children]
+        except IndexError:
+            return None
 
     def _wait_for_admission(self, standing: dict[str, Any]) -> bool:
         """Poll at the server's suggested interval until admitted (joining again if idled out)."""

@@ -43,9 +43,10 @@ _SECRET_WORDS = frozenset(
 )
 _SECRET_PHRASES = ("health_card", "healthcard", "rush_admission")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
-# Nine digits in three groups (a SIN), or a RAMQ health card (four letters, eight digits).
+# Nine digits in three groups (a SIN), or a RAMQ health card (four letters, eight digits);
+# standing alone, so the digits inside a request id's hex are not taken for a SIN.
 _SECRET_TEXT = re.compile(
-    r"(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{3}(?![0-9])"
+    r"(?<![0-9A-Za-z])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{3}(?![0-9A-Za-z])"
     r"|\b[A-Za-z]{4} ?[0-9]{4} ?[0-9]{4}\b"
 )
 # The embedded server wheels narrate every subprocess they run, arq every cron tick

@@ -33,6 +33,14 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return rotated
         return super().get_session_id(connection)
 
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        if data:
+            connection.state.loaded_session = self.serialize_data(data, connection.scope)
+        return data
+
     async def store_in_message(
         self,
         scope_session: ScopeSession,
@@ -45,9 +53,25 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             # Anonymous with nothing to keep (the catalogue, /api/v1/groups, /health): Litestar
             # would store an empty session in Redis and set its cookie on every such request.
             return
+        if not rotating and _unchanged(self, scope_session, connection):
+            # A waiting-room poll or a hold changes nothing in the session: no Redis write, no
+            # cookie. The session then lasts `max_age` from its last change (a login), not
+            # from the last request: a whole morning, and one Redis round trip less per poll.
+            return
         if rotating and old_id and old_id != "null":
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
         await super().store_in_message(scope_session, message, connection)
+
+
+def _unchanged(
+    backend: ServerSideSessionBackend,
+    scope_session: ScopeSession,
+    connection: ASGIConnection[Any, Any, Any, Any],
+) -> bool:
+    loaded = connection.state.get("loaded_session")
+    if loaded is None or not isinstance(scope_session, dict):
+        return False
+    return bool(backend.serialize_data(scope_session, connection.scope) == loaded)
 
 
 @dataclass

@@ -141,6 +141,13 @@ def test_redaction_reaches_nested_values_and_spares_ordinary_ones() -> None:
     }
 
 
+def test_digits_inside_an_id_are_not_taken_for_a_sin_but_a_sin_in_text_is() -> None:
+    request_id = "3f1234567890ab4c1234567891234abc"  # a uuid4 hex with runs of digits
+    assert redact_value(request_id) == request_id
+    assert "046454286" not in str(redact_value("NAS 046 454 286 reçu"))
+    assert "046454286" not in str(redact_value("sin=046454286"))
+
+
 @pytest.mark.usefixtures("restore_logging")
 def test_text_format_is_a_readable_line_not_json() -> None:
     stream = configured("text")

@@ -69,7 +69,7 @@ async def test_a_sin_posted_in_the_family_file_never_reaches_the_logs(
         if line.get("event") == "request" and line.get("route") == "/family/tax-payer"
     ]
     assert [(p["method"], p["status"]) for p in posts] == [("POST", 400), ("POST", 302)]
-    assert all(len(p["request_id"]) == 32 and p["duration_ms"] >= 0 for p in posts)
+    assert all(len(p["request_id"]) == 32 and p["duration_ms"] >= 0 for p in posts), posts
     written = json_log.getvalue()
     captured = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
     for shape in (*SIN_SHAPES, "130692545", "130 692 545", "mot de passe 123"):

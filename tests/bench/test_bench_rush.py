@@ -1,0 +1,36 @@
+"""`rush bench rush` replays a small morning end to end and its audit finds nothing lost;
+no timing is asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RUSH = str(Path(sys.executable).parent / "rush")
+
+
+@pytest.mark.slow
+def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> None:
+    done = subprocess.run(
+        [RUSH, "bench", "rush", "--families", "50", "--speed", "150", "--ceiling-seconds", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["families"] == 50
+    assert figures["errors"] == 0
+    assert figures["oversold"] == 0
+    assert figures["lost_payments"] == 0
+    assert figures["double_charged"] == 0
+    assert figures["fairness_ok"] is True
+    assert figures["holds"] > 0
+    assert figures["trivial_rps"] > 0
+    assert figures["status_rps"] > 0
