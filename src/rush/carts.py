@@ -153,7 +153,8 @@ class Carts:
                 sale_id, cart_id, lines, [], {line.program_id for line in lines}
             )
             await conn.execute(query("cart_mark_live"), cart_id)
-        return await self.view(family_id, sale_id)
+        # The lines just read are the cart's: no second read of the cart for the answer.
+        return await self._view(sale_id, cart_id, lines, live=True)
 
     async def extend_holds(self, family_id: int, sale_id: int, ttl_ms: int) -> CartView:
         """Staff give a family more time (never past each hold's latest expiry)."""
@@ -180,23 +181,33 @@ class Carts:
         async with self._pool.acquire() as conn:
             cart = await conn.fetchrow(query("cart_open"), family_id, sale_id)
             lines = await cart_lines(conn, cart["id"]) if cart else []
+        if cart is None:
+            return await self._view(sale_id, None, [], live=False)
+        return await self._view(sale_id, cart["id"], lines, live=cart["live_since"] is not None)
+
+    async def _view(
+        self, sale_id: int, cart_id: uuid.UUID | None, lines: list[CartLine], *, live: bool
+    ) -> CartView:
+        """The cart as the family sees it: its lines and each program's hold, read from Redis."""
         holds = []
         for program_id in dict.fromkeys(line.program_id for line in lines):
-            assert cart is not None
-            hold = await self._engine.inspect(program_id, hold_id_for(cart["id"]))
+            assert cart_id is not None
+            hold = await self._engine.inspect(program_id, hold_id_for(cart_id))
             if hold.status is HoldStatus.LIVE:
                 status = "live"
+            elif live:
+                status = "expired"  # the cart was held once: its places are gone
             else:
-                status = "expired" if cart["live_since"] else "draft"
+                status = "draft"
             holds.append(CartHold(program_id, status, hold.expires_in_ms))
-        live = [h.expires_in_ms for h in holds if h.status == "live"]
+        live_expiries = [h.expires_in_ms for h in holds if h.status == "live"]
         return CartView(
-            cart_id=cart["id"] if cart else None,
+            cart_id=cart_id,
             sale_id=sale_id,
             lines=lines,
             holds=holds,
             total_cents=sum(line.price_cents for line in lines),
-            expires_in_ms=min(live) if live else None,
+            expires_in_ms=min(live_expiries) if live_expiries else None,
         )
 
     async def _hold_programs(
