@@ -15,6 +15,7 @@ from arq import Retry
 from rush.dashboard import build_snapshot, dashboard_channel
 from rush.dashboard_history import record_point
 from rush.dashboard_latest import store_latest
+from rush.drift_log import record_drift
 from rush.finalize_sweep import orders_to_refinalize
 from rush.notifications import (
     send_account_link,
@@ -129,7 +130,9 @@ async def reconcile_redis(ctx: dict[str, Any]) -> int:
                 group.paid,
                 group.held,
             )
-    return sum(len(drift.groups) for drift in drifts)
+    repaired = sum(len(drift.groups) for drift in drifts)
+    await record_drift(services.redis, repaired)
+    return repaired
 
 
 async def offer_waitlist_places(ctx: dict[str, Any]) -> int:

@@ -6,6 +6,7 @@ dashboard receives the same snapshot, so a hundred watchers cost what one does.
 
 from __future__ import annotations
 
+import math
 import time
 
 import msgspec
@@ -13,6 +14,7 @@ from redis.asyncio import Redis
 
 from rush.catalogue import catalogue_groups
 from rush.db import query
+from rush.drift_log import DriftReading, last_drift
 from rush.flow import hold_flow
 from rush.hold_timing import HoldTimings
 from rush.services import Services
@@ -70,6 +72,18 @@ class DashboardSnapshot(msgspec.Struct, frozen=True):
     queue: RoomStats
     flow: Flow
     latency: Latency
+    eta_to_empty_s: int | None = None
+    """How long the families in line still wait, at the measured (else the set) pace."""
+    reconcile: DriftReading | None = None
+    """The last reconcile: groups whose Redis counts it had to repair from Postgres."""
+
+
+def eta_to_empty_s(queue: RoomStats) -> int | None:
+    """Families in line over admissions per minute; None while nobody is being admitted."""
+    if queue.waiting == 0:
+        return 0
+    rate = queue.measured_rate_per_min or queue.rate_per_min
+    return math.ceil(queue.waiting * 60 / rate) if rate > 0 else None
 
 
 async def _timed_ping(services: Services) -> Latency:
@@ -126,4 +140,6 @@ async def build_snapshot(services: Services, sale_id: int) -> DashboardSnapshot:
             hold_p99_ms=hold_timing.p99_ms,
         ),
         latency=await _timed_ping(services),
+        eta_to_empty_s=eta_to_empty_s(queue),
+        reconcile=await last_drift(services.redis),
     )

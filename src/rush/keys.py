@@ -12,6 +12,7 @@ from functools import lru_cache
 __all__ = [
     "KNOWN_PROGRAMS",
     "KNOWN_SALES",
+    "LAST_RECONCILE",
     "LATEST_SNAPSHOTS",
     "ProgramKeys",
     "SaleKeys",
@@ -24,6 +25,8 @@ KNOWN_PROGRAMS = f"{PREFIX}:programs"
 """Set of program ids the engine holds state for; the sweeper walks it."""
 KNOWN_SALES = f"{PREFIX}:sales"
 """Set of sale ids with a waiting room; the admission tick walks it."""
+LAST_RECONCILE = f"{PREFIX}:reconcile:last"
+"""The last reconcile's repaired-group count and Redis time, for the dashboard."""
 LATEST_SNAPSHOTS = f"{PREFIX}:dashboard:latest"
 """Hash of every sale's latest dashboard snapshot, for `/metrics` (single-key commands only)."""
 

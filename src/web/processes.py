@@ -13,6 +13,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import WatchError
 
 from rush.config import Settings
 from web.app import create_app
@@ -23,7 +24,8 @@ __all__ = ["build_worker", "run_worker", "serve_web", "serve_web_and_worker"]
 
 log = logging.getLogger("rush.workers")
 
-_REDIS_LOST = (RedisConnectionError, RedisTimeoutError, OSError)
+# arq polls inside a WATCH pipeline: a connection dropped there surfaces as a WatchError.
+_REDIS_LOST = (RedisConnectionError, RedisTimeoutError, WatchError, OSError)
 WORKER_STOP_GRACE_S = 30
 POLL_DELAY_S = 0.05
 """How often an idle worker looks for jobs: arq's 0.5 s was most of the payment-to-registration

@@ -1,7 +1,8 @@
 """An opening morning replayed against a running demo while staff watch the dashboard.
 
-Two hundred families of a generated trace arrive before and after opening (locust, in its own
-process), hold, abandon, pay on time or late; an admin watches `/ops/sales/1` in Chromium.
+A hundred and fifty families of a generated trace arrive before and after opening (locust, in
+its own process), hold, abandon, pay on time or late; an admin watches `/ops/sales/1` in
+Chromium.
 The screenshot in the README comes from here, and the audit afterwards must be clean.
 """
 
@@ -34,7 +35,7 @@ playwright_api = pytest.importorskip("playwright.async_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 SECRET = "replayed-rush-secret"
-FAMILIES = 200
+FAMILIES = 150
 SPEED = 60
 """Trace seconds per real second: the half hour before opening passes in thirty seconds."""
 SALE_ID = 1

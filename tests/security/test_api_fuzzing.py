@@ -30,7 +30,7 @@ from tests.figures import record
 from web.app import create_app
 
 PASSWORD = "correct horse battery staple"
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 15
 SKIPPED = {("POST", "/api/v1/auth/logout")}
 """Logging out would end the session the rest of the run fuzzes with."""
 PROBLEM_KEYS = {"type", "title", "status", "code"}
