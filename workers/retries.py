@@ -33,6 +33,10 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     RedisConnectionError,
     RedisTimeoutError,
     httpx.TransportError,
+    # Two transactions took the same rows in opposite orders (a finalize and a checkout on
+    # one group, seen in a 2,000-family rush); Postgres aborted one, which can simply run again.
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
 )
 _MAX_DEFER_S = 30
 

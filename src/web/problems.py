@@ -156,8 +156,11 @@ SERVERS_AWAY = (
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
     ConnectionError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
 )
-"""Redis or Postgres unreachable for a moment (a restart, a failover): nothing was done."""
+"""Redis or Postgres unreachable for a moment (a restart, a failover), or Postgres aborting
+one of two transactions that crossed (a deadlock): nothing was done, trying again works."""
 RETRY_AFTER_S = 2
 
 

