@@ -222,6 +222,7 @@ class Carts:
         counts = _counts_by_program(lines, new)
         hold_id = hold_id_for(cart_id)
         taken: list[tuple[int, bool]] = []
+        timings: list[tuple[float, int]] = []
         try:
             for program_id in sorted(programs):
                 before = await self._engine.inspect(program_id, hold_id)
@@ -234,9 +235,7 @@ class Carts:
                     self._times.max_lifetime_ms,
                 )
                 taken.append((program_id, before.status is HoldStatus.LIVE))
-                if self._timings is not None:
-                    elapsed_ms = (time.perf_counter() - started) * 1000
-                    await self._timings.record(sale_id, elapsed_ms, granted.now_ms)
+                timings.append(((time.perf_counter() - started) * 1000, granted.now_ms))
         except RushError:
             for program_id, was_live in taken:
                 if was_live:
@@ -244,6 +243,9 @@ class Carts:
                 else:
                     await self._engine.release(program_id, hold_id)
             raise
+        if self._timings is not None:
+            # One pipelined write for the whole cart, not one round trip per program held.
+            await self._timings.record_all(sale_id, timings)
 
     async def _restore(self, cart_id: uuid.UUID, lines: list[CartLine], programs: set[int]) -> None:
         """Bring each program's hold back to exactly the cart's lines (fewer places: it fits)."""

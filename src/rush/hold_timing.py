@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,10 +70,17 @@ class HoldTimings:
 
     async def record(self, sale_id: int, duration_ms: float, redis_now_ms: int) -> None:
         """Count one hold; `redis_now_ms` is the hold's own Redis time, never the host clock."""
-        key = sale_keys(sale_id).hold_ms_slot(redis_now_ms // SLOT_MS)
+        await self.record_all(sale_id, [(duration_ms, redis_now_ms)])
+
+    async def record_all(self, sale_id: int, holds: Sequence[tuple[float, int]]) -> None:
+        """Count several holds (duration ms, Redis time ms) in one round trip."""
+        if not holds:
+            return
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(key, str(bucket_of(duration_ms)), 1)
-            pipe.pexpire(key, _TTL_MS)
+            for duration_ms, redis_now_ms in holds:
+                key = sale_keys(sale_id).hold_ms_slot(redis_now_ms // SLOT_MS)
+                pipe.hincrby(key, str(bucket_of(duration_ms)), 1)
+                pipe.pexpire(key, _TTL_MS)
             await pipe.execute()
 
     async def last_minute(self, sale_id: int, redis_now_ms: int) -> HoldTimingReading:

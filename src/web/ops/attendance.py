@@ -28,6 +28,19 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 _SHEET = "/ops/attendance/groups/{group_id}/{session_date}"
 
 
+async def _sheet_context(
+    state: State, group_id: int, session_date: dt.date, search: str
+) -> dict[str, Any]:
+    """What the sheet and its live-search list both show: the children matching the search."""
+    sheet = await attendance_sheet(resources(state).services.pool, group_id, session_date)
+    return {
+        "sheet": sheet,
+        "children": sheet.matching(search),
+        "search": search,
+        "base": _sheet_url(group_id, session_date),
+    }
+
+
 def _sheet_url(group_id: int, session_date: dt.date) -> str:
     return _SHEET.format(group_id=group_id, session_date=session_date.isoformat())
 
@@ -52,14 +65,10 @@ class AttendancePages(Controller):
         session_date: FromPath[dt.date],
         q: FromQuery[str] = "",
     ) -> Template:
-        sheet = await attendance_sheet(resources(state).services.pool, group_id, session_date)
         return page(
             request,
             "ops/attendance_sheet.html",
-            sheet=sheet,
-            children=sheet.matching(q),
-            search=q,
-            base=_sheet_url(group_id, session_date),
+            **await _sheet_context(state, group_id, session_date, q),
             previous_day=_sheet_url(group_id, session_date - dt.timedelta(days=1)),
             next_day=_sheet_url(group_id, session_date + dt.timedelta(days=1)),
         )
@@ -74,14 +83,10 @@ class AttendancePages(Controller):
         q: FromQuery[str] = "",
     ) -> Template:
         """The list alone, for the live search."""
-        sheet = await attendance_sheet(resources(state).services.pool, group_id, session_date)
         return page(
             request,
             "ops/attendance_children.html",
-            sheet=sheet,
-            children=sheet.matching(q),
-            search=q,
-            base=_sheet_url(group_id, session_date),
+            **await _sheet_context(state, group_id, session_date, q),
         )
 
     @post("/groups/{group_id:int}/{session_date:date}/people/{person_id:int}")
