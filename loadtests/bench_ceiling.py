@@ -1,12 +1,14 @@
 """Closed-loop users for the rush benchmark's ceiling phases: no think time, one endpoint each.
 
 `PingUser` asks the trivial `/api/v1/ping` (the app's ceiling: same server, middleware and load
-generator, nothing behind). `StatusUser` polls its family's place in the waiting room, the
-request most of a rush is made of. `HoldUser` holds its family's cart again, with its admission
-token: the whole hold path (session, admission check in Redis, cart locked in Postgres, one Lua
-hold per program, the cart's view), replacing the family's own live hold so it always fits.
-Families were signed in beforehand by the orchestrator (`RUSH_CEILING`, see
-`loadtests.bench_sessions`); several users may share a family, as its devices would.
+generator, nothing behind). `StatusUser` polls its family's place in the waiting room by its signed
+ticket, as a family in line does: the request most of a rush is made of. `HoldUser` holds its
+family's cart again, with its admission token: the whole hold path (session, admission check in
+Redis, the cart locked, marked live and read in one Postgres statement, one Lua hold per program
+whose replies make the cart's view), replacing the family's
+own live hold so it always fits. Families were signed in beforehand by the orchestrator
+(`RUSH_CEILING`, see `loadtests.bench_sessions`); several users may share a family, as its devices
+would.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ class StatusUser(FastHttpUser):
 
     def on_start(self) -> None:
         plan = _plan()
-        self._url = f"/api/v1/sales/{plan.sale_id}/queue"
-        self._headers = _headers(plan.pollers[next(_user_numbers) % len(plan.pollers)])
+        self._url = f"/api/v1/sales/{plan.line_sale_id}/queue/standing"
+        session = plan.pollers[next(_user_numbers) % len(plan.pollers)]
+        self._headers = {**_headers(session), "rush-queue-ticket": session.ticket_token or ""}
 
     @task
     def status(self) -> None:

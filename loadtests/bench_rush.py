@@ -227,7 +227,9 @@ class _Bench:
                 users = options.ceiling_users or min(
                     max(peak_in_flight(rush.records), MIN_CEILING_USERS), MAX_CEILING_USERS
                 )
-                plan = await self._write_ceiling_plan(pool, settings, sale_id, trace, users)
+                plan = await self._write_ceiling_plan(
+                    pool, WaitingRoom(redis), settings, sale_id, trace, users
+                )
                 ceilings = {
                     name: await self._ceiling(env, plan, user_class, name, users)
                     for name, user_class in CEILING_PHASES.items()
@@ -378,7 +380,13 @@ class _Bench:
             yield
 
     async def _write_ceiling_plan(
-        self, pool: asyncpg.Pool, settings: Settings, sale_id: int, trace: Trace, users: int
+        self,
+        pool: asyncpg.Pool,
+        room: WaitingRoom,
+        settings: Settings,
+        sale_id: int,
+        trace: Trace,
+        users: int,
     ) -> CeilingPlan:
         """Sign in pollers and holders now, outside any measured phase."""
         sessions = min(users, CEILING_SESSIONS)
@@ -392,8 +400,12 @@ class _Bench:
         holders = [
             s for s in await sign_in_all(base, holding, sale_id) if s.admission_token is not None
         ]
-        pollers = await sign_in_all(base, trace.families[:sessions], sale_id)
-        plan = CeilingPlan(sale_id=sale_id, pollers=pollers, holders=holders)
+        line_sale_id: int = await pool.fetchval(_sql("bench_line_sale"), sale_id)
+        await open_sale(pool, room, line_sale_id)
+        pollers = await sign_in_all(base, trace.families[:sessions], line_sale_id, join=True)
+        plan = CeilingPlan(
+            sale_id=sale_id, line_sale_id=line_sale_id, pollers=pollers, holders=holders
+        )
         self.holders = len(holders)
         (self.work / "ceiling.json").write_bytes(msgspec.json.encode(plan))
         return plan

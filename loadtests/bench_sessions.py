@@ -18,10 +18,13 @@ class FamilySession(msgspec.Struct, frozen=True):
     csrf: str
     address: str
     admission_token: str | None = None
+    ticket_token: str | None = None
 
 
 class CeilingPlan(msgspec.Struct, frozen=True):
     sale_id: int
+    line_sale_id: int
+    """A sale whose line never moves: its pollers stay queued, the state most polls are in."""
     pollers: list[FamilySession]
     holders: list[FamilySession]
     """Admitted families with a held cart, holding it again is the hold phase's request."""
@@ -32,7 +35,9 @@ def _address(family: FamilyPlan) -> str:
     return f"10.255.{number // 256 % 256}.{number % 256}"
 
 
-async def _sign_in(base_url: str, family: FamilyPlan, sale_id: int) -> FamilySession:
+async def _sign_in(
+    base_url: str, family: FamilyPlan, sale_id: int, join: bool = False
+) -> FamilySession:
     address = _address(family)
     headers = {"x-forwarded-for": address}
     async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60) as client:
@@ -43,7 +48,13 @@ async def _sign_in(base_url: str, family: FamilyPlan, sale_id: int) -> FamilySes
             headers={"x-csrftoken": client.cookies.get("csrftoken") or ""},
         )
         answer.raise_for_status()
-        standing = await client.get(f"/api/v1/sales/{sale_id}/queue")
+        if join:
+            standing = await client.post(
+                f"/api/v1/sales/{sale_id}/queue",
+                headers={"x-csrftoken": client.cookies.get("csrftoken") or ""},
+            )
+        else:
+            standing = await client.get(f"/api/v1/sales/{sale_id}/queue")
         standing.raise_for_status()
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
         return FamilySession(
@@ -51,17 +62,18 @@ async def _sign_in(base_url: str, family: FamilyPlan, sale_id: int) -> FamilySes
             csrf=client.cookies.get("csrftoken") or "",
             address=address,
             admission_token=standing.json().get("admission_token"),
+            ticket_token=standing.json().get("ticket_token"),
         )
 
 
 async def sign_in_all(
-    base_url: str, families: list[FamilyPlan], sale_id: int, at_once: int = 8
+    base_url: str, families: list[FamilyPlan], sale_id: int, at_once: int = 8, join: bool = False
 ) -> list[FamilySession]:
-    """Sessions of `families`, a few sign-ins at a time."""
+    """Sessions of `families`, a few sign-ins at a time; with `join`, each joins the line."""
     gate = asyncio.Semaphore(at_once)
 
     async def one(family: FamilyPlan) -> FamilySession:
         async with gate:
-            return await _sign_in(base_url, family, sale_id)
+            return await _sign_in(base_url, family, sale_id, join)
 
     return list(await asyncio.gather(*(one(f) for f in families)))

@@ -216,7 +216,7 @@ class FamilyUser(FastHttpUser):
                 self.shared.count("sale_closed")
                 return False
             gevent.sleep(max(float(standing["poll_after_seconds"]), 0.5))
-            answer = self._call("GET", self._queue, "status")
+            answer = self._poll(standing.get("ticket_token"))
             if answer.code:
                 return False
             standing = answer.body
@@ -227,6 +227,14 @@ class FamilyUser(FastHttpUser):
                 standing = answer.body
         self.token = standing["admission_token"]
         return True
+
+    def _poll(self, ticket_token: str | None) -> Answer:
+        """With a ticket, the cheap poll a phone makes (no session); before one, the session's."""
+        if not ticket_token:
+            return self._call("GET", self._queue, "status")
+        return self._call(
+            "GET", f"{self._queue}/standing", "status", headers={"rush-queue-ticket": ticket_token}
+        )
 
     def _prepare(self, plan: FamilyPlan, persons: list[int]) -> int:
         """Before opening: the cart as a draft, holding nothing yet. Returns how many of the

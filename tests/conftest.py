@@ -22,6 +22,8 @@ from rush.db import apply_migrations, create_pool
 from rush.holds import HoldEngine
 from rush.mail_catcher import MailCatcher, start_mail_catcher
 from rush.payments import SimulatedProvider
+from rush.queue_tickets import QueueTickets
+from rush.room_snapshots import RoomSnapshots
 from rush.servers import ServerUrls, running_servers
 from rush.services import Services
 from rush.waiting_room import WaitingRoom
@@ -99,13 +101,16 @@ def app_settings(settings: Settings, catcher: MailCatcher) -> Settings:
 
 @pytest.fixture
 def services(settings: Settings, pool: asyncpg.Pool, redis: Redis, engine: HoldEngine) -> Services:
+    room = WaitingRoom(redis)
     return Services(
         settings=settings,
         pool=pool,
         redis=redis,
         engine=engine,
-        room=WaitingRoom(redis),
+        room=room,
         tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
+        tickets=QueueTickets(settings.secret_key),
+        snapshots=RoomSnapshots(room),
     )
 
 

@@ -23,7 +23,7 @@ from rush.eligibility import CapRule, GroupRules, PersonFacts, check_eligibility
 from rush.errors import InvalidCartRequest, RushError, SaleNotOpen
 from rush.families import family_person, require_approved_family
 from rush.hold_timing import HoldTimings
-from rush.holds import HoldEngine, HoldStatus
+from rush.holds import HoldEngine, HoldGranted, HoldStatus
 
 __all__ = ["CartHold", "CartLine", "CartView", "Carts", "cart_lines", "hold_id_for"]
 
@@ -144,17 +144,24 @@ class Carts:
         return await self.view(family_id, sale_id)
 
     async def hold_cart(self, family_id: int, sale_id: int) -> CartView:
-        """At admission, hold every program of the cart; a short program undoes this call."""
+        """At admission, hold every program of the cart; a short program undoes this call.
+
+        The busiest write of a rush, so it costs one Postgres statement (sale open, cart locked,
+        marked live and read) and one hold script per program, whose replies give the view.
+        """
         async with self._pool.acquire() as conn, conn.transaction():
-            await _require_sale_status(conn, sale_id, live=True)
-            cart_id = await _lock_cart(conn, family_id, sale_id)
-            lines = await cart_lines(conn, cart_id)
-            await self._hold_programs(
+            rows = await conn.fetch(query("cart_take_for_hold"), family_id, sale_id)
+            _check_sale_status(sale_id, rows[0]["sale_status"], live=True)
+            cart_id = rows[0]["cart_id"]
+            if cart_id is None:  # nothing prepared: an empty cart, live from now on
+                cart_id = await _lock_cart(conn, family_id, sale_id)
+                await conn.execute(query("cart_mark_live"), cart_id)
+            lines = [_cart_line(r) for r in rows if r["id"] is not None]
+            grants = await self._hold_programs(
                 sale_id, cart_id, lines, [], {line.program_id for line in lines}
             )
-            await conn.execute(query("cart_mark_live"), cart_id)
-        # The lines just read are the cart's: no second read of the cart for the answer.
-        return await self._view(sale_id, cart_id, lines, live=True)
+        holds = [CartHold(p, "live", grant.expires_in_ms) for p, grant in grants.items()]
+        return _cart_view(sale_id, cart_id, lines, holds)
 
     async def extend_holds(self, family_id: int, sale_id: int, ttl_ms: int) -> CartView:
         """Staff give a family more time (never past each hold's latest expiry)."""
@@ -200,15 +207,7 @@ class Carts:
             else:
                 status = "draft"
             holds.append(CartHold(program_id, status, hold.expires_in_ms))
-        live_expiries = [h.expires_in_ms for h in holds if h.status == "live"]
-        return CartView(
-            cart_id=cart_id,
-            sale_id=sale_id,
-            lines=lines,
-            holds=holds,
-            total_cents=sum(line.price_cents for line in lines),
-            expires_in_ms=min(live_expiries) if live_expiries else None,
-        )
+        return _cart_view(sale_id, cart_id, lines, holds)
 
     async def _hold_programs(
         self,
@@ -217,28 +216,26 @@ class Carts:
         lines: list[CartLine],
         new: list[tuple[int, int]],
         programs: set[int],
-    ) -> None:
+    ) -> dict[int, HoldGranted]:
         """Hold each program's full item set; on a shortage undo exactly what this call did."""
         counts = _counts_by_program(lines, new)
         hold_id = hold_id_for(cart_id)
-        taken: list[tuple[int, bool]] = []
+        grants: dict[int, HoldGranted] = {}
         timings: list[tuple[float, int]] = []
         try:
             for program_id in sorted(programs):
-                before = await self._engine.inspect(program_id, hold_id)
                 started = time.perf_counter()
-                granted = await self._engine.hold(
+                grants[program_id] = granted = await self._engine.hold(
                     program_id,
                     hold_id,
                     counts[program_id],
                     self._times.ttl_ms,
                     self._times.max_lifetime_ms,
                 )
-                taken.append((program_id, before.status is HoldStatus.LIVE))
                 timings.append(((time.perf_counter() - started) * 1000, granted.now_ms))
         except RushError:
-            for program_id, was_live in taken:
-                if was_live:
+            for program_id, granted in grants.items():
+                if granted.replaced:
                     await self._restore(cart_id, lines, {program_id})
                 else:
                     await self._engine.release(program_id, hold_id)
@@ -246,6 +243,7 @@ class Carts:
         if self._timings is not None:
             # One pipelined write for the whole cart, not one round trip per program held.
             await self._timings.record_all(sale_id, timings)
+        return grants
 
     async def _restore(self, cart_id: uuid.UUID, lines: list[CartLine], programs: set[int]) -> None:
         """Bring each program's hold back to exactly the cart's lines (fewer places: it fits)."""
@@ -288,7 +286,10 @@ def _checked_options(options: Mapping[str, str]) -> dict[str, str]:
 
 
 async def _require_sale_status(conn: Executor, sale_id: int, live: bool) -> None:
-    status = await conn.fetchval(query("sale_status"), sale_id)
+    _check_sale_status(sale_id, await conn.fetchval(query("sale_status"), sale_id), live)
+
+
+def _check_sale_status(sale_id: int, status: str | None, live: bool) -> None:
     if status is None:
         raise InvalidCartRequest("no such sale")
     allowed = {"open"} if live else {"scheduled", "open", "paused"}
@@ -307,17 +308,32 @@ async def _lock_cart(conn: Executor, family_id: int, sale_id: int) -> uuid.UUID:
 
 async def cart_lines(conn: Executor, cart_id: uuid.UUID) -> list[CartLine]:
     """The items of a cart, oldest first."""
-    return [
-        CartLine(
-            item_id=r["id"],
-            program_id=r["program_id"],
-            person_id=r["person_id"],
-            group_id=r["group_id"],
-            price_cents=r["price_cents"],
-            options=json.loads(r["options"]),
-        )
-        for r in await conn.fetch(query("cart_items"), cart_id)
-    ]
+    return [_cart_line(r) for r in await conn.fetch(query("cart_items"), cart_id)]
+
+
+def _cart_line(row: asyncpg.Record) -> CartLine:
+    return CartLine(
+        item_id=row["id"],
+        program_id=row["program_id"],
+        person_id=row["person_id"],
+        group_id=row["group_id"],
+        price_cents=row["price_cents"],
+        options=json.loads(row["options"]),
+    )
+
+
+def _cart_view(
+    sale_id: int, cart_id: uuid.UUID | None, lines: list[CartLine], holds: list[CartHold]
+) -> CartView:
+    live_expiries = [h.expires_in_ms for h in holds if h.status == "live"]
+    return CartView(
+        cart_id=cart_id,
+        sale_id=sale_id,
+        lines=lines,
+        holds=holds,
+        total_cents=sum(line.price_cents for line in lines),
+        expires_in_ms=min(live_expiries) if live_expiries else None,
+    )
 
 
 async def _group_rules(

@@ -14,6 +14,7 @@ Tree::
     ├── QueueClosed            code "sale_closed"       the sale no longer takes families
     ├── NotAdmitted            code "not_admitted"      not (or no longer) admitted to shop
     ├── InvalidAdmissionToken  code "invalid_admission" forged, expired or someone else's token
+    ├── InvalidQueueTicket     code "invalid_queue_ticket" forged, expired or other sale's ticket
     ├── RoomTransitionRefused  code "room_transition_refused"
     ├── EmailTaken             code "email_taken"
     ├── InvalidCredentials     code "invalid_credentials"
@@ -53,6 +54,7 @@ __all__ = [
     "InvalidCredentials",
     "InvalidHoldRequest",
     "InvalidPacingSettings",
+    "InvalidQueueTicket",
     "NotAdmitted",
     "NotEligibleAge",
     "OfferNotAvailable",
@@ -162,6 +164,12 @@ class InvalidAdmissionToken(RushError):
     """A forged, expired or other family's admission token: the edge answers 403."""
 
     code = "invalid_admission"
+
+
+class InvalidQueueTicket(RushError):
+    """A missing, forged, expired or other sale's queue ticket: the edge answers 401."""
+
+    code = "invalid_queue_ticket"
 
 
 class RoomTransitionRefused(RushError):

@@ -43,6 +43,8 @@ class HoldGranted:
     hold_id: str
     expires_at_ms: int
     now_ms: int
+    replaced: bool = False
+    """The hold id was already live: its items were replaced rather than taken anew."""
 
     @property
     def expires_in_ms(self) -> int:
@@ -149,7 +151,7 @@ class HoldEngine:
         reply = await self._call(self._scripts.hold, program_id, args)
         status = _text(reply[0])
         if status == "ok":
-            return HoldGranted(hold_id, int(reply[1]), int(reply[2]))
+            return HoldGranted(hold_id, int(reply[1]), int(reply[2]), bool(int(reply[3])))
         if status == "short":
             raise PlacesShort(int(reply[1]), int(reply[2]), int(reply[3]))
         if status == "unknown_group":

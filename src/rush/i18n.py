@@ -225,6 +225,9 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "invalid_admission": N_(
         "Your access to registration is no longer valid. Please go back to the waiting room."
     ),
+    "invalid_queue_ticket": N_(
+        "Your place in the waiting room could not be read. Please open the waiting room again."
+    ),
     "room_transition_refused": N_("The waiting room cannot change to that state now."),
     "email_taken": N_("An account already uses this email address."),
     "invalid_credentials": N_("Incorrect email address or password."),

@@ -11,6 +11,8 @@ from rush.admission_tokens import AdmissionTokens
 from rush.config import Settings
 from rush.db import create_pool
 from rush.holds import HoldEngine
+from rush.queue_tickets import QueueTickets
+from rush.room_snapshots import RoomSnapshots
 from rush.waiting_room import WaitingRoom
 
 __all__ = ["Services", "open_services"]
@@ -24,6 +26,8 @@ class Services:
     engine: HoldEngine
     room: WaitingRoom
     tokens: AdmissionTokens
+    tickets: QueueTickets
+    snapshots: RoomSnapshots
 
     async def close(self) -> None:
         await self.redis.aclose()
@@ -33,11 +37,14 @@ class Services:
 async def open_services(settings: Settings, pool_size: int = 20) -> Services:
     pool = await create_pool(settings.database_url, min_size=1, max_size=pool_size)
     redis = Redis.from_url(settings.redis_url, max_connections=1024)
+    room = WaitingRoom(redis)
     return Services(
         settings=settings,
         pool=pool,
         redis=redis,
         engine=HoldEngine(redis),
-        room=WaitingRoom(redis),
+        room=room,
         tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
+        tickets=QueueTickets(settings.secret_key),
+        snapshots=RoomSnapshots(room),
     )

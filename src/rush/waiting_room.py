@@ -98,6 +98,7 @@ class RoomStats:
     idle_ms: int
     seed: str
     now_ms: int
+    opens_ms: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,7 @@ class WaitingRoom:
             idle_ms=int(r[8]),
             seed=_text(r[9]),
             now_ms=int(r[10]),
+            opens_ms=int(r[11]),
         )
 
     async def known_sales(self) -> list[int]:

@@ -25,7 +25,7 @@ from web.api.ops_families import OpsFamiliesController
 from web.api.ops_orders import OpsOrdersController
 from web.api.orders import CheckoutController
 from web.api.payments import payment_webhook
-from web.api.queue import QueueController
+from web.api.queue import QueueController, QueueTicketController
 from web.api.waitlist import WaitlistController
 from web.auth import SESSION_STORE, make_session_auth, session_store
 from web.metrics import http_metrics, metrics
@@ -76,6 +76,7 @@ def create_app(settings: Settings) -> Litestar:
             AuthController,
             FamilyController,
             QueueController,
+            QueueTicketController,
             CartController,
             CheckoutController,
             WaitlistController,

@@ -91,13 +91,16 @@ def current_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account:
     return account
 
 
-def family_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def family_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # Guards are async: Litestar runs a sync guard in a worker thread, a hop per request.
     account = current_account(connection)
     if account.role != "family" or account.family_id is None:
         raise PermissionDeniedException()
 
 
-def staff_only(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def staff_only(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     """Supervisors watch; admins act. A handler marked `opt={"admin": True}` needs an admin."""
     account = current_account(connection)
     needs_admin = bool(handler.opt.get("admin"))

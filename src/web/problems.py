@@ -42,6 +42,7 @@ _STATUS_BY_CODE = {
     "sale_closed": 409,
     "not_admitted": 403,
     "invalid_admission": 403,
+    "invalid_queue_ticket": 401,
     "room_transition_refused": 409,
     "email_taken": 409,
     "invalid_credentials": 401,

@@ -12,6 +12,7 @@ import pytest
 
 from rush.carts import Carts, HoldTimes
 from rush.checkout import start_checkout
+from rush.db import query
 from rush.errors import CartHoldsLost, InstalmentsNotOffered, TermsNotAccepted
 from rush.holds import HoldEngine
 from rush.orders import CheckoutResult, FinalizeOutcome, finalize_order, record_payment_event
@@ -362,3 +363,26 @@ async def test_a_late_failure_notice_after_success_changes_nothing(
     assert await registrations(services.pool, camp.group_ids) == 4
     status = await services.pool.fetchval("SELECT status FROM payment WHERE id = $1", payment_id)
     assert status == "succeeded"
+
+
+async def test_a_finalize_never_waits_for_a_checkout_of_the_same_groups(
+    services: Services, catalogue: CatalogueFactory
+) -> None:
+    """A checkout's order lines key-share their groups (foreign keys) in cart order while a
+    finalize locks the groups in id order: were these locks to conflict, a rush deadlocks them."""
+    camp = await catalogue.program([5, 5])
+    low, high = sorted(camp.group_ids)
+    async with (
+        services.pool.acquire() as checkout,
+        services.pool.acquire() as finalize,
+        checkout.transaction(),
+    ):
+        # What inserting an order line for the group takes on it.
+        await checkout.execute("SELECT 1 FROM activity_group WHERE id = $1 FOR KEY SHARE", high)
+        async with finalize.transaction():
+            await finalize.execute("SET LOCAL lock_timeout = '5s'")
+            locked = await finalize.fetch(query("lock_groups_for_update"), [low, high])
+            assert [r["id"] for r in locked] == [low, high]
+            # The checkout goes on to its next line while the finalize holds both groups.
+            await checkout.execute("SET LOCAL lock_timeout = '5s'")
+            await checkout.execute("SELECT 1 FROM activity_group WHERE id = $1 FOR KEY SHARE", low)

@@ -1,9 +1,10 @@
 """Who may call what, for every route the app serves, read from the app's own route table.
 
-Each route is classified once below (public, signed in, family, staff; admin-only staff
-routes say so in their handler's `opt`). A route nobody classified fails the suite, so a new
-page or endpoint cannot ship without deciding who may use it. Then five visitors try every
-route: anonymous, family A, family B (with A's ids), a supervisor and an admin.
+Each route is classified once below (public, signed in, family, staff, queue ticket;
+admin-only staff routes say so in their handler's `opt`). A route nobody classified fails the
+suite, so a new page or endpoint cannot ship without deciding who may use it. Then five
+visitors try every route: anonymous, family A, family B (with A's ids), a supervisor and an
+admin.
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ PASSWORD = "correct horse battery staple"  # CatalogueFactory's families
 STAFF_PASSWORD = "staff password 1"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 FAMILY, STAFF, SIGNED_IN, PUBLIC = "family", "staff", "signed in", "public"
+TICKET = "queue ticket"
+"""Served on a signed queue ticket header only, whoever calls: no visitor below carries one."""
 CSRF_SIGNS = ("csrf_failed", "This form has expired", "Ce formulaire a expiré")
 
 ACCESS_RULES: list[tuple[str, str]] = [
     (SIGNED_IN, r"^/api/v1/auth/(me|logout)$"),
+    (TICKET, r"^/api/v1/sales/\{sale_id:int\}/queue/standing$"),
     (FAMILY, r"^/api/v1/(family|orders|waitlist|sales)(/|$)"),
     (FAMILY, r"^/(family|records|orders|sales|waitlist)(/|$)"),
     (STAFF, r"^/ops(/|$)"),
@@ -168,6 +172,8 @@ def _allowed(endpoint: Endpoint, persona: str) -> bool:
         return persona != "anonymous"
     if endpoint.access == FAMILY:
         return persona in ("family A", "family B")
+    if endpoint.access == TICKET:
+        return False
     return persona == "admin" or (persona == "supervisor" and not endpoint.admin_only)
 
 

@@ -3,6 +3,7 @@ queue -> admitted -> hold -> checkout -> paid webhook -> finalize -> registratio
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -286,3 +287,60 @@ async def test_a_second_device_of_the_family_gets_the_same_place(
     assert laptop_place["ticket"] == phone_place["ticket"]
     stats = await call(admin_client, "get", f"/api/v1/ops/sales/{sale_id}/queue")
     assert stats["waiting"] == 1
+
+
+async def test_a_family_polls_its_place_by_ticket_without_its_session(
+    family_client: Client,
+    admin_client: Client,
+    catalogue: CatalogueFactory,
+    app_settings: Settings,
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([5], sale_id=sale_id)
+    await sign_up_with_two_children(family_client)
+    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
+    await call(admin_client, "patch", f"/api/v1/ops/sales/{sale_id}/pace", json={"rate_per_min": 0})
+    await open_sale(admin_client, camp)
+    joined = await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
+    assert joined["state"] == "queued"
+    standing_url = f"/api/v1/sales/{sale_id}/queue/standing"
+
+    async with AsyncTestClient(app=create_app(app_settings)) as stranger_device:
+        polled = await call(
+            stranger_device,
+            "get",
+            standing_url,
+            headers={"rush-queue-ticket": joined["ticket_token"]},
+        )
+        assert (polled["state"], polled["ticket"]) == ("queued", joined["ticket"])
+        assert polled["families_ahead"] == joined["families_ahead"]
+        assert polled["admission_token"] is None
+        assert "rush_session" not in stranger_device.cookies
+
+        await call(
+            admin_client, "patch", f"/api/v1/ops/sales/{sale_id}/pace", json={"rate_per_min": 600}
+        )
+        for _ in range(50):  # the process re-reads the room every quarter second
+            polled = await call(
+                stranger_device,
+                "get",
+                standing_url,
+                headers={"rush-queue-ticket": joined["ticket_token"]},
+            )
+            if polled["state"] == "admitted":
+                break
+            await asyncio.sleep(0.1)
+        assert polled["state"] == "admitted"
+        assert polled["admission_token"]
+
+        refusals = [
+            await stranger_device.get(standing_url),
+            await stranger_device.get(standing_url, headers={"rush-queue-ticket": "forged"}),
+            await stranger_device.get(
+                f"/api/v1/sales/{sale_id}/queue/standing?lang=en",
+                headers={"rush-queue-ticket": joined["ticket_token"][:-3] + "abc"},
+            ),
+        ]
+    assert [r.status_code for r in refusals] == [401, 401, 401]
+    assert "salle d'attente" in refusals[0].json()["detail"]
+    assert "waiting room" in refusals[2].json()["detail"]

@@ -2,7 +2,7 @@
 -- KEYS: the seven program keys (see _prelude.lua).
 -- ARGV: hold_id, ttl_ms, max_lifetime_ms, then pairs group, qty.
 -- Returns one of:
---   {'ok', expiry_ms, now_ms}
+--   {'ok', expiry_ms, now_ms, replaced}       replaced: 1 when a live hold id was replaced
 --   {'short', group, places_left, now_ms}   the first group that cannot take its qty
 --   {'unknown_group', group, now_ms}
 --   {'paid', now_ms}                          this hold id already became paid places
@@ -55,4 +55,4 @@ end
 local latest = previous and previous.m or (now + max_lifetime_ms)
 local expiry = math.min(now + ttl_ms, latest)
 store_hold(hold_id, {i = wanted, e = expiry, m = latest})
-return {'ok', expiry, now}
+return {'ok', expiry, now, previous and 1 or 0}

@@ -1,20 +1,28 @@
-"""The waiting room through the API: join, poll, and the admission token when admitted."""
+"""The waiting room through the API: join, poll, and the admission token when admitted.
+
+Joining (and any poll with the session) gives a signed `ticket_token`. Polling with it in the
+`Rush-Queue-Ticket` header, at `.../queue/standing`, is the cheap poll of a rush: no session,
+and while the family is in line no Redis call of its own (`rush.room_snapshots`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.params import FromPath, HeaderParameter
 from litestar.status_codes import HTTP_200_OK
 
+from rush.room_snapshots import queued_standing
 from rush.sales import join_queue
 from rush.waiting_room import QueueStanding, QueueState
 from web.api.family import family_id_of
 from web.auth import family_only
 from web.state import Resources, resources
+
+TICKET_HEADER = "rush-queue-ticket"
 
 
 class QueueStatus(msgspec.Struct, frozen=True):
@@ -26,12 +34,24 @@ class QueueStatus(msgspec.Struct, frozen=True):
     room_status: str
     admission_token: str | None
     """Present once admitted: every hold request carries it in the `Rush-Admission` header."""
+    ticket_token: str | None = None
+    """Present once the family has a ticket: poll `.../queue/standing` with it."""
 
 
-def _status(res: Resources, standing: QueueStanding, family_id: int, sale_id: int) -> QueueStatus:
+def _status(
+    res: Resources,
+    standing: QueueStanding,
+    family_id: int,
+    sale_id: int,
+    ticket_token: str | None = None,
+) -> QueueStatus:
     token = None
     if standing.state is QueueState.ADMITTED:
         token = res.services.tokens.issue(family_id, sale_id, standing.now_ms)
+    if ticket_token is None and standing.ticket > 0:
+        ticket_token = res.services.tickets.issue(
+            family_id, sale_id, standing.ticket, standing.now_ms
+        )
     return QueueStatus(
         state=standing.state.value,
         ticket=standing.ticket,
@@ -40,6 +60,7 @@ def _status(res: Resources, standing: QueueStanding, family_id: int, sale_id: in
         poll_after_seconds=standing.poll_after_seconds,
         room_status=standing.room_status,
         admission_token=token,
+        ticket_token=ticket_token,
     )
 
 
@@ -65,3 +86,32 @@ class QueueController(Controller):
         res, family_id = resources(state), family_id_of(request)
         standing = await res.services.room.standing(sale_id, family_id, join=False)
         return _status(res, standing, family_id, sale_id)
+
+
+class QueueTicketController(Controller):
+    """Polls by signed ticket: the session is neither loaded nor needed."""
+
+    path = "/api/v1/sales/{sale_id:int}/queue/standing"
+    tags = ["waiting room"]
+    opt = {"exclude_from_auth": True, "skip_session": True}
+
+    @get("/")
+    async def standing(
+        self,
+        state: State,
+        sale_id: FromPath[int],
+        ticket: Annotated[str | None, HeaderParameter(name=TICKET_HEADER, required=False)] = None,
+    ) -> QueueStatus:
+        """Where the ticket's family stands; 401 without a genuine ticket of this sale."""
+        services = resources(state).services
+        signed = services.tickets.read(ticket, sale_id)
+        stats = await services.snapshots.get(sale_id)
+        held = signed.require_unexpired(stats.now_ms)
+        standing = queued_standing(stats, held)
+        if standing is not None:
+            return _status(resources(state), standing, held.family_id, sale_id, ticket)
+        standing = await services.room.standing(sale_id, held.family_id, join=False)
+        same = standing.ticket == held.ticket
+        return _status(
+            resources(state), standing, held.family_id, sale_id, ticket if same else None
+        )

@@ -1,5 +1,6 @@
--- Lock one group for a change of capacity; reconcile share-locks the same row.
+-- Lock one group for a change of capacity; reconcile share-locks the same row. NO KEY UPDATE
+-- (see lock_groups_for_update.sql): checkouts' order lines referencing the group go on.
 SELECT id, program_id, capacity, paid_count
   FROM activity_group
  WHERE id = $1
-   FOR UPDATE;
+   FOR NO KEY UPDATE;
