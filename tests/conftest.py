@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from rush.admission_tokens import AdmissionTokens
 from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
+from rush.hold_timing import BufferedHoldTimings
 from rush.holds import HoldEngine
 from rush.mail_catcher import MailCatcher, start_mail_catcher
 from rush.payments import SimulatedProvider
@@ -111,6 +112,7 @@ def services(settings: Settings, pool: asyncpg.Pool, redis: Redis, engine: HoldE
         tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
         tickets=QueueTickets(settings.secret_key),
         snapshots=RoomSnapshots(room),
+        hold_timings=BufferedHoldTimings(redis),
     )
 
 

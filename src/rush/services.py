@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from rush.admission_tokens import AdmissionTokens
 from rush.config import Settings
 from rush.db import create_pool
+from rush.hold_timing import BufferedHoldTimings
 from rush.holds import HoldEngine
 from rush.queue_tickets import QueueTickets
 from rush.room_snapshots import RoomSnapshots
@@ -28,8 +29,10 @@ class Services:
     tokens: AdmissionTokens
     tickets: QueueTickets
     snapshots: RoomSnapshots
+    hold_timings: BufferedHoldTimings
 
     async def close(self) -> None:
+        await self.hold_timings.close()
         await self.redis.aclose()
         await self.pool.close()
 
@@ -47,4 +50,5 @@ async def open_services(settings: Settings, pool_size: int = 20) -> Services:
         tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
         tickets=QueueTickets(settings.secret_key),
         snapshots=RoomSnapshots(room),
+        hold_timings=BufferedHoldTimings(redis),
     )

@@ -16,7 +16,8 @@ from rush.carts import Carts, HoldTimes
 from rush.dashboard import DashboardSnapshot, build_snapshot
 from rush.dashboard_history import record_point, sale_history
 from rush.errors import PlacesShort
-from rush.hold_timing import MIN_SAMPLES, HoldTimings
+from rush.hold_timing import MIN_SAMPLES, BufferedHoldTimings, HoldTimings
+from rush.keys import sale_keys
 from rush.sales import prepare_room
 from rush.self_pacer import self_pacing_config
 from rush.services import Services
@@ -82,6 +83,28 @@ async def test_cart_holds_give_the_snapshot_a_hold_p99(
     assert snapshot.flow.hold_p99_ms is not None
     assert snapshot.flow.hold_p99_ms > 0
     assert snapshot.flow.holds_per_min == MIN_SAMPLES
+
+
+async def test_a_web_process_writes_its_hold_timings_once_a_second_not_per_hold(
+    services: Services, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([MIN_SAMPLES + 5])
+    await prepare_room(services.pool, services.room, camp.sale_id)
+    buffered = BufferedHoldTimings(services.redis, every_s=0.3)
+    carts = Carts(services.pool, services.engine, HoldTimes(60_000, 600_000), buffered)
+    for _ in range(MIN_SAMPLES):
+        family = await catalogue.family([dt.date(2019, 4, 2)])
+        await carts.add(family.id, camp.sale_id, family.child_ids, camp.group_ids, live=True)
+    unwritten = await build_snapshot(services, camp.sale_id)
+
+    await asyncio.sleep(0.5)
+    written = await build_snapshot(services, camp.sale_id)
+
+    assert unwritten.flow.hold_p99_ms is None
+    assert written.flow.hold_p99_ms is not None
+    keys = await services.redis.keys(sale_keys(camp.sale_id).hold_ms + ":*")
+    counts = [int(v) for key in keys for v in (await services.redis.hgetall(key)).values()]
+    assert sum(counts) == MIN_SAMPLES
 
 
 async def test_history_keeps_one_point_every_five_seconds_and_the_page_draws_it(

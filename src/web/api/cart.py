@@ -12,7 +12,6 @@ from litestar.status_codes import HTTP_200_OK
 
 from rush.carts import Carts, CartView, HoldTimes
 from rush.db import query
-from rush.hold_timing import HoldTimings
 from web.admission import require_admission
 from web.api.family import family_id_of
 from web.auth import family_only
@@ -31,7 +30,7 @@ def carts(res: Resources) -> Carts:
     settings = res.settings
     times = HoldTimes(settings.hold_ttl_ms, settings.hold_max_lifetime_ms)
     services = res.services
-    return Carts(services.pool, services.engine, times, HoldTimings(services.redis))
+    return Carts(services.pool, services.engine, times, services.hold_timings)
 
 
 class CartController(Controller):
