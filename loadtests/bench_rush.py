@@ -33,6 +33,7 @@ from argon2 import PasswordHasher
 from redis.asyncio import Redis
 
 from loadtests.bench_cpu import CpuMeter, parent_pid
+from loadtests.bench_holders import prepare_holders
 from loadtests.bench_processes import bin_path, running, stop, wait_until_healthy
 from loadtests.bench_records import RECORD_ENV, RequestRecord, read_records
 from loadtests.bench_report import print_report
@@ -45,6 +46,7 @@ from rush.bootstrap import prepare
 from rush.config import Settings, load_settings
 from rush.crypto import FieldCipher
 from rush.db import create_pool
+from rush.holds import HoldEngine
 from rush.mail_catcher import start_mail_catcher
 from rush.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.servers import ServerUrls, running_servers
@@ -57,8 +59,8 @@ MIN_CEILING_USERS = 8
 MAX_CEILING_USERS = 256
 CEILING_SESSIONS = 32
 """Families signed in for the status phase; its users share them round-robin. The hold phase
-signs in every family that left a held cart, up to one per user: users holding one family's
-cart would queue on its row lock."""
+has a family per user, each with its own cart (`loadtests.bench_holders`): users holding one
+family's cart would queue on its row lock."""
 CEILING_PHASES = {"ping": "PingUser", "status": "StatusUser", "hold": "HoldUser"}
 CEILING_ENV = "RUSH_CEILING"
 _STARTUP_LEAD_S = 5.0
@@ -227,9 +229,7 @@ class _Bench:
                 users = options.ceiling_users or min(
                     max(peak_in_flight(rush.records), MIN_CEILING_USERS), MAX_CEILING_USERS
                 )
-                plan = await self._write_ceiling_plan(
-                    pool, WaitingRoom(redis), settings, sale_id, trace, users
-                )
+                plan = await self._write_ceiling_plan(pool, redis, settings, sale_id, trace, users)
                 ceilings = {
                     name: await self._ceiling(env, plan, user_class, name, users)
                     for name, user_class in CEILING_PHASES.items()
@@ -382,24 +382,22 @@ class _Bench:
     async def _write_ceiling_plan(
         self,
         pool: asyncpg.Pool,
-        room: WaitingRoom,
+        redis: Redis,
         settings: Settings,
         sale_id: int,
         trace: Trace,
         users: int,
     ) -> CeilingPlan:
         """Sign in pollers and holders now, outside any measured phase."""
+        room = WaitingRoom(redis)
         sessions = min(users, CEILING_SESSIONS)
         by_email = {p.email: p for p in trace.families}
-        holding = [
-            by_email[r["email"]]
-            for r in await pool.fetch(_sql("bench_live_carts"), sale_id, users)
-            if r["email"] in by_email
-        ]
+        emails = await prepare_holders(pool, HoldEngine(redis), sale_id, list(by_email), users)
+        await pool.execute(_sql("bench_admit_all"), sale_id, 1_000_000)
+        await prepare_room(pool, room, sale_id)
         base = settings.public_base_url
-        holders = [
-            s for s in await sign_in_all(base, holding, sale_id) if s.admission_token is not None
-        ]
+        signed_in = await sign_in_all(base, [by_email[e] for e in emails], sale_id, join=True)
+        holders = [s for s in signed_in if s.admission_token is not None]
         line_sale_id: int = await pool.fetchval(_sql("bench_line_sale"), sale_id)
         await open_sale(pool, room, line_sale_id)
         pollers = await sign_in_all(base, trace.families[:sessions], line_sale_id, join=True)

@@ -34,3 +34,5 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
     assert figures["holds"] > 0
     assert figures["trivial_rps"] > 0
     assert figures["status_rps"] > 0
+    assert figures["hold_rps"] > 0
+    assert figures["ceiling_holders"] == figures["ceiling_users"], "one cart per hold user"
