@@ -17,6 +17,7 @@ import pytest
 from redis.asyncio import Redis
 
 from rush.admission_tokens import AdmissionTokens
+from rush.catalogue import CatalogueReadings
 from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
 from rush.hold_timing import BufferedHoldTimings
@@ -113,6 +114,7 @@ def services(settings: Settings, pool: asyncpg.Pool, redis: Redis, engine: HoldE
         tickets=QueueTickets(settings.secret_key),
         snapshots=RoomSnapshots(room),
         hold_timings=BufferedHoldTimings(redis),
+        catalogue=CatalogueReadings(pool, engine),
     )
 
 

@@ -1,17 +1,36 @@
-"""The catalogue as families see it: groups on sale with their live places left."""
+"""The catalogue as families see it: groups on sale with their live places left.
+
+In a rush every family reads the catalogue a few times, and after the sell-out thousands keep
+trying full groups. `CatalogueReadings` serves the JSON catalogue from a reading at most half
+a second old per process, and `refuse_sold_out` answers a group already full from one Redis
+read, before the cart's Postgres work; the hold script still decides every place it grants.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 
 import asyncpg
 import msgspec
 
 from rush.db import query
+from rush.errors import PlacesShort
+from rush.fresh_readings import FreshReadings
 from rush.holds import HoldEngine
 
-__all__ = ["CatalogueGroup", "catalogue_groups"]
+__all__ = [
+    "CATALOGUE_MAX_AGE_S",
+    "CatalogueGroup",
+    "CatalogueReadings",
+    "catalogue_groups",
+    "refuse_sold_out",
+]
+
+CATALOGUE_MAX_AGE_S = 0.5
+"""How stale the places a family sees may be; the hold itself always reads them live."""
 
 
 class CatalogueGroup(msgspec.Struct, frozen=True, kw_only=True):
@@ -67,3 +86,46 @@ async def catalogue_groups(
             )
         )
     return groups
+
+
+CatalogueKey = tuple[int | None, int | None]
+"""(sale id, program id), either None for all."""
+
+
+class CatalogueReadings(FreshReadings[CatalogueKey, list[CatalogueGroup]]):
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        engine: HoldEngine,
+        max_age_s: float = CATALOGUE_MAX_AGE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        async def read(key: CatalogueKey) -> list[CatalogueGroup]:
+            return await catalogue_groups(pool, engine, *key)
+
+        super().__init__(read, max_age_s, clock=clock)
+
+
+async def refuse_sold_out(
+    engine: HoldEngine,
+    catalogue: Sequence[CatalogueGroup],
+    group_ids: Sequence[int],
+    places_each: int,
+) -> None:
+    """Raise `PlacesShort` now if a group cannot take `places_each` new places, read live.
+
+    Exact at the instant of the read: a family's own held places are already counted out of
+    `places_left`, and new ones must fit in what is left. Groups the catalogue does not know
+    are left to the full path, which refuses them properly.
+    """
+    programs: dict[int, list[int]] = defaultdict(list)
+    known = {g.id: g.program_id for g in catalogue}
+    for group_id in dict.fromkeys(group_ids):
+        if group_id in known:
+            programs[known[group_id]].append(group_id)
+    for program_id, ids in programs.items():
+        reading = await engine.places(program_id, ids)
+        for group_id in ids:
+            left = reading.groups[group_id].places_left
+            if left < places_each:
+                raise PlacesShort(group_id, left, reading.now_ms)

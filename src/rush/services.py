@@ -8,6 +8,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from rush.admission_tokens import AdmissionTokens
+from rush.catalogue import CatalogueReadings
 from rush.config import Settings
 from rush.db import create_pool
 from rush.hold_timing import BufferedHoldTimings
@@ -30,6 +31,7 @@ class Services:
     tickets: QueueTickets
     snapshots: RoomSnapshots
     hold_timings: BufferedHoldTimings
+    catalogue: CatalogueReadings
 
     async def close(self) -> None:
         await self.hold_timings.close()
@@ -41,14 +43,16 @@ async def open_services(settings: Settings, pool_size: int = 20) -> Services:
     pool = await create_pool(settings.database_url, min_size=1, max_size=pool_size)
     redis = Redis.from_url(settings.redis_url, max_connections=1024)
     room = WaitingRoom(redis)
+    engine = HoldEngine(redis)
     return Services(
         settings=settings,
         pool=pool,
         redis=redis,
-        engine=HoldEngine(redis),
+        engine=engine,
         room=room,
         tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
         tickets=QueueTickets(settings.secret_key),
         snapshots=RoomSnapshots(room),
         hold_timings=BufferedHoldTimings(redis),
+        catalogue=CatalogueReadings(pool, engine),
     )

@@ -344,3 +344,33 @@ async def test_a_family_polls_its_place_by_ticket_without_its_session(
     assert [r.status_code for r in refusals] == [401, 401, 401]
     assert "salle d'attente" in refusals[0].json()["detail"]
     assert "waiting room" in refusals[2].json()["detail"]
+
+
+async def test_a_full_group_is_refused_at_once_and_the_cart_keeps_nothing(
+    family_client: Client,
+    admin_client: Client,
+    catalogue: CatalogueFactory,
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([1], sale_id=sale_id, ages=(5, 12))
+    children = await sign_up_with_two_children(family_client)
+    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
+    await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
+    await open_sale(admin_client, camp)
+    token = (await call(family_client, "get", f"/api/v1/sales/{sale_id}/queue"))["admission_token"]
+    await catalogue.engine.hold(
+        camp.id, "cart:someone-else", {camp.group_ids[0]: 1}, 60_000, 60_000
+    )
+
+    refused = await call(
+        family_client,
+        "post",
+        f"/api/v1/sales/{sale_id}/cart/items",
+        expect=409,
+        headers={"rush-admission": token},
+        json={"person_ids": children[:1], "group_ids": camp.group_ids},
+    )
+    cart = await call(family_client, "get", f"/api/v1/sales/{sale_id}/cart")
+
+    assert refused["code"] == "sold_out"
+    assert cart["lines"] == []

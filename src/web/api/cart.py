@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from rush.carts import Carts, CartView, HoldTimes
+from rush.catalogue import refuse_sold_out
 from rush.db import query
 from web.admission import require_admission
 from web.api.family import family_id_of
@@ -59,6 +60,10 @@ class CartController(Controller):
         live = status == "open"
         if live:
             await require_admission(request, res, family_id, sale_id)
+            # After the sell-out most adds are for full groups: refused from one Redis read.
+            catalogue = await res.services.catalogue.get((sale_id, None))
+            persons = len(set(data.person_ids))
+            await refuse_sold_out(res.services.engine, catalogue, data.group_ids, persons)
         return await carts(res).add(
             family_id, sale_id, data.person_ids, data.group_ids, data.options, live=live
         )

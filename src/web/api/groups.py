@@ -6,7 +6,7 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import FromQuery
 
-from rush.catalogue import CatalogueGroup, catalogue_groups
+from rush.catalogue import CatalogueGroup
 from web.state import resources
 
 
@@ -21,6 +21,6 @@ class GroupsController(Controller):
         sale_id: FromQuery[int | None] = None,
         program_id: FromQuery[int | None] = None,
     ) -> list[CatalogueGroup]:
-        """Every group on sale (optionally one sale or one program) with live places left."""
-        services = resources(state).services
-        return await catalogue_groups(services.pool, services.engine, sale_id, program_id)
+        """Every group on sale (optionally one sale or one program) with its places left, as
+        read by this server at most half a second ago (a hold reads them live)."""
+        return await resources(state).services.catalogue.get((sale_id, program_id))
