@@ -94,6 +94,21 @@ async def open_sale(admin: Client, camp: TestProgram) -> None:
     await call(admin, "post", f"/api/v1/ops/sales/{camp.sale_id}/open")
 
 
+async def admitted_family(
+    family: Client, admin: Client, catalogue: CatalogueFactory, capacity: int
+) -> tuple[TestProgram, list[int], str]:
+    """A family with two children admitted to a sale of one camp group: the camp, the
+    children's ids and the admission token."""
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([capacity], sale_id=sale_id, ages=(5, 12))
+    children = await sign_up_with_two_children(family)
+    await call(admin, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
+    await call(family, "post", f"/api/v1/sales/{sale_id}/queue")
+    await open_sale(admin, camp)
+    token = (await call(family, "get", f"/api/v1/sales/{sale_id}/queue"))["admission_token"]
+    return camp, children, token
+
+
 async def test_a_family_goes_from_the_queue_to_a_confirmed_registration(
     family_client: Client,
     admin_client: Client,
@@ -177,13 +192,8 @@ async def test_a_family_goes_from_the_queue_to_a_confirmed_registration(
 async def test_forged_expired_and_other_family_tokens_are_refused(
     family_client: Client, admin_client: Client, catalogue: CatalogueFactory, app_settings: Settings
 ) -> None:
-    sale_id = await catalogue.sale(status="scheduled")
-    camp = await catalogue.program([20], sale_id=sale_id, ages=(5, 12))
-    children = await sign_up_with_two_children(family_client)
-    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
-    await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
-    await open_sale(admin_client, camp)
-    token = (await call(family_client, "get", f"/api/v1/sales/{sale_id}/queue"))["admission_token"]
+    camp, children, token = await admitted_family(family_client, admin_client, catalogue, 20)
+    sale_id = camp.sale_id
     from rush.admission_tokens import AdmissionTokens
 
     forged = AdmissionTokens("not the secret", 60_000).issue(1, sale_id, int(time.time() * 1000))
@@ -351,13 +361,8 @@ async def test_a_full_group_is_refused_at_once_and_the_cart_keeps_nothing(
     admin_client: Client,
     catalogue: CatalogueFactory,
 ) -> None:
-    sale_id = await catalogue.sale(status="scheduled")
-    camp = await catalogue.program([1], sale_id=sale_id, ages=(5, 12))
-    children = await sign_up_with_two_children(family_client)
-    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
-    await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
-    await open_sale(admin_client, camp)
-    token = (await call(family_client, "get", f"/api/v1/sales/{sale_id}/queue"))["admission_token"]
+    camp, children, token = await admitted_family(family_client, admin_client, catalogue, 1)
+    sale_id = camp.sale_id
     await catalogue.engine.hold(
         camp.id, "cart:someone-else", {camp.group_ids[0]: 1}, 60_000, 60_000
     )
