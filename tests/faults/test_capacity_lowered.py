@@ -232,6 +232,28 @@ async def test_the_dashboard_refuses_a_capacity_below_held_places_with_a_clear_a
     record("faults", injected=2, survived=2, orders=3, oversold=0, lost=0, double_charged=0)
 
 
+async def test_the_dashboard_of_one_sale_cannot_change_a_group_of_another(
+    admin: Client, services: Services, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([4])
+    elsewhere = await catalogue.program([4])  # another sale
+    foreign_group = elsewhere.group_ids[0]
+
+    answer = await admin.post(
+        f"/ops/sales/{camp.sale_id}/actions/capacity",
+        data={
+            "group_id": str(foreign_group),
+            "capacity": "9",
+            "_csrf_token": admin.cookies["csrftoken"],
+        },
+        follow_redirects=False,
+    )
+
+    assert answer.status_code == 404
+    assert await capacities(services, elsewhere, foreign_group) == (4, 4)
+    assert await services.pool.fetchval("SELECT count(*) FROM staff_action") == 0
+
+
 async def test_the_group_form_refuses_a_capacity_below_held_places_then_holders_pay(
     admin: Client,
     client: Client,

@@ -148,6 +148,7 @@ class DashboardPages(Controller):
                 services.engine,
                 _whole_number(data, "group_id"),
                 _whole_number(data, "capacity"),
+                sale_id=sale_id,
             )
         elif action in ("extend_cart", "release_cart"):
             family_id = await services.pool.fetchval(
