@@ -35,6 +35,7 @@ from rush.receipts import (
 __all__ = ["DEMO_ISSUER", "ReceiptUnavailable", "payment_receipt_for", "releve24_for"]
 
 UnavailableReason = Literal["no_tax_payer", "nothing_paid", "order_not_paid"]
+RECEIPT_STATUSES = frozenset({"paid", "refunded", "cancelled"})
 
 DEMO_ISSUER: Final = Issuer(
     name="Ville de Mont-Joli — Service des loisirs",
@@ -124,12 +125,19 @@ async def payment_receipt_for(
 ) -> PaymentReceiptData:
     """The receipt of one of the family's paid orders, names written in `locale`.
 
-    It is dated on the last payment it acknowledges, so downloading it again gives the same PDF.
+    It is dated on the last payment or refund it acknowledges, so downloading it again gives
+    the same PDF.
     """
     order = await pool.fetchrow(query("records_order"), order_id, family_id)
     if order is None:
         raise OrderNotFound(str(order_id))
-    if order["status"] != "paid":
+    payments = [
+        PaidInstalment(paid_on=_quebec_date(p["succeeded_at"]), amount_cents=p["amount_cents"])
+        for p in await pool.fetch(query("records_order_payments"), order_id)
+        if p["status"] == "succeeded" and p["succeeded_at"] is not None
+    ]
+    # Paid, or cancelled afterwards (refunded or not): the family paid and keeps a proof.
+    if order["status"] not in RECEIPT_STATUSES or not payments:
         raise ReceiptUnavailable("order_not_paid")
     english = locale == "en"
     lines = [
@@ -138,13 +146,13 @@ async def payment_receipt_for(
             program_name=r["program_en" if english else "program_fr"],
             group_name=r["group_en" if english else "group_fr"],
             amount_cents=r["price_cents"],
+            cancelled=r["cancelled"],
         )
         for r in await pool.fetch(query("records_order_lines"), order_id)
     ]
-    payments = [
-        PaidInstalment(paid_on=_quebec_date(p["succeeded_at"]), amount_cents=p["amount_cents"])
-        for p in await pool.fetch(query("records_order_payments"), order_id)
-        if p["status"] == "succeeded" and p["succeeded_at"] is not None
+    refunds = [
+        PaidInstalment(paid_on=_quebec_date(r["refunded_at"]), amount_cents=r["amount_cents"])
+        for r in await pool.fetch(query("records_order_refunds"), order_id)
     ]
     family_name: str | None = await pool.fetchval(query("records_family_name"), family_id)
     return PaymentReceiptData(
@@ -152,9 +160,10 @@ async def payment_receipt_for(
         family_name=family_name or "",
         order_ref=order_ref(order_id),
         issued_on=max(
-            (p.paid_on for p in payments),
+            (p.paid_on for p in [*payments, *refunds]),
             default=_quebec_date(order["paid_at"] or order["created_at"]),
         ),
         lines=lines,
         payments=payments,
+        refunds=refunds,
     )

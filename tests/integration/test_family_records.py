@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 
+from rush.cancellations import cancel_places, send_pending_refunds
 from rush.config import Settings
 from rush.crypto import FieldCipher
 from rush.errors import OrderNotFound, PersonNotInFamily
+from rush.families import create_staff_account
 from rush.family_documents import (
     DEMO_ISSUER,
     ReceiptUnavailable,
@@ -18,7 +20,7 @@ from rush.family_documents import (
 )
 from rush.family_records import Name, family_records
 from rush.payments import SimulatedProvider
-from rush.receipts import Releve24Data
+from rush.receipts import Releve24Data, payment_receipt_pdf
 from rush.services import Services
 from rush.waitlist import join_waitlist, offer_freed_places
 from tests.catalogue_factory import CatalogueFactory, TestFamily, TestProgram
@@ -32,6 +34,7 @@ from tests.paid_orders import (
     put_in_cart,
     set_paid_at,
 )
+from tests.pdf_text import pdf_text
 
 SEVEN = dt.date(2020, 5, 1)
 NINE = dt.date(2018, 3, 1)
@@ -293,6 +296,42 @@ async def test_the_payment_receipt_lists_the_places_and_each_payment_received(
     assert french.issued_on == dt.date(2026, 5, 31)
     assert french.order_ref == str(order.order_id)[:8].upper()
     assert french.family_name == "Parent Tremblay"
+
+
+async def test_a_receipt_after_a_cancellation_lists_the_place_apart_and_its_refund(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    camp, family = await camp_and_family(catalogue, weeks=2)
+    await put_in_cart(services, family.id, camp.sale_id, family.child_ids, camp.group_ids)
+    order = await check_out(services, provider, family.id, camp.sale_id)
+    second_week = await services.pool.fetchval(
+        "SELECT r.id FROM registration r JOIN order_line ol ON ol.id = r.order_line_id"
+        " WHERE ol.order_id = $1 AND ol.group_id = $2",
+        order.order_id,
+        camp.group_ids[1],
+    )
+    staff = await create_staff_account(
+        services.pool, email="caisse@ville.qc.ca", password="staff password 1", role="admin"
+    )
+    await cancel_places(
+        services, order.order_id, staff_account_id=staff.id, registration_id=second_week
+    )
+    await send_pending_refunds(services.pool, provider, order.order_id)
+
+    receipt = await payment_receipt_for(
+        services.pool, family.id, order.order_id, DEMO_ISSUER, locale="fr-CA"
+    )
+    text = pdf_text(payment_receipt_pdf(receipt, "fr-CA"))
+
+    assert [(ln.group_name, ln.cancelled) for ln in receipt.lines] == [
+        ("Semaine 1", False),
+        ("Semaine 2", True),
+    ]
+    assert [r.amount_cents for r in receipt.refunds] == [9500]
+    assert [p.amount_cents for p in receipt.payments] == [19000]
+    for expected in ("Inscriptions annulées", "Remboursements", "Net payé", "95,00 $"):
+        assert expected in text
+    assert "Solde à payer" not in text
 
 
 async def test_no_receipt_for_an_order_not_paid(

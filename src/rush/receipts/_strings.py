@@ -56,6 +56,12 @@ FRENCH: Final[dict[str, str]] = {
     "Instalment": "Versement",
     "Paid on": "Date du paiement",
     "Total paid": "Total payé",
+    "Cancelled registrations": "Inscriptions annulées",
+    "Refunds": "Remboursements",
+    "Refund": "Remboursement",
+    "Refunded on": "Remboursé le",
+    "Total refunded": "Total remboursé",
+    "Net paid": "Net payé",
     "Balance due": "Solde à payer",
     "Keep this receipt for your records.": "Conservez ce reçu pour vos dossiers.",
 }

@@ -2,8 +2,9 @@
 
 Registrations that are not childcare (swimming, sports, story time) get no Relevé 24; a family
 still needs proof of payment, for its records or an employer's reimbursement. The receipt
-lists the order's places and the payments received with their dates; the totals are computed
-here from those lines, so they can never disagree with them.
+lists the order's places (cancelled ones apart), the payments received and the refunds with
+their dates; the totals are computed here from those lines, so they can never disagree with
+them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class ReceiptLine(msgspec.Struct, frozen=True):
     program_name: str
     group_name: str
     amount_cents: int
+    cancelled: bool = False
+    """Cancelled by staff: listed apart and out of the order total."""
 
 
 class PaidInstalment(msgspec.Struct, frozen=True):
@@ -47,10 +50,12 @@ class PaymentReceiptData(msgspec.Struct, frozen=True):
     issued_on: dt.date
     lines: list[ReceiptLine]
     payments: list[PaidInstalment]
+    refunds: list[PaidInstalment] = []
+    """Money given back, each on the day it was refunded."""
 
     def __post_init__(self) -> None:
         amounts = [line.amount_cents for line in self.lines]
-        amounts += [payment.amount_cents for payment in self.payments]
+        amounts += [payment.amount_cents for payment in [*self.payments, *self.refunds]]
         if any(amount < 0 for amount in amounts):
             raise ValueError("amounts on a receipt cannot be negative")
 
@@ -116,6 +121,42 @@ def _section(pdf: ReceiptDocument, heading: str) -> None:
     pdf.ln(1.5)
 
 
+def _lines_table(pdf: ReceiptDocument, lines: list[ReceiptLine], locale: str) -> None:
+    _table(
+        pdf,
+        [text(locale, heading) for heading in ("Person", "Program", "Group", "Amount")],
+        [
+            [
+                line.person_name,
+                line.program_name,
+                line.group_name,
+                format_money(line.amount_cents, locale),
+            ]
+            for line in lines
+        ],
+        (30, 40, 30, 20),
+    )
+
+
+def _dated_table(
+    pdf: ReceiptDocument, amounts: list[PaidInstalment], headings: tuple[str, str], locale: str
+) -> None:
+    """Numbered payments or refunds: `headings` name the number and the date columns."""
+    _table(
+        pdf,
+        [text(locale, heading) for heading in (*headings, "Amount")],
+        [
+            [
+                str(number),
+                format_date(item.paid_on, locale),
+                format_money(item.amount_cents, locale),
+            ]
+            for number, item in enumerate(amounts, start=1)
+        ],
+        (20, 60, 40),
+    )
+
+
 def payment_receipt_pdf(data: PaymentReceiptData, locale: str) -> bytes:
     """The receipt as PDF bytes, every word, amount and date in `locale`."""
     title = text(locale, "Payment receipt")
@@ -128,41 +169,28 @@ def payment_receipt_pdf(data: PaymentReceiptData, locale: str) -> bytes:
     _header(pdf, data, locale)
     pdf.rule()
 
+    kept = [line for line in data.lines if not line.cancelled]
+    cancelled = [line for line in data.lines if line.cancelled]
     _section(pdf, text(locale, "Registrations"))
-    _table(
-        pdf,
-        [text(locale, heading) for heading in ("Person", "Program", "Group", "Amount")],
-        [
-            [
-                line.person_name,
-                line.program_name,
-                line.group_name,
-                format_money(line.amount_cents, locale),
-            ]
-            for line in data.lines
-        ],
-        (30, 40, 30, 20),
-    )
-    order_total = sum(line.amount_cents for line in data.lines)
+    _lines_table(pdf, kept, locale)
+    order_total = sum(line.amount_cents for line in kept)
     _total(pdf, text(locale, "Order total"), order_total, locale)
+    if cancelled:
+        _section(pdf, text(locale, "Cancelled registrations"))
+        _lines_table(pdf, cancelled, locale)
 
     _section(pdf, text(locale, "Payments received"))
     if data.payments:
-        _table(
-            pdf,
-            [text(locale, heading) for heading in ("Instalment", "Paid on", "Amount")],
-            [
-                [
-                    str(number),
-                    format_date(payment.paid_on, locale),
-                    format_money(payment.amount_cents, locale),
-                ]
-                for number, payment in enumerate(data.payments, start=1)
-            ],
-            (20, 60, 40),
-        )
+        _dated_table(pdf, data.payments, ("Instalment", "Paid on"), locale)
     paid = sum(payment.amount_cents for payment in data.payments)
     _total(pdf, text(locale, "Total paid"), paid, locale)
+    if data.refunds:
+        _section(pdf, text(locale, "Refunds"))
+        _dated_table(pdf, data.refunds, ("Refund", "Refunded on"), locale)
+        refunded = sum(refund.amount_cents for refund in data.refunds)
+        _total(pdf, text(locale, "Total refunded"), refunded, locale)
+        paid -= refunded
+        _total(pdf, text(locale, "Net paid"), paid, locale)
     if order_total > paid:
         _total(pdf, text(locale, "Balance due"), order_total - paid, locale)
 
