@@ -73,7 +73,7 @@ def program_keys(program_id: int) -> ProgramKeys:
 
 @dataclass(frozen=True, slots=True)
 class SaleKeys:
-    """The seven keys the waiting-room scripts receive (`all`, in script order), and the
+    """The nine keys the waiting-room scripts receive (`all`, in script order), and the
     sale's dashboard keys, which no script touches."""
 
     room: str
@@ -83,6 +83,8 @@ class SaleKeys:
     active: str
     admissions: str
     buckets: str
+    issued: str
+    waits: str
     history: str
     """Capped list of dashboard chart points, oldest first."""
     hold_ms: str
@@ -101,6 +103,8 @@ class SaleKeys:
             self.active,
             self.admissions,
             self.buckets,
+            self.issued,
+            self.waits,
         ]
 
 
@@ -115,6 +119,8 @@ def sale_keys(sale_id: int) -> SaleKeys:
         active=f"{tag}:active",
         admissions=f"{tag}:admissions",
         buckets=f"{tag}:buckets",
+        issued=f"{tag}:issued",
+        waits=f"{tag}:waits",
         history=f"{tag}:history",
         hold_ms=f"{tag}:hold_ms",
     )

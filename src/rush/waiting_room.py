@@ -99,6 +99,8 @@ class RoomStats:
     seed: str
     now_ms: int
     opens_ms: int = 0
+    median_wait_s: int | None = None
+    """Median wait (a histogram bound: "at most") of the last minute's admissions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,7 @@ class WaitingRoom:
             seed=_text(r[9]),
             now_ms=int(r[10]),
             opens_ms=int(r[11]),
+            median_wait_s=int(r[12]) or None,
         )
 
     async def known_sales(self) -> list[int]:

@@ -80,6 +80,11 @@ class SnapshotCollector:
             "rush_queue_admitted", "Families admitted since the sale opened", labels=["sale"]
         )
         rate = _gauge("rush_admission_rate_per_minute", "Admissions in the last minute", ["sale"])
+        wait = _gauge(
+            "rush_queue_median_wait_seconds",
+            "Median wait of the last minute's admissions (a histogram bound: at most)",
+            ["sale"],
+        )
         for s in snapshots:
             sale = str(s.sale_id)
             age.add_metric([sale], max(0, self._now_ms - s.at_ms) / 1000)
@@ -92,7 +97,9 @@ class SnapshotCollector:
                 queue.add_metric([sale, state], value)
             admitted.add_metric([sale], s.queue.admitted_total)
             rate.add_metric([sale], s.queue.measured_rate_per_min)
-        yield from (age, status, queue, admitted, rate)
+            if s.queue.median_wait_s is not None:
+                wait.add_metric([sale], s.queue.median_wait_s)
+        yield from (age, status, queue, admitted, rate, wait)
 
     def _groups(self, snapshots: Sequence[DashboardSnapshot]) -> Iterable[Metric]:
         labels = ["sale", "group"]

@@ -9,6 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from rush.errors import NotAdmitted, QueueClosed, RoomTransitionRefused, UnknownSale
+from rush.keys import sale_keys
 from rush.waiting_room import QueueState, WaitingRoom
 
 SALE = 7
@@ -173,3 +174,25 @@ async def test_before_opening_families_wait_in_the_prequeue(room: WaitingRoom) -
     joined = await room.standing(SALE, 1, join=True)
     assert joined.state is QueueState.PREQUEUE
     assert joined.poll_after_seconds == 30
+
+
+async def test_the_room_reports_the_median_wait_of_the_last_minutes_admissions(
+    room: WaitingRoom, redis: Redis
+) -> None:
+    await room.configure(SALE, rate_per_min=0, max_shoppers=100)
+    await room.open(SALE, "s")
+    for family in (1, 2, 3):
+        await room.standing(SALE, family, join=True)
+    before = await room.stats(SALE)
+    await asyncio.sleep(1.1)
+    await room.configure(SALE, rate_per_min=60_000)
+    await asyncio.sleep(0.05)
+    await _drain_admissions(room, SALE, 3)
+    after = await room.stats(SALE)
+
+    assert before.median_wait_s is None
+    entries = await redis.xrange(sale_keys(SALE).admissions)
+    waits = [int(fields[b"waited"]) for _, fields in entries]
+    assert len(waits) == 3 and all(1_100 <= w < 5_000 for w in waits)
+    assert after.median_wait_s == 10  # the histogram's first bound: up to 10 s
+    assert await redis.hlen(sale_keys(SALE).issued) == 0  # type: ignore[misc]

@@ -47,6 +47,28 @@ async def test_the_snapshot_counts_holds_and_the_waiting_room(
     assert snapshot.flow.paid_orders == 0
 
 
+async def test_the_dashboard_shows_the_median_wait_of_recent_admissions(
+    supervisor: Client, services: Services, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([10])
+    await prepare_room(services.pool, services.room, camp.sale_id)
+    await services.room.configure(camp.sale_id, rate_per_min=0)
+    family = await catalogue.family()
+    await services.room.standing(camp.sale_id, family.id, join=True)
+    quiet = await build_snapshot(services, camp.sale_id)
+    await services.room.configure(camp.sale_id, rate_per_min=60_000)
+    await asyncio.sleep(0.05)
+    await services.room.admit_due(camp.sale_id)
+
+    snapshot = await build_snapshot(services, camp.sale_id)
+    page = await supervisor.get(f"/ops/sales/{camp.sale_id}")
+
+    assert quiet.queue.median_wait_s is None
+    assert snapshot.queue.median_wait_s == 10
+    assert "Attente médiane des admissions de la dernière minute" in page.text
+    assert 'data-k="queue.median_wait_s">10<' in page.text
+
+
 async def test_the_dashboard_is_for_staff_and_only_admins_act(
     admin: Client,
     supervisor: Client,

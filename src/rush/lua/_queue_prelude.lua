@@ -8,8 +8,12 @@
 --   KEYS[3] tickets     hash    family -> ticket number
 --   KEYS[4] seqs        hash    ticket number -> family
 --   KEYS[5] active      zset    admitted families shopping now, scored by last activity ms
---   KEYS[6] admissions  stream  one entry per admission: seq, family, ms
+--   KEYS[6] admissions  stream  one entry per admission: seq, family, ms, waited (ms, -1 unknown)
 --   KEYS[7] buckets     hash    10-second bucket -> admissions, for the measured rate
+--   KEYS[8] issued      hash    ticket number -> ms it was issued (the draw's tickets: opening),
+--                               until that ticket is admitted or skipped
+--   KEYS[9] waits       hash    '<bucket>:<bound s>' -> admissions of that 10-second bucket that
+--                               had waited up to <bound> seconds, for the median wait
 --
 -- Invariants: tickets are admitted strictly in ticket order; at most max_shoppers families
 -- shop at once; admissions never run faster than rate_per_min (plus a burst of a few seconds).
@@ -17,10 +21,13 @@
 
 local K_ROOM, K_PREQUEUE, K_TICKETS, K_SEQS, K_ACTIVE, K_ADMISSIONS, K_BUCKETS =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local K_ISSUED, K_WAITS = KEYS[8], KEYS[9]
 
 local BUCKET_MS = 10000
 local RATE_WINDOW_BUCKETS = 6
 local BURST_SECONDS = 2
+-- Upper bounds (seconds) of the wait histogram; a longer wait counts in the last one.
+local WAIT_BOUNDS_S = {10, 30, 60, 120, 180, 300, 450, 600, 900, 1200, 1800, 2700, 3600, 7200}
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -62,6 +69,39 @@ local function count_admission(now)
   redis.call('HDEL', K_BUCKETS, tostring(current - RATE_WINDOW_BUCKETS - 1))
 end
 
+-- Counts one admission's wait in this bucket's histogram; a new field drops old buckets.
+local function count_wait(now, waited_ms)
+  local current = math.floor(now / BUCKET_MS)
+  local bound = WAIT_BOUNDS_S[#WAIT_BOUNDS_S]
+  for _, b in ipairs(WAIT_BOUNDS_S) do
+    if waited_ms <= b * 1000 then
+      bound = b
+      break
+    end
+  end
+  if redis.call('HINCRBY', K_WAITS, current .. ':' .. bound, 1) == 1 then
+    for _, field in ipairs(redis.call('HKEYS', K_WAITS)) do
+      local bucket = tonumber(string.match(field, '^(%d+):'))
+      if bucket and bucket < current - RATE_WINDOW_BUCKETS then
+        redis.call('HDEL', K_WAITS, field)
+      end
+    end
+  end
+end
+
+-- The wait (ms) of a ticket leaving the line, counted when it is admitted; -1 if unknown.
+local function end_wait(ticket, now, admitted)
+  local issued = tonumber(redis.call('HGET', K_ISSUED, ticket))
+  if not issued then
+    return -1
+  end
+  redis.call('HDEL', K_ISSUED, ticket)
+  if admitted then
+    count_wait(now, now - issued)
+  end
+  return now - issued
+end
+
 -- Admit the next tickets in order, as far as the pace and the shopper cap allow.
 local function admit_due(now)
   drop_idle(now)
@@ -81,11 +121,14 @@ local function admit_due(now)
     local family = redis.call('HGET', K_SEQS, tostring(head))
     if family then
       redis.call('ZADD', K_ACTIVE, now, family)
-      redis.call('XADD', K_ADMISSIONS, '*', 'seq', head, 'family', family, 'ms', now)
+      local waited = end_wait(tostring(head), now, true)
+      redis.call('XADD', K_ADMISSIONS, '*', 'seq', head, 'family', family, 'ms', now,
+        'waited', waited)
       count_admission(now)
       credit = credit - 1
       admitted = admitted + 1
     else
+      end_wait(tostring(head), now, false)
       waiting = waiting - 1
     end
   end
@@ -93,10 +136,34 @@ local function admit_due(now)
   return admitted
 end
 
-local function issue_ticket(family)
+local function issue_ticket(family, now)
   local seq = redis.call('HINCRBY', K_ROOM, 'issued', 1)
   redis.call('HSET', K_TICKETS, family, seq)
   redis.call('HSET', K_SEQS, tostring(seq), family)
+  redis.call('HSET', K_ISSUED, tostring(seq), now)
   return seq
+end
+
+-- The median wait (seconds, a histogram bound) of the last minute's admissions; 0 for none.
+local function median_wait_s(now)
+  local current = math.floor(now / BUCKET_MS)
+  local counts, total = {}, 0
+  local fields = redis.call('HGETALL', K_WAITS)
+  for n = 1, #fields, 2 do
+    local bucket, bound = string.match(fields[n], '^(%d+):(%d+)$')
+    if bucket and tonumber(bucket) > current - RATE_WINDOW_BUCKETS then
+      bound = tonumber(bound)
+      counts[bound] = (counts[bound] or 0) + tonumber(fields[n + 1])
+      total = total + tonumber(fields[n + 1])
+    end
+  end
+  local seen = 0
+  for _, bound in ipairs(WAIT_BOUNDS_S) do
+    seen = seen + (counts[bound] or 0)
+    if total > 0 and seen * 2 >= total then
+      return bound
+    end
+  end
+  return 0
 end
 

@@ -1,5 +1,5 @@
 -- queue_configure: create a sale's waiting room, or change its pace live.
--- KEYS: the seven waiting-room keys (see _queue_prelude.lua).
+-- KEYS: the nine waiting-room keys (see _queue_prelude.lua).
 -- ARGV: rate_per_min, max_shoppers, idle_ms, opens_ms (an empty string keeps the current
 --       value), then the status a new room starts in (the sale's, when Redis was rebuilt).
 -- Returns {'ok', status, now_ms}.

@@ -1,5 +1,5 @@
 -- queue_leave: a family is done shopping (paid or gave up); its slot goes to the next family.
--- KEYS: the seven waiting-room keys (see _queue_prelude.lua).
+-- KEYS: the nine waiting-room keys (see _queue_prelude.lua).
 -- ARGV: family.
 -- Returns {'ok', was_active, now_ms}.
 -- Invariant: the ticket stays recorded, so the family cannot be admitted twice on it.

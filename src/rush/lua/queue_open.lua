@@ -1,5 +1,5 @@
 -- queue_open: open the sale, drawing the pre-queue in an order fixed by a recorded seed.
--- KEYS: the seven waiting-room keys (see _queue_prelude.lua).
+-- KEYS: the nine waiting-room keys (see _queue_prelude.lua).
 -- ARGV: seed.
 -- Returns {'ok', now_ms, family1, family2, ...} in drawn order, or {'not_scheduled', status}.
 -- The draw sorts pre-queue families by SHA1(seed .. ':' .. family): anyone holding the seed
@@ -19,7 +19,7 @@ end
 table.sort(draw, function(a, b) return a[1] < b[1] end)
 local reply = {'ok', now}
 for _, entry in ipairs(draw) do
-  issue_ticket(entry[2])
+  issue_ticket(entry[2], now)
   table.insert(reply, entry[2])
 end
 redis.call('DEL', K_PREQUEUE)

@@ -1,5 +1,5 @@
 -- queue_set_status: pause, resume or close a sale's waiting room.
--- KEYS: the seven waiting-room keys (see _queue_prelude.lua).
+-- KEYS: the nine waiting-room keys (see _queue_prelude.lua).
 -- ARGV: 'paused', 'open' (resume) or 'closed'.
 -- Returns {'ok', status, now_ms} or {'refused', current_status, now_ms}.
 -- Invariant: a pause admits nobody and accrues no admission credit; a closed room stays closed.

@@ -1,5 +1,5 @@
 -- queue_status: where one family stands, joining the queue if asked. The hot path of a rush.
--- KEYS: the seven waiting-room keys (see _queue_prelude.lua).
+-- KEYS: the nine waiting-room keys (see _queue_prelude.lua).
 -- ARGV: family, join (1 to take a place, 0 to only look).
 -- Returns {state, ticket, ahead, measured_rate_per_min, now_ms, room_status, waiting, opens_ms,
 --          rate_per_min}
@@ -54,7 +54,7 @@ if not join then
   return reply('none', 0, 0)
 end
 
-ticket = issue_ticket(family)
+ticket = issue_ticket(family, now)
 admit_due(now)
 head = room_number('head')
 waiting = room_number('issued') - head

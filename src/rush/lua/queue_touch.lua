@@ -1,5 +1,5 @@
 -- queue_touch: check that a family is admitted and shopping, and record its activity.
--- KEYS: the seven waiting-room keys (see _queue_prelude.lua).
+-- KEYS: the nine waiting-room keys (see _queue_prelude.lua).
 -- ARGV: family.
 -- Returns {'ok', now_ms} or {'not_admitted', now_ms}.
 -- Invariant: only families in the active set may hold places; activity keeps the slot alive.
