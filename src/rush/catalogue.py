@@ -93,6 +93,8 @@ CatalogueKey = tuple[int | None, int | None]
 
 
 class CatalogueReadings(FreshReadings[CatalogueKey, list[CatalogueGroup]]):
+    """`catalogue_groups` per (sale, program), read at most every `max_age_s` per process."""
+
     def __init__(
         self,
         pool: asyncpg.Pool,

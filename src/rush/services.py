@@ -17,7 +17,7 @@ from rush.queue_tickets import QueueTickets
 from rush.room_snapshots import RoomSnapshots
 from rush.waiting_room import WaitingRoom
 
-__all__ = ["Services", "open_services"]
+__all__ = ["Services", "build_services", "open_services"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,11 @@ class Services:
 async def open_services(settings: Settings, pool_size: int = 20) -> Services:
     pool = await create_pool(settings.database_url, min_size=1, max_size=pool_size)
     redis = Redis.from_url(settings.redis_url, max_connections=1024)
+    return build_services(settings, pool, redis)
+
+
+def build_services(settings: Settings, pool: asyncpg.Pool, redis: Redis) -> Services:
+    """The services over a pool and a Redis client already open (tests bring their own)."""
     room = WaitingRoom(redis)
     engine = HoldEngine(redis)
     return Services(
