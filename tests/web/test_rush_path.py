@@ -109,6 +109,19 @@ async def admitted_family(
     return camp, children, token
 
 
+async def open_line_that_does_not_move(
+    family: Client, admin: Client, catalogue: CatalogueFactory
+) -> int:
+    """A signed-up family and an open sale admitting nobody (pace 0): its id."""
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([5], sale_id=sale_id)
+    await sign_up_with_two_children(family)
+    await call(admin, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
+    await call(admin, "patch", f"/api/v1/ops/sales/{sale_id}/pace", json={"rate_per_min": 0})
+    await open_sale(admin, camp)
+    return sale_id
+
+
 async def test_a_family_goes_from_the_queue_to_a_confirmed_registration(
     family_client: Client,
     admin_client: Client,
@@ -278,12 +291,7 @@ async def test_logging_in_gives_a_new_session_id_and_kills_the_old_one(
 async def test_a_second_device_of_the_family_gets_the_same_place(
     family_client: Client, admin_client: Client, catalogue: CatalogueFactory, app_settings: Settings
 ) -> None:
-    sale_id = await catalogue.sale(status="scheduled")
-    camp = await catalogue.program([5], sale_id=sale_id)
-    await sign_up_with_two_children(family_client)
-    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
-    await call(admin_client, "patch", f"/api/v1/ops/sales/{sale_id}/pace", json={"rate_per_min": 0})
-    await open_sale(admin_client, camp)
+    sale_id = await open_line_that_does_not_move(family_client, admin_client, catalogue)
     async with AsyncTestClient(app=create_app(app_settings)) as phone:
         await call(
             phone,
@@ -305,12 +313,7 @@ async def test_a_family_polls_its_place_by_ticket_without_its_session(
     catalogue: CatalogueFactory,
     app_settings: Settings,
 ) -> None:
-    sale_id = await catalogue.sale(status="scheduled")
-    camp = await catalogue.program([5], sale_id=sale_id)
-    await sign_up_with_two_children(family_client)
-    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
-    await call(admin_client, "patch", f"/api/v1/ops/sales/{sale_id}/pace", json={"rate_per_min": 0})
-    await open_sale(admin_client, camp)
+    sale_id = await open_line_that_does_not_move(family_client, admin_client, catalogue)
     joined = await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
     assert joined["state"] == "queued"
     standing_url = f"/api/v1/sales/{sale_id}/queue/standing"
