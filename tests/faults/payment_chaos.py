@@ -27,6 +27,7 @@ from rush.payments.provider import WebhookKind
 from rush.payments.signing import sign
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram
+from tests.figures import record
 from web.processes import build_worker
 
 __all__ = [
@@ -186,4 +187,20 @@ async def audit_clean(services: Services) -> AuditReport:
     report = await run_audit(services.pool, services.redis, services.settings)
     assert report.clean, msgspec.json.encode(report.summary()).decode()
     assert (report.oversold, report.lost_payments, report.double_charged) == (0, 0, 0)
+    return report
+
+
+async def audit_survived(services: Services, *, injected: int, orders: int) -> AuditReport:
+    """The audit must be clean after `injected` faults over `orders` orders; the suite's
+    summary counts them with the audit's own figures."""
+    report = await audit_clean(services)
+    record(
+        "faults",
+        injected=injected,
+        survived=injected,
+        orders=orders,
+        oversold=report.oversold,
+        lost=report.lost_payments,
+        double_charged=report.double_charged,
+    )
     return report

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -28,31 +26,15 @@ from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.faults.payment_chaos import (
     CHILD_BORN,
     PlacedOrder,
-    audit_clean,
+    audit_survived,
     deliver,
     expire_hold,
     place_order,
     registrations_by_order,
     run_worker,
 )
-from tests.figures import record
-from tests.web.ops_sessions import signed_in
-from web.app import create_app
 
 Client = AsyncTestClient[Any]
-
-
-@pytest.fixture
-async def client(app_settings: Settings, clean: None) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=create_app(app_settings)) as client:
-        yield client
-
-
-@pytest.fixture
-async def admin(app_settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
-    client = await signed_in(app_settings, pool, "admin")
-    yield client
-    await client.__aexit__(None, None, None)
 
 
 async def capacities(services: Services, camp: TestProgram, group_id: int) -> tuple[int, int]:
@@ -111,9 +93,8 @@ async def test_lowering_below_paid_plus_held_is_refused_and_holders_keep_their_p
 
     await pay_all(client, provider, app_settings, holding)
     assert await statuses(services, paid + holding) == ["paid"] * 4
-    report = await audit_clean(services)
+    report = await audit_survived(services, injected=2, orders=4)
     assert report.counts.paid_places == 4
-    record("faults", injected=2, survived=2, orders=4, oversold=0, lost=0, double_charged=0)
 
 
 async def test_a_late_payment_after_the_capacity_went_down_is_refunded_not_oversold(
@@ -141,8 +122,7 @@ async def test_a_late_payment_after_the_capacity_went_down_is_refunded_not_overs
     assert registered == {first.order_id: 1, holding.order_id: 1}
     places = (await services.engine.places(camp.id, [group_id])).groups[group_id]
     assert (places.capacity, places.paid, places.held) == (2, 2, 0)
-    await audit_clean(services)
-    record("faults", injected=2, survived=2, orders=3, oversold=0, lost=0, double_charged=0)
+    await audit_survived(services, injected=2, orders=3)
 
 
 async def test_paying_while_the_admin_keeps_lowering_the_capacity_never_oversells(
@@ -184,17 +164,8 @@ async def test_paying_while_the_admin_keeps_lowering_the_capacity_never_oversell
         "SELECT paid_count FROM activity_group WHERE id = $1", group_id
     )
     assert paid_count == final_status.count("paid") <= in_postgres
-    await audit_clean(services)
+    await audit_survived(services, injected=len(outcomes), orders=len(orders))
     refused = sum(1 for _, accepted in outcomes if not accepted)
-    record(
-        "faults",
-        injected=len(outcomes),
-        survived=len(outcomes),
-        orders=len(orders),
-        oversold=0,
-        lost=0,
-        double_charged=0,
-    )
     assert refused > 0
 
 
@@ -228,8 +199,7 @@ async def test_the_dashboard_refuses_a_capacity_below_held_places_with_a_clear_a
         assert view.status is HoldStatus.LIVE
     logged = await services.pool.fetch("SELECT action FROM staff_action ORDER BY id")
     assert [r["action"] for r in logged] == ["capacity"]
-    await audit_clean(services)
-    record("faults", injected=2, survived=2, orders=3, oversold=0, lost=0, double_charged=0)
+    await audit_survived(services, injected=2, orders=3)
 
 
 async def test_the_dashboard_of_one_sale_cannot_change_a_group_of_another(
@@ -283,6 +253,5 @@ async def test_the_group_form_refuses_a_capacity_below_held_places_then_holders_
 
     await pay_all(client, provider, app_settings, holding)
     assert await statuses(services, holding) == ["paid", "paid"]
-    report = await audit_clean(services)
+    report = await audit_survived(services, injected=2, orders=2)
     assert report.counts.paid_places == 2
-    record("faults", injected=2, survived=2, orders=2, oversold=0, lost=0, double_charged=0)

@@ -15,7 +15,6 @@ import dataclasses
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +34,7 @@ from tests.catalogue_factory import CatalogueFactory
 from tests.faults.payment_chaos import (
     WEBHOOK_URL,
     PlacedOrder,
-    audit_clean,
+    audit_survived,
     charges,
     crafted,
     deliver,
@@ -45,17 +44,8 @@ from tests.faults.payment_chaos import (
     run_worker,
     stale,
 )
-from tests.figures import record
-from web.app import create_app
 
 Client = AsyncTestClient[Any]
-
-
-@pytest.fixture
-async def client(app_settings: Settings, clean: None) -> AsyncIterator[Client]:
-    """The app as the provider reaches it; its jobs go to the test's Redis."""
-    async with AsyncTestClient(app=create_app(app_settings)) as client:
-        yield client
 
 
 async def status_of(services: Services, order: PlacedOrder) -> str:
@@ -112,9 +102,8 @@ async def test_a_success_delivered_three_times_and_once_stale_registers_once_and
     assert await paid_and_held(services, camp.id, camp.group_ids[0]) == (2, 0)
     assert await charges(services.pool, order) == (2 * 9500, 0)
     assert confirmations(catcher) == {await family_email(services, order): 1}
-    report = await audit_clean(services)
+    report = await audit_survived(services, injected=4, orders=1)
     assert (report.counts.paid_places, report.counts.payments) == (2, 1)
-    record("faults", injected=4, survived=4, orders=1, oversold=0, lost=0, double_charged=0)
 
 
 async def test_an_event_for_a_payment_rush_never_opened_is_answered_and_changes_nothing(
@@ -134,8 +123,7 @@ async def test_an_event_for_a_payment_rush_never_opened_is_answered_and_changes_
 
     assert await status_of(services, order) == "awaiting_payment"
     assert await services.pool.fetchval("SELECT count(*) FROM payment_event") == 0
-    await audit_clean(services)
-    record("faults", injected=2, survived=2, orders=1, oversold=0, lost=0, double_charged=0)
+    await audit_survived(services, injected=2, orders=1)
 
 
 async def test_failure_notices_before_and_after_the_success_change_nothing(
@@ -166,8 +154,7 @@ async def test_failure_notices_before_and_after_the_success_change_nothing(
     )
     assert payment_status == "succeeded"
     assert await paid_and_held(services, camp.id, camp.group_ids[0]) == (1, 0)
-    await audit_clean(services)
-    record("faults", injected=2, survived=2, orders=1, oversold=0, lost=0, double_charged=0)
+    await audit_survived(services, injected=2, orders=1)
 
 
 async def test_a_very_late_success_after_the_hold_expired_takes_places_still_free(
@@ -193,8 +180,7 @@ async def test_a_very_late_success_after_the_hold_expired_takes_places_still_fre
     assert await registrations_by_order(services.pool, [order.order_id]) == {order.order_id: 1}
     assert await paid_and_held(services, camp.id, camp.group_ids[0]) == (1, 0)
     assert await charges(services.pool, order) == (9500, 0)
-    await audit_clean(services)
-    record("faults", injected=1, survived=1, orders=1, oversold=0, lost=0, double_charged=0)
+    await audit_survived(services, injected=1, orders=1)
 
 
 async def test_a_late_success_for_a_place_taken_meanwhile_is_refunded_never_oversold(
@@ -243,9 +229,8 @@ async def test_a_late_success_for_a_place_taken_meanwhile_is_refunded_never_over
         fast.order_id: 1
     }
     assert await charges(services.pool, slow) == (9500, 9500)
-    report = await audit_clean(services)
+    report = await audit_survived(services, injected=5, orders=2)
     assert report.counts.paid_places == 1
-    record("faults", injected=5, survived=5, orders=2, oversold=0, lost=0, double_charged=0)
 
 
 async def test_a_conflict_refund_the_provider_fails_once_is_finished_by_the_next_run(
@@ -281,8 +266,7 @@ async def test_a_conflict_refund_the_provider_fails_once_is_finished_by_the_next
     assert await status_of(services, slow) == "refunded"
     assert await charges(services.pool, slow) == (9500, 9500)
     await services.engine.release(camp.id, "faster-family")
-    await audit_clean(services)
-    record("faults", injected=1, survived=1, orders=1, oversold=0, lost=0, double_charged=0)
+    await audit_survived(services, injected=1, orders=1)
 
 
 async def test_a_refund_endpoint_down_twice_is_retried_by_the_worker_until_the_money_is_back(
@@ -317,8 +301,7 @@ async def test_a_refund_endpoint_down_twice_is_retried_by_the_worker_until_the_m
     assert [await status_of(services, o) for o in (fast, slow)] == ["paid", "refunded"]
     assert await charges(services.pool, slow) == (9500, 9500)
     assert await paid_and_held(services, camp.id, group_id) == (1, 0)
-    await audit_clean(services)
-    record("faults", injected=2, survived=2, orders=2, oversold=0, lost=0, double_charged=0)
+    await audit_survived(services, injected=2, orders=2)
 
 
 # -- the invariant, for any interleaving -----------------------------------------------------------
@@ -470,16 +453,7 @@ async def test_any_interleaving_of_a_payments_events_pays_once_and_never_oversel
     sent = confirmations(catcher)
     for order, status in zip(orders, statuses, strict=True):
         assert sent[await family_email(services, order)] == (status == "paid")  # once, or never
-    await audit_clean(services)
-    record(
-        "faults",
-        injected=injected,
-        survived=injected,
-        orders=len(orders),
-        oversold=0,
-        lost=0,
-        double_charged=0,
-    )
+    await audit_survived(services, injected=injected, orders=len(orders))
 
 
 @pytest.mark.parametrize("place_taken", [False, True])
@@ -514,5 +488,4 @@ async def test_finalize_runs_racing_on_one_late_payment_agree_on_one_outcome(
     assert await paid_and_held(services, camp.id, group_id) == ((0, 1) if place_taken else (1, 0))
     if place_taken:
         await services.engine.release(camp.id, "faster-family")
-    await audit_clean(services)
-    record("faults", injected=3, survived=3, orders=1, oversold=0, lost=0, double_charged=0)
+    await audit_survived(services, injected=3, orders=1)
