@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import httpx
@@ -44,6 +44,16 @@ __all__ = ["FaultRush", "FaultRushOptions", "report"]
 
 _DATABASE = "rush"
 _UNSETTLED_SQL = Path(__file__).parents[2] / "loadtests" / "sql" / "bench_unfinalized_orders.sql"
+
+
+class Aftermath(NamedTuple):
+    settled: bool
+    """Every payment the provider took finalized and confirmed (False at the timeout)."""
+    audit: AuditReport
+    mismatches: int
+    """Orders whose registrations are not one per line when paid, none otherwise."""
+    emails: dict[str, int]
+    """Confirmation emails received per paid order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +230,13 @@ class FaultRush:
             if time.monotonic() > deadline:
                 return
             await asyncio.sleep(0.02)
+
+    async def aftermath(self) -> Aftermath:
+        """Once the families are done: settle, audit, and count what each fault test checks."""
+        settled = await self.settle(timeout_s=90)
+        audit = await self.audit()
+        mismatches = await self.registration_mismatches()
+        return Aftermath(settled, audit, mismatches, await self.confirmations_received())
 
     async def audit(self) -> AuditReport:
         await copy_admissions_to_postgres(self.pool, WaitingRoom(self.redis), self.sale.sale_id)

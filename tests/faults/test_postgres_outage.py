@@ -33,10 +33,7 @@ async def test_postgres_unreachable_for_seconds_loses_no_payment() -> None:
         down_s = time.monotonic() - stopped_at
         back_at = time.monotonic()
         driven = await families
-        settled = await rush.settle(timeout_s=90)
-        audit = await rush.audit()
-        mismatches = await rush.registration_mismatches()
-        emails = await rush.confirmations_received()
+        settled, audit, mismatches, emails = await rush.aftermath()
         report(
             "Postgres unreachable",
             f"pg_ctl stop -m fast with {paying_at_stop} families checked out, unreachable"

@@ -34,9 +34,7 @@ async def test_redis_killed_and_restarted_mid_rush_loses_nothing() -> None:
         reconciled = await rush.reconcile()
         dead_after_restart = rush.dead_workers()
         driven = await families
-        settled = await rush.settle(timeout_s=90)
-        audit = await rush.audit()
-        mismatches = await rush.registration_mismatches()
+        settled, audit, mismatches, _ = await rush.aftermath()
         report(
             "Redis SIGKILLed and restarted (AOF)",
             f"SIGKILL of Valkey with {paying_at_kill} families checked out, down {_DOWN_S:.0f} s,"
@@ -91,10 +89,7 @@ async def test_redis_restarted_without_its_last_seconds_tells_families_and_loses
         provider = asyncio.create_task(_provider_retries(rush, families))
         driven = await families
         redelivered = await provider
-        settled = await rush.settle(timeout_s=90)
-        audit = await rush.audit()
-        mismatches = await rush.registration_mismatches()
-        emails = await rush.confirmations_received()
+        settled, audit, mismatches, emails = await rush.aftermath()
         report(
             "Redis restarted without its last seconds",
             f"Valkey SIGKILLed with {paying_at_kill} families checked out and restarted on its"

@@ -33,10 +33,7 @@ async def test_a_web_process_killed_mid_request_loses_nothing() -> None:
             killed.append(rush.processes.kill_web_process())
             await asyncio.sleep(_BETWEEN_KILLS_S)
         driven = await families
-        settled = await rush.settle(timeout_s=90)
-        audit = await rush.audit()
-        mismatches = await rush.registration_mismatches()
-        emails = await rush.confirmations_received()
+        settled, audit, mismatches, emails = await rush.aftermath()
         orders_per_family = await rush.pool.fetchval(
             "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM orders"
             " WHERE sale_id = $1 GROUP BY family_id) per_family",

@@ -58,11 +58,8 @@ async def test_a_worker_killed_during_finalize_leaves_one_registration_set_and_o
         killed_wall = dt.datetime.now(dt.UTC)
         rush.processes.start_worker()
         driven = await families
-        settled = await rush.settle(timeout_s=90)
-        audit = await rush.audit()
+        settled, audit, mismatches, emails = await rush.aftermath()
         retried = [await Job(job_id, rush.redis).result_info() for job_id in interrupted]
-        mismatches = await rush.registration_mismatches()
-        emails = await rush.confirmations_received()
         report(
             "worker SIGKILLed during finalize_order",
             f"SIGKILL of the only worker holding {len(interrupted)} finalize job(s), new worker"
