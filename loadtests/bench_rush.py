@@ -43,7 +43,7 @@ from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.traces import Trace, generate_trace, write_trace
 from rush.audit import AuditReport, run_audit
 from rush.bootstrap import prepare
-from rush.config import Settings, load_settings
+from rush.config import Settings, load_settings, settings_environ
 from rush.crypto import FieldCipher
 from rush.db import create_pool
 from rush.holds import HoldEngine
@@ -115,18 +115,7 @@ def _free_port() -> int:
 
 
 def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        DATABASE_URL=settings.database_url,
-        REDIS_URL=settings.redis_url,
-        RUSH_HOST=settings.host,
-        RUSH_PORT=str(settings.port),
-        RUSH_PUBLIC_BASE_URL=settings.public_base_url,
-        RUSH_SMTP_HOST=settings.smtp_host,
-        RUSH_SMTP_PORT=str(settings.smtp_port),
-        RUSH_SECRET_KEY=settings.secret_key,
-        RUSH_LOG_LEVEL="WARNING",
-    )
+    env = {**os.environ, **settings_environ(settings), "RUSH_LOG_LEVEL": "WARNING"}
     env.update(extra or {})
     return env
 

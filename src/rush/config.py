@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msgspec
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "load_settings", "settings_environ"]
 
 _ENV_PREFIX = "RUSH_"
 
@@ -82,3 +82,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise ValueError(f"invalid Rush settings: {exc}") from exc
+
+
+def settings_environ(settings: Settings) -> dict[str, str]:
+    """The environment variables `load_settings` reads back as `settings`: how a process hands
+    its exact settings to the Rush processes it starts (benchmarks, fault tests)."""
+    env: dict[str, str] = {}
+    for name, value in msgspec.structs.asdict(settings).items():
+        key = name.upper() if name in ("database_url", "redis_url") else _ENV_PREFIX + name.upper()
+        env[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return env

@@ -21,7 +21,7 @@ from pathlib import Path
 import psutil  # type: ignore[import-untyped]
 
 from loadtests.bench_processes import bin_path, stop, wait_until_healthy
-from rush.config import Settings
+from rush.config import Settings, settings_environ
 
 __all__ = ["RushProcesses", "child_env"]
 
@@ -31,19 +31,7 @@ JOB_TIMEOUT_ENV = "RUSH_FAULTS_JOB_TIMEOUT_SECONDS"
 def child_env(settings: Settings, job_timeout_s: int) -> dict[str, str]:
     """The environment of every Rush process of the test: its servers, its mail, its secrets."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUSH_")}
-    env.update(
-        DATABASE_URL=settings.database_url,
-        REDIS_URL=settings.redis_url,
-        RUSH_HOST=settings.host,
-        RUSH_PORT=str(settings.port),
-        RUSH_PUBLIC_BASE_URL=settings.public_base_url,
-        RUSH_SMTP_HOST=settings.smtp_host,
-        RUSH_SMTP_PORT=str(settings.smtp_port),
-        RUSH_SECRET_KEY=settings.secret_key,
-        RUSH_HOLD_TTL_SECONDS=str(settings.hold_ttl_seconds),
-        RUSH_HOLD_MAX_LIFETIME_SECONDS=str(settings.hold_max_lifetime_seconds),
-        RUSH_LOG_LEVEL="WARNING",
-    )
+    env.update(settings_environ(settings), RUSH_LOG_LEVEL="WARNING")
     env[JOB_TIMEOUT_ENV] = str(job_timeout_s)
     return env
 

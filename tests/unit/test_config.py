@@ -3,8 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from rush.config import load_settings
+from rush.config import Settings, load_settings, settings_environ
 
 
 def test_urls_and_rush_variables_are_read_from_the_environment() -> None:
@@ -42,3 +44,29 @@ def test_no_urls_means_embedded_servers() -> None:
 def test_invalid_settings_fail_at_startup_with_a_message(env: dict[str, str]) -> None:
     with pytest.raises(ValueError, match=r"RUSH_|invalid Rush settings"):
         load_settings(env)
+
+
+@given(
+    port=st.integers(1, 65535),
+    ttl=st.integers(1, 3600),
+    extra=st.integers(0, 3600),
+    secure=st.booleans(),
+    approval=st.booleans(),
+    secret=st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1),
+    data_dir=st.sampled_from([".rush-data", "/tmp/rush data", "relative/dir"]),
+)
+def test_settings_handed_to_a_child_process_are_read_back_exactly(
+    port: int, ttl: int, extra: int, secure: bool, approval: bool, secret: str, data_dir: str
+) -> None:
+    settings = Settings(
+        database_url="postgresql://rush@127.0.0.1:5432/rush",
+        redis_url="redis://127.0.0.1:6379/0",
+        port=port,
+        hold_ttl_seconds=ttl,
+        hold_max_lifetime_seconds=ttl + extra,
+        secure_cookies=secure,
+        accounts_need_approval=approval,
+        secret_key=secret,
+        data_dir=Path(data_dir),
+    )
+    assert load_settings(settings_environ(settings)) == settings
