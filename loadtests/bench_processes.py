@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,15 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["bin_path", "running", "stop", "wait_until_healthy"]
+__all__ = ["bin_path", "free_port", "running", "stop", "wait_until_healthy"]
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free right now, for a server this process is about to start."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def bin_path(name: str) -> str:

@@ -18,7 +18,6 @@ import json
 import math
 import os
 import shutil
-import socket
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -34,7 +33,7 @@ from redis.asyncio import Redis
 
 from loadtests.bench_cpu import CpuMeter, parent_pid
 from loadtests.bench_holders import prepare_holders
-from loadtests.bench_processes import bin_path, running, stop, wait_until_healthy
+from loadtests.bench_processes import bin_path, free_port, running, stop, wait_until_healthy
 from loadtests.bench_records import RECORD_ENV, RequestRecord, read_records
 from loadtests.bench_report import print_report
 from loadtests.bench_sessions import CeilingPlan, sign_in_all
@@ -105,13 +104,6 @@ class PhaseResult:
 @cache
 def _sql(name: str) -> str:
     return (HERE / "sql" / f"{name}.sql").read_text()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -525,7 +517,7 @@ def run_rush_bench(options: RushBenchOptions, runner: Any = asyncio.run) -> dict
         start_mail_catcher(work / "mail") as catcher,
     ):
         base = load_settings()
-        port = _free_port()
+        port = free_port()
         settings = msgspec.structs.replace(
             base,
             database_url=urls.database_url,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from loadtests.bench_processes import free_port
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,6 @@ class LiveDemo:
         """What the demo printed. A file, not a pipe: nobody reads a pipe while the test runs,
         and once its buffer filled with request log lines the demo blocked on its next line."""
         return self.data_dir.parent / f"{self.data_dir.name}.log"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,12 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from loadtests.bench_processes import free_port
 
 
 def _wait_for_groups(
@@ -43,7 +37,7 @@ def _wait_for_groups(
 
 @pytest.mark.slow
 def test_demo_serves_the_seeded_season_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     rush = Path(sys.executable).parent / "rush"
     process = subprocess.Popen(

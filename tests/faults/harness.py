@@ -25,7 +25,7 @@ import httpx
 import msgspec
 from redis.asyncio import Redis
 
-from loadtests.bench_processes import bin_path
+from loadtests.bench_processes import bin_path, free_port
 from rush.audit import AuditReport, run_audit
 from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
@@ -37,7 +37,7 @@ from rush.waiting_room import WaitingRoom
 from tests.faults.driver import DriverReport, RushDriver
 from tests.faults.processes import RushProcesses, child_env
 from tests.faults.rush_sale import RushSale, prepare_sale
-from tests.faults.servers import PostgresProcess, ValkeyProcess, free_port
+from tests.faults.servers import PostgresProcess, ValkeyProcess
 from tests.figures import record
 
 __all__ = ["FaultRush", "FaultRushOptions", "report"]

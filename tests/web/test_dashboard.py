@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 from litestar.testing import AsyncTestClient
 
+from loadtests.bench_processes import free_port
 from rush.carts import Carts, HoldTimes
 from rush.config import Settings
 from rush.dashboard import build_snapshot, dashboard_channel
@@ -23,7 +24,6 @@ from rush.families import create_staff_account
 from rush.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
-from tests.e2e.live_demo import free_port
 from web.app import create_app
 from workers.channels import dashboard_backend
 
