@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from rush.finalize_sweep import orders_to_refinalize
-from rush.orders import finalize_order
+from rush.orders import CheckoutResult, finalize_order
 from rush.payments import SimulatedProvider
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
@@ -18,13 +18,24 @@ async def _age_events(pool: asyncpg.Pool, seconds: int) -> None:
     )
 
 
-async def test_an_order_paid_but_never_finalized_is_found_once_its_grace_is_over(
-    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
-) -> None:
+async def _order_paid_at_provider(
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    succeed: bool = True,
+) -> CheckoutResult:
+    """A family's camp order whose payment the provider completed (recorded, not finalized)."""
     camp, family = await cart_with_camp(services, catalogue)
     order = await checkout(services, provider, family.id, camp.sale_id)
     assert order.payment_url is not None
-    await pay(provider, services, order.payment_url)
+    await pay(provider, services, order.payment_url, succeed=succeed)
+    return order
+
+
+async def test_an_order_paid_but_never_finalized_is_found_once_its_grace_is_over(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    order = await _order_paid_at_provider(services, provider, catalogue)
 
     assert await orders_to_refinalize(services.pool, grace_seconds=30) == []
     await _age_events(services.pool, 60)
@@ -34,10 +45,7 @@ async def test_an_order_paid_but_never_finalized_is_found_once_its_grace_is_over
 async def test_a_paid_order_is_found_until_its_confirmation_is_sent(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
-    camp, family = await cart_with_camp(services, catalogue)
-    order = await checkout(services, provider, family.id, camp.sale_id)
-    assert order.payment_url is not None
-    await pay(provider, services, order.payment_url)
+    order = await _order_paid_at_provider(services, provider, catalogue)
     await finalize_order(services, provider, order.order_id)
     await _age_events(services.pool, 60)
     assert await orders_to_refinalize(services.pool) == [order.order_id]
@@ -53,9 +61,6 @@ async def test_a_paid_order_is_found_until_its_confirmation_is_sent(
 async def test_an_order_not_paid_at_the_provider_is_left_alone(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
 ) -> None:
-    camp, family = await cart_with_camp(services, catalogue)
-    order = await checkout(services, provider, family.id, camp.sale_id)
-    assert order.payment_url is not None
-    await pay(provider, services, order.payment_url, succeed=False)
+    await _order_paid_at_provider(services, provider, catalogue, succeed=False)
     await _age_events(services.pool, 60)
     assert await orders_to_refinalize(services.pool) == []
