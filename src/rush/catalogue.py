@@ -2,8 +2,8 @@
 
 In a rush every family reads the catalogue a few times, and after the sell-out thousands keep
 trying full groups. `CatalogueReadings` serves the JSON catalogue from a reading at most half
-a second old per process, and `refuse_sold_out` answers a group already full from one Redis
-read, before the cart's Postgres work; the hold script still decides every place it grants.
+a second old per process, and `refuse_sold_out` confirms a group that reading shows full with
+one Redis read, before the cart's Postgres work; the hold script still decides every place.
 """
 
 from __future__ import annotations
@@ -116,15 +116,17 @@ async def refuse_sold_out(
 ) -> None:
     """Raise `PlacesShort` now if a group cannot take `places_each` new places, read live.
 
-    Exact at the instant of the read: a family's own held places are already counted out of
-    `places_left`, and new ones must fit in what is left. Groups the catalogue does not know
-    are left to the full path, which refuses them properly.
+    Only groups the (slightly old) catalogue shows as too full are read again, so an add that
+    fits costs nothing here: the hold script checks it anyway. The live read is exact: a
+    family's own held places are already counted out of `places_left`, and new ones must fit
+    in what is left. Groups the catalogue does not know are left to the full path.
     """
     programs: dict[int, list[int]] = defaultdict(list)
-    known = {g.id: g.program_id for g in catalogue}
+    shown = {g.id: g for g in catalogue}
     for group_id in dict.fromkeys(group_ids):
-        if group_id in known:
-            programs[known[group_id]].append(group_id)
+        group = shown.get(group_id)
+        if group is not None and group.places_left < places_each:
+            programs[group.program_id].append(group_id)
     for program_id, ids in programs.items():
         reading = await engine.places(program_id, ids)
         for group_id in ids:
