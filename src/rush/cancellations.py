@@ -136,7 +136,7 @@ async def _plan_refunds(
 ) -> int:
     """Write pending refunds for the amount, spread over the payments still refundable."""
     payments = await conn.fetch(query("cancel_refundable_payments"), order_id)
-    ceiling = min(price_cents, sum(p["amount_cents"] for p in payments))
+    ceiling = min(price_cents, sum(p["refundable_cents"] for p in payments))
     amount = ceiling if amount_cents is None else amount_cents
     if not 0 <= amount <= ceiling:
         raise RefundAmountInvalid(amount, ceiling)
@@ -144,7 +144,7 @@ async def _plan_refunds(
     for payment in payments:
         if left == 0:
             break
-        part = min(left, payment["amount_cents"])
+        part = min(left, payment["refundable_cents"])
         await conn.execute(
             query("cancel_refund_insert"), order_id, payment["id"], part, staff_account_id
         )

@@ -49,8 +49,9 @@ def _migrations() -> list[tuple[str, str]]:
     return [(name.removesuffix(".sql"), (folder / name).read_text()) for name in files]
 
 
-async def apply_migrations(conn: asyncpg.Connection) -> list[str]:
-    """Apply every migration not yet recorded; returns the versions applied now."""
+async def apply_migrations(conn: asyncpg.Connection, up_to: str | None = None) -> list[str]:
+    """Apply every migration not yet recorded (those up to `up_to` only, for an upgrade test);
+    returns the versions applied now."""
     await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
     try:
         await conn.execute(query("schema_migration"))
@@ -59,6 +60,8 @@ async def apply_migrations(conn: asyncpg.Connection) -> list[str]:
         for version, sql in _migrations():
             if version in done:
                 continue
+            if up_to is not None and version > up_to:
+                break
             async with conn.transaction():
                 await conn.execute(sql)
                 await conn.execute("INSERT INTO schema_migration (version) VALUES ($1)", version)

@@ -83,7 +83,7 @@ class StaffOrder(msgspec.Struct, frozen=True, kw_only=True):
     email: str | None
     family_name: str | None
     refundable_cents: int
-    """Paid and not given back yet; one refund per payment, so a partial refund uses it up."""
+    """Paid and not given back yet (refunds written but still pending count as given back)."""
     lines: list[StaffLine]
     payments: list[StaffPayment]
     refunds: list[StaffRefund]

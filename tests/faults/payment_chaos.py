@@ -174,7 +174,7 @@ async def registrations_by_order(pool: asyncpg.Pool, order_ids: list[uuid.UUID])
 async def charges(pool: asyncpg.Pool, order: PlacedOrder) -> tuple[int, int]:
     """(cents charged, cents refunded) by the provider for the order's payment, from its ledger."""
     rows = await pool.fetch(
-        "SELECT status, amount_cents, coalesce(refunded_cents, 0) AS refunded"
+        "SELECT status, amount_cents, refunded_cents AS refunded"
         " FROM sim_provider_payment WHERE payment_id = $1",
         order.payment_id,
     )

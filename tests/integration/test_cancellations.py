@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 import asyncpg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from rush.audit import run_audit
 from rush.cancellations import (
     RefundAmountInvalid,
     RegistrationNotInOrder,
@@ -73,7 +76,7 @@ async def refunds(pool: asyncpg.Pool, order_id: uuid.UUID) -> list[tuple[int, st
     return [(r["amount_cents"], r["status"]) for r in rows]
 
 
-async def provider_refunded_cents(pool: asyncpg.Pool, order_id: uuid.UUID) -> list[int | None]:
+async def provider_refunded_cents(pool: asyncpg.Pool, order_id: uuid.UUID) -> list[int]:
     rows = await pool.fetch(
         "SELECT s.refunded_cents FROM sim_provider_payment s"
         " JOIN payment p ON p.id = s.payment_id WHERE p.order_id = $1",
@@ -178,6 +181,84 @@ async def test_one_registration_is_cancelled_with_a_partial_refund_and_the_order
     assert payment_status == "succeeded"
 
 
+async def test_a_second_cancellation_refunds_from_the_payment_a_partial_refund_used(
+    services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory
+) -> None:
+    """One payment paid both weeks: after 20 $ back for one, the other still gets its price."""
+    camp = await catalogue.program([5, 5], PRICE)
+    paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+    first, second = paid.registration_ids
+    staff = await staff_id(services.pool)
+    await cancel_places(
+        services, paid.order_id, staff_account_id=staff, registration_id=second, amount_cents=2000
+    )
+    await send_pending_refunds(services.pool, provider, paid.order_id)
+
+    cancelled = await cancel_places(
+        services, paid.order_id, staff_account_id=staff, registration_id=first
+    )
+    sent = await send_pending_refunds(services.pool, provider, paid.order_id)
+
+    assert (cancelled.refund_cents, sent, cancelled.order_status) == (PRICE, PRICE, "refunded")
+    assert await refunds(services.pool, paid.order_id) == [
+        (2000, "succeeded"),
+        (PRICE, "succeeded"),
+    ]
+    assert await provider_refunded_cents(services.pool, paid.order_id) == [2000 + PRICE]
+    payment_status = await services.pool.fetchval(
+        "SELECT status FROM payment WHERE order_id = $1", paid.order_id
+    )
+    assert payment_status == "succeeded"  # 20 $ of the second week's price were kept
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.permutations(range(3)).flatmap(
+        lambda order: st.tuples(
+            st.just(order), st.lists(st.none() | st.integers(0, PRICE), min_size=3, max_size=3)
+        )
+    )
+)
+async def test_cancellations_refund_what_was_asked_and_never_more_than_was_paid(
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    steps: tuple[list[int], list[int | None]],
+) -> None:
+    """Three places on one payment, cancelled one by one in any order with any refund amount
+    (None: the default, the place's price): each gets what was asked, the provider's ledger
+    says the same, and the payment is refunded in full exactly when the refunds add up to it."""
+    order, amounts = steps
+    camp = await catalogue.program([5, 5, 5], PRICE)
+    paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
+    staff = await staff_id(services.pool)
+
+    expected = []
+    for index, amount in zip(order, amounts, strict=True):
+        cancelled = await cancel_places(
+            services,
+            paid.order_id,
+            staff_account_id=staff,
+            registration_id=paid.registration_ids[index],
+            amount_cents=amount,
+        )
+        await send_pending_refunds(services.pool, provider, paid.order_id)
+        expected.append(PRICE if amount is None else amount)
+        assert cancelled.refund_cents == expected[-1]
+
+    total = sum(expected)
+    assert sum(cents for cents, _ in await refunds(services.pool, paid.order_id)) == total
+    assert await provider_refunded_cents(services.pool, paid.order_id) == [total]
+    payment_status = await services.pool.fetchval(
+        "SELECT status FROM payment WHERE order_id = $1", paid.order_id
+    )
+    assert payment_status == ("refunded" if total == 3 * PRICE else "succeeded")
+    report = await run_audit(services.pool, services.redis, services.settings, camp.sale_id)
+    assert (report.lost_payments, report.double_charged) == (0, 0)
+
+
 @pytest.mark.parametrize("amount", [-1, PRICE + 1])
 async def test_a_refund_outside_zero_and_the_price_is_refused_and_nothing_changes(
     services: Services, provider: SimulatedProvider, catalogue: CatalogueFactory, amount: int
@@ -216,7 +297,7 @@ async def test_a_cancellation_without_refund_leaves_the_payment_alone(
 
     assert (cancelled.refund_cents, cancelled.order_status) == (0, "cancelled")
     assert await refunds(services.pool, paid.order_id) == []
-    assert await provider_refunded_cents(services.pool, paid.order_id) == [None]
+    assert await provider_refunded_cents(services.pool, paid.order_id) == [0]
 
 
 async def test_another_orders_registration_or_an_unknown_order_is_not_found(

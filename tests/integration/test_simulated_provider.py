@@ -1,5 +1,6 @@
 """The simulated provider behaves as Rush needs a real one to: no double charge, one outcome,
-one refund, and signed webhooks that survive redelivery and refuse forgery."""
+refunds that never exceed the charge, and signed webhooks that survive redelivery and refuse
+forgery."""
 
 from __future__ import annotations
 
@@ -169,7 +170,7 @@ async def test_outcomes_of_one_payment_have_distinct_event_ids(
     paid = await provider.complete(paid_ref, succeed=True, now_s=NOW)
     failed = await provider.complete(failed_ref, succeed=False, now_s=NOW)
     await provider.refund(paid_ref, 12_500, "refund-a")
-    refunded = await provider.refund_webhook(paid_ref, NOW)
+    (refunded,) = await provider.refund_webhooks(paid_ref, NOW)
 
     ids = {paid.event.event_id, failed.event.event_id, refunded.event.event_id}
     assert len(ids) == 3
@@ -180,7 +181,7 @@ async def test_completing_an_unknown_payment_is_refused(provider: SimulatedProvi
         await provider.complete("simpay_nope", succeed=True, now_s=NOW)
 
 
-async def test_a_succeeded_payment_is_refunded_once(provider: SimulatedProvider) -> None:
+async def test_a_succeeded_payment_is_refunded_once_per_key(provider: SimulatedProvider) -> None:
     _, ref = await open_payment(provider)
     await provider.complete(ref, succeed=True, now_s=NOW)
 
@@ -188,12 +189,52 @@ async def test_a_succeeded_payment_is_refunded_once(provider: SimulatedProvider)
     retried = await provider.refund(ref, 12_500, "refund-1")
 
     assert refund == retried == ProviderRefund(ref=refund.ref, status="succeeded")
-    with pytest.raises(RefundRefused, match="already refunded"):
+    with pytest.raises(RefundRefused, match="already refunded in full"):
         await provider.refund(ref, 12_500, "refund-2")
     payment = await provider.payment(ref)
     assert payment is not None
     assert (payment.status, payment.refunded_cents) == ("refunded", 12_500)
-    assert payment.refund_idempotency_key == "refund-1"
+    assert [r.amount_cents for r in await provider.refunds(ref)] == [12_500]
+
+
+async def test_a_payment_takes_several_refunds_up_to_its_amount(
+    provider: SimulatedProvider,
+) -> None:
+    _, ref = await open_payment(provider)
+    await provider.complete(ref, succeed=True, now_s=NOW)
+
+    first = await provider.refund(ref, 2_000, "cancel-week-2")
+    partly = await provider.payment(ref)
+    with pytest.raises(RefundRefused, match="10501 cents asked, 10500 left"):
+        await provider.refund(ref, 10_501, "cancel-week-1-too-much")
+    second = await provider.refund(ref, 10_500, "cancel-week-1")
+
+    assert first.ref != second.ref
+    assert partly is not None
+    assert (partly.status, partly.refunded_cents) == ("succeeded", 2_000)
+    payment = await provider.payment(ref)
+    assert payment is not None
+    assert (payment.status, payment.refunded_cents) == ("refunded", 12_500)
+    refunds = await provider.refunds(ref)
+    assert [(r.ref, r.amount_cents) for r in refunds] == [(first.ref, 2_000), (second.ref, 10_500)]
+    events = [w.event for w in await provider.refund_webhooks(ref, NOW)]
+    assert [(e.refund_ref, e.amount_cents) for e in events] == [
+        (first.ref, 2_000),
+        (second.ref, 10_500),
+    ]
+    assert len({e.event_id for e in events}) == 2
+
+
+async def test_one_refund_key_cannot_refund_another_amount(provider: SimulatedProvider) -> None:
+    _, ref = await open_payment(provider)
+    await provider.complete(ref, succeed=True, now_s=NOW)
+    await provider.refund(ref, 2_000, "refund-1")
+
+    with pytest.raises(IdempotencyKeyReused):
+        await provider.refund(ref, 3_000, "refund-1")
+    payment = await provider.payment(ref)
+    assert payment is not None
+    assert payment.refunded_cents == 2_000
 
 
 async def test_a_refunded_payment_still_reports_its_success(provider: SimulatedProvider) -> None:
@@ -247,11 +288,10 @@ async def test_the_refund_webhook_parses_back_as_refund_succeeded(
 ) -> None:
     payment_id, ref = await open_payment(provider)
     await provider.complete(ref, succeed=True, now_s=NOW)
-    with pytest.raises(RefundRefused):
-        await provider.refund_webhook(ref, NOW)
+    assert await provider.refund_webhooks(ref, NOW) == []
     await provider.refund(ref, 4_000, "partial")
 
-    webhook = await provider.refund_webhook(ref, NOW)
+    (webhook,) = await provider.refund_webhooks(ref, NOW)
     event = provider.parse_webhook(webhook.body, webhook.signature_header, NOW)
 
     assert (event.kind, event.payment_id, event.amount_cents) == (
@@ -260,7 +300,7 @@ async def test_the_refund_webhook_parses_back_as_refund_succeeded(
         4_000,
     )
     assert abs(event.occurred_at_s - time.time()) < 60
-    assert (await provider.refund_webhook(ref, NOW + 9)).event == event
+    assert [w.event for w in await provider.refund_webhooks(ref, NOW + 9)] == [event]
 
 
 async def test_a_webhook_from_complete_parses_back_with_parse_webhook(

@@ -15,7 +15,7 @@ from rush.payments.errors import (
 )
 from rush.payments.provider import PaymentProvider, ProviderPayment, ProviderRefund, WebhookEvent
 from rush.payments.signing import SIGNATURE_HEADER
-from rush.payments.simulated import SignedWebhook, SimPayment, SimulatedProvider, deliver
+from rush.payments.simulated import SignedWebhook, SimPayment, SimRefund, SimulatedProvider, deliver
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -28,6 +28,7 @@ __all__ = [
     "RefundRefused",
     "SignedWebhook",
     "SimPayment",
+    "SimRefund",
     "SimulatedProvider",
     "UnknownProviderPayment",
     "WebhookEvent",

@@ -38,6 +38,8 @@ class WebhookEvent(msgspec.Struct, frozen=True):
     payment_id: uuid.UUID
     amount_cents: int
     occurred_at_s: int
+    refund_ref: str | None = None
+    """Which refund a `refund.succeeded` tells of: one payment may be refunded several times."""
 
 
 @runtime_checkable
@@ -58,7 +60,7 @@ class PaymentProvider(Protocol):
         ...
 
     async def refund(self, ref: str, amount_cents: int, idempotency_key: str) -> ProviderRefund:
-        """Give back money of a succeeded payment, once per idempotency key."""
+        """Give back part or all of what a payment has left, once per idempotency key."""
         ...
 
     def parse_webhook(self, body: bytes, signature_header: str | None, now_s: int) -> WebhookEvent:

@@ -2,7 +2,8 @@
 
 It keeps its state in Postgres (`sim_provider_payment`) and behaves as the real providers do
 where Rush depends on it: idempotency keys, a hosted page at `redirect_url`, one outcome per
-payment, one refund, and signed webhooks whose event id survives redelivery.
+payment, refunds (several per payment, never above what it charged), and signed webhooks whose
+event id survives redelivery.
 """
 
 from __future__ import annotations
@@ -27,11 +28,19 @@ from rush.payments.errors import (
 from rush.payments.provider import ProviderPayment, ProviderRefund, WebhookEvent, WebhookKind
 from rush.payments.signing import SIGNATURE_HEADER, sign, verify
 
-__all__ = ["SignedWebhook", "SimPayment", "SimPaymentStatus", "SimulatedProvider", "deliver"]
+__all__ = [
+    "SignedWebhook",
+    "SimPayment",
+    "SimPaymentStatus",
+    "SimRefund",
+    "SimulatedProvider",
+    "deliver",
+]
 
 SimPaymentStatus: TypeAlias = Literal["requires_action", "succeeded", "failed", "refunded"]
 
 _REF_PREFIX = "simpay_"
+_REFUND_REF_PREFIX = "simre_"
 
 
 class SimPayment(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,9 +55,17 @@ class SimPayment(msgspec.Struct, frozen=True, kw_only=True):
     status: SimPaymentStatus
     created_at: datetime
     completed_at: datetime | None
-    refunded_at: datetime | None
-    refund_idempotency_key: str | None
-    refunded_cents: int | None
+    refunded_cents: int
+    """Given back so far; the payment shows as `refunded` once this reaches its amount."""
+
+
+class SimRefund(msgspec.Struct, frozen=True, kw_only=True):
+    """One refund as the simulator's ledger keeps it."""
+
+    ref: str
+    payment_ref: str
+    amount_cents: int
+    refunded_at: datetime
 
 
 class SignedWebhook(msgspec.Struct, frozen=True):
@@ -63,9 +80,8 @@ def _sim_payment(row: asyncpg.Record) -> SimPayment:
     return SimPayment(ref=row["id"], **{k: v for k, v in row.items() if k != "id"})
 
 
-def _refund_ref(ref: str) -> str:
-    # One refund per payment, so the refund's ref follows from the payment's.
-    return "simre_" + ref.removeprefix(_REF_PREFIX)
+def _sim_refund(row: asyncpg.Record) -> SimRefund:
+    return SimRefund(ref=row["id"], **{k: v for k, v in row.items() if k != "id"})
 
 
 class SimulatedProvider:
@@ -124,41 +140,47 @@ class SimulatedProvider:
         return self._webhook(self._outcome_event(_sim_payment(row)), now_s)
 
     async def refund(self, ref: str, amount_cents: int, idempotency_key: str) -> ProviderRefund:
-        """Refund a succeeded payment once; the same key answers the same refund again."""
+        """Give back part of a succeeded payment; the same key answers the same refund again.
+
+        Refunds of one payment add up to at most its amount, as at Stripe or Moneris.
+        """
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(query("sim_provider_lock_payment"), ref)
             if row is None:
                 raise UnknownProviderPayment(ref)
             payment = _sim_payment(row)
-            if payment.status == "refunded":
-                if payment.refund_idempotency_key != idempotency_key:
-                    raise RefundRefused(ref, "already refunded")
-                if payment.refunded_cents != amount_cents:
+            done = await conn.fetchrow(query("sim_provider_refund_by_key"), idempotency_key)
+            if done is not None:
+                if (done["payment_ref"], done["amount_cents"]) != (ref, amount_cents):
                     raise IdempotencyKeyReused(idempotency_key)
-                return ProviderRefund(ref=_refund_ref(ref), status="succeeded")
+                return ProviderRefund(ref=done["id"], status="succeeded")
+            if payment.status == "refunded":
+                raise RefundRefused(ref, "already refunded in full")
             if payment.status != "succeeded":
                 raise RefundRefused(ref, f"payment is {payment.status}")
-            if not 0 < amount_cents <= payment.amount_cents:
-                raise RefundRefused(ref, f"{amount_cents} cents of {payment.amount_cents} paid")
-            try:
-                await inserted(
-                    conn, "sim_provider_refund_payment", ref, idempotency_key, amount_cents
-                )
-            except asyncpg.UniqueViolationError:
-                raise IdempotencyKeyReused(idempotency_key) from None
-        return ProviderRefund(ref=_refund_ref(ref), status="succeeded")
+            left = payment.amount_cents - payment.refunded_cents
+            if not 0 < amount_cents <= left:
+                raise RefundRefused(ref, f"{amount_cents} cents asked, {left} left to refund")
+            refund_ref = _REFUND_REF_PREFIX + secrets.token_hex(12)
+            await conn.execute(
+                query("sim_provider_refund_insert"), refund_ref, ref, idempotency_key, amount_cents
+            )
+            await conn.execute(query("sim_provider_add_refunded"), ref, amount_cents)
+        return ProviderRefund(ref=refund_ref, status="succeeded")
 
-    async def refund_webhook(self, ref: str, now_s: int) -> SignedWebhook:
-        """The `refund.succeeded` webhook of a refunded payment, the same event on every call."""
+    async def refunds(self, ref: str) -> list[SimRefund]:
+        """Every refund of a payment, oldest first."""
+        return [_sim_refund(r) for r in await self._pool.fetch(query("sim_provider_refunds"), ref)]
+
+    async def refund_webhooks(self, ref: str, now_s: int) -> list[SignedWebhook]:
+        """The `refund.succeeded` webhook of each refund of a payment, the same on every call."""
         payment = await self.payment(ref)
         if payment is None:
             raise UnknownProviderPayment(ref)
-        if payment.status != "refunded" or payment.refunded_at is None:
-            raise RefundRefused(ref, "no refund to notify")
-        event = self._event(
-            payment, "refund.succeeded", payment.refunded_cents or 0, payment.refunded_at
-        )
-        return self._webhook(event, now_s)
+        return [
+            self._webhook(self._refund_event(payment, refund), now_s)
+            for refund in await self.refunds(ref)
+        ]
 
     def parse_webhook(self, body: bytes, signature_header: str | None, now_s: int) -> WebhookEvent:
         """Verify the signature first, then decode: an unsigned body is never parsed."""
@@ -174,6 +196,14 @@ class SimulatedProvider:
         if payment.completed_at is None:
             raise RuntimeError(f"payment {payment.ref} has no outcome yet")
         return self._event(payment, kind, payment.amount_cents, payment.completed_at)
+
+    @classmethod
+    def _refund_event(cls, payment: SimPayment, refund: SimRefund) -> WebhookEvent:
+        event = cls._event(payment, "refund.succeeded", refund.amount_cents, refund.refunded_at)
+        suffix = refund.ref.removeprefix(_REFUND_REF_PREFIX)
+        return msgspec.structs.replace(
+            event, event_id=f"simevt_{suffix}_refund_succeeded", refund_ref=refund.ref
+        )
 
     @staticmethod
     def _event(

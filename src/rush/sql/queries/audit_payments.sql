@@ -23,16 +23,20 @@ WITH charge AS (
       FROM charge
      GROUP BY payment_id
 ), refund AS (
+    -- One refund is one provider refund ref, whether its event or the simulator's ledger told
+    -- of it. Events older than `refund_ref` came from the simulator's one refund per payment,
+    -- whose ref was the payment's with the refund prefix (migration 0012 kept those refs).
     SELECT DISTINCT ON (payment_id, ref) payment_id, ref, amount_cents
       FROM (SELECT (payload ->> 'payment_id')::uuid AS payment_id,
-                   payload ->> 'payment_ref' AS ref,
+                   coalesce(payload ->> 'refund_ref',
+                            'simre_' || substr(payload ->> 'payment_ref', 8)) AS ref,
                    amount_cents
               FROM payment_event
              WHERE kind = 'refund.succeeded'
             UNION ALL
-            SELECT payment_id, id, refunded_cents
-              FROM sim_provider_payment
-             WHERE status = 'refunded') AS told
+            SELECT s.payment_id, r.id, r.amount_cents
+              FROM sim_provider_refund r
+              JOIN sim_provider_payment s ON s.id = r.payment_ref) AS told
      ORDER BY payment_id, ref, amount_cents DESC
 ), refunds AS (
     SELECT payment_id, sum(amount_cents)::bigint AS refunded_cents

@@ -1,4 +1,5 @@
--- The provider confirmed a refund; a payment given back in full shows as refunded too.
+-- The provider confirmed a refund; a payment whose refunds now add up to its whole amount
+-- shows as refunded too.
 WITH done AS (
     UPDATE refund
        SET status = 'succeeded', provider_ref = $2, refunded_at = now()
@@ -8,4 +9,8 @@ WITH done AS (
 UPDATE payment p
    SET status = 'refunded', refunded_at = now()
   FROM done
- WHERE p.id = done.payment_id AND p.amount_cents = done.amount_cents AND p.status = 'succeeded';
+ WHERE p.id = done.payment_id
+   AND p.status = 'succeeded'
+   AND p.amount_cents = done.amount_cents
+       + (SELECT coalesce(sum(rf.amount_cents), 0) FROM refund rf
+           WHERE rf.payment_id = p.id AND rf.status = 'succeeded' AND rf.id <> $1);

@@ -5,4 +5,4 @@ INSERT INTO sim_provider_payment (id, payment_id, idempotency_key, amount_cents,
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
 RETURNING id, payment_id, idempotency_key, amount_cents, description, return_url, status,
-       created_at, completed_at, refunded_at, refund_idempotency_key, refunded_cents;
+       created_at, completed_at, refunded_cents;
