@@ -23,26 +23,29 @@ VALUES ($1, $2, $1, 12500, 'Camp', 'http://rush.test', $3, now(),
 
 
 @pytest.fixture
-async def before_0012(migrated: ServerUrls) -> AsyncIterator[asyncpg.Pool]:
+async def before_0012(
+    migrated: ServerUrls,
+) -> AsyncIterator[tuple[asyncpg.Connection, asyncpg.Pool]]:
     """A database of its own, migrated up to 0011, dropped afterwards."""
     name = f"upgrade_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(migrated.database_url)
     await admin.execute(f'CREATE DATABASE "{name}"')
+    conn = await asyncpg.connect(migrated.database_url, database=name)
     pool = await asyncpg.create_pool(migrated.database_url, database=name, min_size=1, max_size=2)
     try:
-        async with pool.acquire() as conn:
-            await apply_migrations(conn, up_to="0011_cart_for_hold")
-        yield pool
+        await apply_migrations(conn, up_to="0011_cart_for_hold")
+        yield conn, pool
     finally:
         await pool.close()
+        await conn.close()
         await admin.execute(f'DROP DATABASE "{name}"')
         await admin.close()
 
 
 async def test_refunds_made_before_0012_are_kept_and_a_partly_refunded_payment_can_go_on(
-    before_0012: asyncpg.Pool,
+    before_0012: tuple[asyncpg.Connection, asyncpg.Pool],
 ) -> None:
-    pool = before_0012
+    conn, pool = before_0012
     rows: list[tuple[str, str, int | None]] = [
         ("simpay_partly", "refunded", 2000),
         ("simpay_fully", "refunded", 12500),
@@ -51,8 +54,7 @@ async def test_refunds_made_before_0012_are_kept_and_a_partly_refunded_payment_c
     for ref, status, refunded in rows:
         await pool.execute(INSERT_PAYMENT, ref, uuid.uuid4(), status, refunded)
 
-    async with pool.acquire() as conn:
-        assert await apply_migrations(conn) == ["0012_partial_refunds"]
+    assert await apply_migrations(conn) == ["0012_partial_refunds"]
 
     payments = await pool.fetch(
         "SELECT id, status, refunded_cents FROM sim_provider_payment ORDER BY id"

@@ -1,0 +1,203 @@
+"""compose.yaml's services, run as plain processes (there is no Docker engine here).
+
+Each service's own command and environment, as compose.yaml writes them, with the compose
+network swapped for the suite's servers (`postgres:5432` for a database of this test's own,
+`valkey:6379` for a Redis database of its own) and `/app`, the image's folder, for the
+checkout: `migrate` seeds and exits 0, `web` passes the compose healthcheck and serves the
+season, `worker` takes its cron jobs, and the trace commands of compose.yaml's header and the
+locust services' locustfile work with their environment. What this cannot check is the image
+itself (the Dockerfile) and compose's own networking and scaling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+import pytest
+import yaml
+from redis import Redis as SyncRedis
+from redis.asyncio import Redis
+
+from loadtests.bench_processes import bin_path, free_port
+from rush import keys
+from rush.servers import ServerUrls
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAGE_FOLDER = "/app"
+REDIS_DB = 7
+_INTERPOLATION = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+
+pytestmark = pytest.mark.slow
+
+
+def _compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    return loaded
+
+
+def _interpolated(value: object) -> str:
+    """`${NAME:-default}` as compose reads it, from this process's environment."""
+    return _INTERPOLATION.sub(lambda m: os.environ.get(m[1]) or (m[2] or ""), str(value))
+
+
+class ComposeRun:
+    """compose.yaml's services, each started the way compose would, on the suite's servers."""
+
+    def __init__(self, servers: ServerUrls, database: str) -> None:
+        self.spec = _compose()
+        self.services: dict[str, Any] = self.spec["services"]
+        self.database_url = _with_database(servers.database_url, database)
+        self.redis_url = urlsplit(servers.redis_url)._replace(path=f"/{REDIS_DB}").geturl()
+
+    def environment(self, name: str, **extra: str) -> dict[str, str]:
+        declared = {k: _interpolated(v) for k, v in self.services[name]["environment"].items()}
+        for key, host in (("DATABASE_URL", "postgres"), ("REDIS_URL", "valkey")):
+            # The service reaches its server by the compose service's name.
+            assert urlsplit(declared[key]).hostname == host, (name, key, declared[key])
+            assert host in self.services
+        declared |= {"DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url}
+        local = {k: v.replace(IMAGE_FOLDER, str(ROOT)) for k, v in declared.items()}
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("RUSH_")}
+        return inherited | local | extra
+
+    def argv(self, name: str) -> list[str]:
+        command: list[str] = self.services[name]["command"]
+        return [bin_path(command[0]), *command[1:]]
+
+    def run(self, name: str, timeout_s: float = 180) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            self.argv(name),
+            env=self.environment(name),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
+
+    @contextmanager
+    def started(self, name: str, **extra: str) -> Iterator[subprocess.Popen[str]]:
+        process = subprocess.Popen(
+            self.argv(name),
+            env=self.environment(name, **extra),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{database}").geturl()
+
+
+def _healthcheck_passes(spec: dict[str, Any], port: int) -> bool:
+    """The service's compose healthcheck, run here against the port it was given."""
+    kind, program, *args = spec["healthcheck"]["test"]
+    assert (kind, program) == ("CMD", "python")
+    argv = [sys.executable, *(a.replace(":8000/", f":{port}/") for a in args)]
+    return subprocess.run(argv, capture_output=True, timeout=10).returncode == 0
+
+
+@pytest.fixture
+async def compose_run(migrated: ServerUrls) -> AsyncIterator[ComposeRun]:
+    database = f"compose_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(migrated.database_url)
+    await admin.execute(f'CREATE DATABASE "{database}"')
+    run = ComposeRun(migrated, database)
+    redis = Redis.from_url(run.redis_url)
+    await redis.flushdb()
+    try:
+        yield run
+    finally:
+        await redis.flushdb()
+        await redis.aclose()
+        await admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+        await admin.close()
+
+
+def test_compose_services_run_as_written_on_real_servers(
+    compose_run: ComposeRun, tmp_path: Path
+) -> None:
+    migrate = compose_run.run("migrate")
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    assert "demo season seeded" in migrate.stdout
+
+    port = free_port()
+    web_spec = compose_run.services["web"]
+    assert web_spec["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    with compose_run.started("web", RUSH_PORT=str(port)) as web:
+        deadline = time.monotonic() + 60
+        while not _healthcheck_passes(web_spec, port):
+            assert web.poll() is None, web.stdout.read() if web.stdout else ""
+            assert time.monotonic() < deadline, "the web healthcheck never passed"
+            time.sleep(0.5)
+        groups = httpx.get(f"http://127.0.0.1:{port}/api/v1/groups", timeout=10).json()
+        assert {g["program_kind"] for g in groups} >= {"day_camp", "swimming"}
+
+        with compose_run.started("worker") as worker:
+            redis = SyncRedis.from_url(compose_run.redis_url)
+            try:
+                # The worker's once-a-second cron job writes the dashboards' latest snapshot.
+                deadline = time.monotonic() + 30
+                while not redis.exists(keys.LATEST_SNAPSHOTS):
+                    assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
+                    assert time.monotonic() < deadline, "the worker published no dashboard"
+                    time.sleep(0.5)
+            finally:
+                redis.close()
+
+    # compose.yaml's header: a trace from the demo catalogue, its families seeded, then locust.
+    env = compose_run.environment("locust-master")
+    trace = tmp_path / "trace.jsonl"
+    python = [sys.executable, "-m", "loadtests.traces"]
+    for step in (["generate", "--families", "20", "-o", str(trace)], ["seed", str(trace)]):
+        done = subprocess.run(
+            python + step, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    families = asyncio.run(_count(compose_run.database_url, "SELECT count(*) FROM family"))
+    assert families >= 20
+    for name in ("locust-master", "locust-worker"):
+        argv = compose_run.argv(name)
+        listing = subprocess.run(
+            [*argv[:3], "--list"],
+            env=compose_run.environment(name, RUSH_TRACE=str(trace)),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert listing.returncode == 0, listing.stdout + listing.stderr
+        assert "Family" in listing.stdout, listing.stdout
+
+
+async def _count(database_url: str, sql: str) -> int:
+    conn = await asyncpg.connect(database_url)
+    try:
+        count: int = await conn.fetchval(sql)
+        return count
+    finally:
+        await conn.close()
