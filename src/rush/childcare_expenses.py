@@ -1,15 +1,19 @@
 """The childcare a family paid, per child and tax year: the figures of the Relevé 24.
 
 A payment settles an order, not a child, and one order can mix siblings, childcare (day camp,
-daycare) and other activities. Each payment that succeeded is shared among the order's places in
-proportion to their price, and counts in the year it was made on Quebec's clock. Shares come from
-the running total paid, so an order paid in full gives each child exactly the price of its
-childcare places, whatever the rounding of its instalments.
+daycare) and other activities. The money the family has in an order (payments less refunds) is
+shared among the places it kept (not cancelled) in proportion to their price, and counts in the
+year it was paid on Quebec's clock. Shares come from the running total, so an order paid in full
+gives each child exactly the price of its childcare places, whatever the rounding of its
+instalments. Money kept for a cancelled place (a cancellation fee) is not childcare, and a
+refund takes back the latest payments first: a year's figure never goes below zero, an earlier
+year's slip is lowered instead when what it counted was later given back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -52,7 +56,7 @@ class _Place:
     price_cents: int
     starts_on: dt.date | None
     ends_on: dt.date | None
-    order_total_cents: int
+    kept_total_cents: int
 
 
 def _tax_year(moment: dt.datetime) -> int:
@@ -60,21 +64,31 @@ def _tax_year(moment: dt.datetime) -> int:
 
 
 def shares_by_tax_year(
-    eligible_cents: int, order_total_cents: int, payments: Iterable[tuple[int, dt.datetime]]
+    eligible_cents: int, kept_total_cents: int, moves: Iterable[tuple[int, dt.datetime]]
 ) -> dict[int, int]:
-    """The part of `eligible_cents` each year's payments settled, payments given in order."""
-    if not 0 <= eligible_cents <= order_total_cents:
+    """The part of `eligible_cents` each year's money settled; `moves` in order of time,
+    payments positive and refunds negative, `kept_total_cents` the price of the places kept."""
+    if not 0 <= eligible_cents <= kept_total_cents:
         raise ValueError("the eligible part of an order is between 0 and its total")
-    if order_total_cents == 0:
+    if kept_total_cents == 0:
         return {}
-    shares: dict[int, int] = defaultdict(int)
-    paid = counted = 0
-    for amount_cents, paid_at in payments:
-        paid = min(paid + amount_cents, order_total_cents)
-        settled = paid * eligible_cents // order_total_cents
-        shares[_tax_year(paid_at)] += settled - counted
+    at_year_end: dict[int, int] = {}
+    net = 0
+    for amount_cents, moved_at in moves:
+        net += amount_cents
+        at_year_end[_tax_year(moved_at)] = min(max(net, 0), kept_total_cents)
+    # What a year settled for good is what no later refund took back: the least held since.
+    years = sorted(at_year_end)
+    for later, earlier in itertools.pairwise(reversed(years)):
+        at_year_end[earlier] = min(at_year_end[earlier], at_year_end[later])
+    shares: dict[int, int] = {}
+    counted = 0
+    for year in years:
+        settled = at_year_end[year] * eligible_cents // kept_total_cents
+        if settled > counted:
+            shares[year] = settled - counted
         counted = settled
-    return {year: cents for year, cents in shares.items() if cents}
+    return shares
 
 
 def merged_periods(periods: Iterable[Period]) -> list[Period]:
@@ -107,19 +121,24 @@ async def childcare_paid(conn: Executor, family_id: int) -> list[ChildcareYear]:
             r["price_cents"],
             r["starts_on"],
             r["ends_on"],
-            r["total_cents"],
+            r["kept_total_cents"],
         )
         for r in await conn.fetch(query("records_childcare_lines"), family_id)
     ]
-    paid: dict[uuid.UUID, list[tuple[int, dt.datetime]]] = defaultdict(list)
+    moves: dict[uuid.UUID, list[tuple[int, dt.datetime]]] = defaultdict(list)
     for row in await conn.fetch(query("records_payments"), family_id):
-        if row["status"] == "succeeded" and row["succeeded_at"] is not None:
-            paid[row["order_id"]].append((row["amount_cents"], row["succeeded_at"]))
-    return _by_child_and_year(places, paid)
+        # A payment refunded since still came in; its refunds go out below.
+        if row["status"] in ("succeeded", "refunded") and row["succeeded_at"] is not None:
+            moves[row["order_id"]].append((row["amount_cents"], row["succeeded_at"]))
+    for row in await conn.fetch(query("records_refunds"), family_id):
+        moves[row["order_id"]].append((-row["amount_cents"], row["refunded_at"]))
+    for order_moves in moves.values():
+        order_moves.sort(key=lambda move: move[1])
+    return _by_child_and_year(places, moves)
 
 
 def _by_child_and_year(
-    places: list[_Place], paid: dict[uuid.UUID, list[tuple[int, dt.datetime]]]
+    places: list[_Place], moves: dict[uuid.UUID, list[tuple[int, dt.datetime]]]
 ) -> list[ChildcareYear]:
     eligible: dict[tuple[uuid.UUID, int], int] = defaultdict(int)
     spans: dict[tuple[uuid.UUID, int], list[_Span]] = defaultdict(list)
@@ -128,11 +147,11 @@ def _by_child_and_year(
         key = (place.order_id, place.person_id)
         eligible[key] += place.price_cents
         spans[key].append((place.starts_on, place.ends_on))
-        totals[place.order_id] = place.order_total_cents
+        totals[place.order_id] = place.kept_total_cents
     amounts: dict[tuple[int, int], int] = defaultdict(int)
     care: dict[tuple[int, int], list[_Span]] = defaultdict(list)
     for (order_id, person_id), cents in eligible.items():
-        shares = shares_by_tax_year(cents, totals[order_id], paid.get(order_id, []))
+        shares = shares_by_tax_year(cents, totals[order_id], moves.get(order_id, []))
         for year, share in shares.items():
             amounts[(person_id, year)] += share
             care[(person_id, year)] += spans[(order_id, person_id)]

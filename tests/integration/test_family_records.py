@@ -19,6 +19,7 @@ from rush.family_documents import (
     releve24_for,
 )
 from rush.family_records import Name, family_records
+from rush.i18n import TIME_ZONE
 from rush.payments import SimulatedProvider
 from rush.receipts import Releve24Data, payment_receipt_pdf
 from rush.services import Services
@@ -157,6 +158,42 @@ async def test_only_paid_instalments_count(
     assert (await slip(services, cipher, family, family.child_ids[0], 2026)).paid_amount_cents == (
         9500
     )
+
+
+async def test_money_given_back_for_a_cancelled_week_is_not_on_the_releve24(
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    cipher: FieldCipher,
+) -> None:
+    """First of two instalments paid, then the second week cancelled and that 95 $ given back:
+    nothing is left paid until the second instalment pays for the week kept."""
+    camp, family = await camp_and_family(catalogue, weeks=2)
+    await offer_two_instalments(services.pool, camp.sale_id)
+    await name_tax_payer(services.pool, cipher, family.id)
+    await put_in_cart(services, family.id, camp.sale_id, family.child_ids, camp.group_ids)
+    order = await check_out(services, provider, family.id, camp.sale_id, instalments=2)
+    second_week = await services.pool.fetchval(
+        "SELECT r.id FROM registration r JOIN order_line ol ON ol.id = r.order_line_id"
+        " WHERE ol.order_id = $1 AND ol.group_id = $2",
+        order.order_id,
+        camp.group_ids[1],
+    )
+    staff = await create_staff_account(
+        services.pool, email="caisse@ville.qc.ca", password="staff password 1", role="admin"
+    )
+    cancelled = await cancel_places(
+        services, order.order_id, staff_account_id=staff.id, registration_id=second_week
+    )
+    await send_pending_refunds(services.pool, provider, order.order_id)
+
+    assert cancelled.refund_cents == 9500
+    assert (await family_records(services.pool, family.id)).releve24 == []
+
+    await pay_second_instalment(services, provider, order.order_id)
+    this_year = dt.datetime.now(tz=TIME_ZONE).year
+    records = await family_records(services.pool, family.id)
+    assert [(r.tax_year, r.paid_cents) for r in records.releve24] == [(this_year, 9500)]
 
 
 async def test_an_order_waiting_for_payment_gives_no_releve24(

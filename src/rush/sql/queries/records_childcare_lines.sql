@@ -1,6 +1,11 @@
--- The childcare places (day camp, daycare) of a family's paid orders: what a Relevé 24 counts.
--- With the order's total, since a child's share of each payment is its part of that total.
-SELECT ol.order_id, ol.person_id, ol.price_cents, g.starts_on, g.ends_on, o.total_cents
+-- The childcare places (day camp, daycare) a family kept in its paid orders: what a Relevé 24
+-- counts. With the price of every place the order kept, since a child's share of the money is
+-- its part of that total (a cancelled place's price is not; its refund is netted out).
+SELECT ol.order_id, ol.person_id, ol.price_cents, g.starts_on, g.ends_on,
+       (SELECT sum(kl.price_cents)::int
+          FROM order_line kl
+          JOIN registration kr ON kr.order_line_id = kl.id
+         WHERE kl.order_id = o.id AND kr.status = 'active') AS kept_total_cents
   FROM order_line ol
   JOIN orders o ON o.id = ol.order_id
   JOIN registration r ON r.order_line_id = ol.id
