@@ -42,6 +42,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """`text` for a terminal (the demo), `json` for production: one JSON object per line."""
     metrics_token: str = ""
     """When set, `/metrics` needs `Authorization: Bearer <token>`; empty leaves it open."""
+    issuer_name: str = "Ville de Mont-Joli — Service des loisirs"
+    """The municipality printed at the head of receipts and Relevé 24 slips."""
+    issuer_address: str = "Hôtel de ville | Mont-Joli QC"
+    """Its address, lines separated by `|`."""
+    issuer_number: str = "0000000000"
+    """Its Quebec enterprise number (NEQ) or business number; the default is a visible
+    placeholder, not a made-up number."""
 
     def __post_init__(self) -> None:
         if self.hold_ttl_seconds <= 0 or self.hold_max_lifetime_seconds < self.hold_ttl_seconds:
@@ -50,6 +57,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("RUSH_PORT must be a TCP port")
         if self.log_format not in ("text", "json"):
             raise ValueError("RUSH_LOG_FORMAT must be text or json")
+        if not (self.issuer_name.strip() and self.issuer_number.strip()):
+            raise ValueError("RUSH_ISSUER_NAME and RUSH_ISSUER_NUMBER must not be empty")
 
     @property
     def hold_ttl_ms(self) -> int:
@@ -58,6 +67,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def hold_max_lifetime_ms(self) -> int:
         return self.hold_max_lifetime_seconds * 1000
+
+    @property
+    def issuer_address_lines(self) -> list[str]:
+        return [line.strip() for line in self.issuer_address.split("|") if line.strip()]
 
 
 def _decode_path(kind: type, value: object) -> object:

@@ -15,6 +15,7 @@ from typing import Final, Literal
 import asyncpg
 
 from rush.childcare_expenses import childcare_paid
+from rush.config import Settings
 from rush.crypto import FieldCipher
 from rush.db import query
 from rush.errors import OrderNotFound, PersonNotInFamily, RushError
@@ -32,18 +33,29 @@ from rush.receipts import (
     Releve24Data,
 )
 
-__all__ = ["DEMO_ISSUER", "ReceiptUnavailable", "payment_receipt_for", "releve24_for"]
+__all__ = [
+    "DEMO_ISSUER",
+    "ReceiptUnavailable",
+    "issuer_of",
+    "payment_receipt_for",
+    "releve24_for",
+]
 
 UnavailableReason = Literal["no_tax_payer", "nothing_paid", "order_not_paid"]
 RECEIPT_STATUSES = frozenset({"paid", "refunded", "cancelled"})
 
-DEMO_ISSUER: Final = Issuer(
-    name="Ville de Mont-Joli — Service des loisirs",
-    address_lines=["Hôtel de ville", "Mont-Joli QC"],
-    # A visible placeholder, not a made-up number: the real NEQ belongs in the settings.
-    neq_or_business_number="0000000000",
-)
-"""The municipality printed on documents until the issuer becomes a setting."""
+
+def issuer_of(settings: Settings) -> Issuer:
+    """The municipality printed on documents, as the settings name it (`RUSH_ISSUER_*`)."""
+    return Issuer(
+        name=settings.issuer_name,
+        address_lines=settings.issuer_address_lines,
+        neq_or_business_number=settings.issuer_number,
+    )
+
+
+DEMO_ISSUER: Final = issuer_of(Settings())
+"""The demo municipality: what documents print when no `RUSH_ISSUER_*` is set."""
 
 
 class ReceiptUnavailable(RushError):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -199,6 +200,34 @@ async def test_the_payment_receipt_downloads_as_a_pdf_of_the_order(
     for expected in ("Reçu de paiement", "Léa Côté", "Camp de jour", "190,00 $", "2 juillet 2026"):
         assert expected in text
     assert "Solde à payer 95,00 $" in text
+
+
+async def test_receipts_print_the_municipality_the_settings_name(
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+    settings: Settings,
+    camp: TestProgram,
+) -> None:
+    town = msgspec.structs.replace(
+        settings,
+        issuer_name="Ville de Rimouski — Loisirs",
+        issuer_address="205, avenue de la Cathédrale | Rimouski QC G5L 5J1",
+        issuer_number="8800123456",
+    )
+    lea = await family_with_paid_camp(services, provider, catalogue, town, camp, ("Léa", "Côté"))
+    async with AsyncTestClient(app=create_app(town)) as browser:
+        await log_in(browser, services.pool, lea.account_id)
+        receipt = await browser.get(f"/records/receipts/{lea.order_id}.pdf")
+        slip = await browser.get(f"/records/releve24/{lea.child_id}/2026.pdf")
+
+    for answer in (receipt, slip):
+        assert answer.status_code == 200
+        text = pdf_text(answer.content)
+        for expected in ("Ville de Rimouski — Loisirs", "Rimouski QC G5L 5J1", "8800123456"):
+            assert expected in text
+        assert "Ville de Mont-Joli" not in text
+        assert "0000000000" not in text
 
 
 async def test_a_family_gets_not_found_for_another_familys_releve24_and_receipt(

@@ -21,7 +21,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from rush.crypto import FieldCipher
-from rush.family_documents import DEMO_ISSUER, payment_receipt_for, releve24_for
+from rush.family_documents import issuer_of, payment_receipt_for, releve24_for
 from rush.family_records import family_records
 from rush.receipts import payment_receipt_pdf, releve24_pdf
 from rush.waitlist import accept_offer
@@ -104,7 +104,7 @@ class RecordsPages(Controller):
         tax_year = int(_path_match(_YEAR_PDF, file_name))
         cipher = _field_cipher(res.settings.secret_key)
         data = await releve24_for(
-            res.services.pool, cipher, family_id, child_id, tax_year, DEMO_ISSUER
+            res.services.pool, cipher, family_id, child_id, tax_year, issuer_of(res.settings)
         )
         pdf = await asyncio.to_thread(releve24_pdf, data, request_locale(request))
         return _pdf(pdf, f"releve24-{tax_year}-{child_id}.pdf")
@@ -121,7 +121,7 @@ class RecordsPages(Controller):
             raise NotFoundException() from None
         locale = request_locale(request)
         data = await payment_receipt_for(
-            res.services.pool, family_id, order_id, DEMO_ISSUER, locale=locale
+            res.services.pool, family_id, order_id, issuer_of(res.settings), locale=locale
         )
         pdf = await asyncio.to_thread(payment_receipt_pdf, data, locale)
         return _pdf(pdf, f"recu-{data.order_ref}.pdf")
