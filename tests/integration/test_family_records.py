@@ -4,10 +4,11 @@ Relevé 24 and receipts, and its records, through real checkouts, payments and f
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
-from rush.cancellations import cancel_places, send_pending_refunds
+from rush.cancellations import CancelledPlaces, cancel_places, send_pending_refunds
 from rush.config import Settings
 from rush.crypto import FieldCipher
 from rush.errors import OrderNotFound, PersonNotInFamily
@@ -64,6 +65,27 @@ async def slip(
     services: Services, cipher: FieldCipher, family: TestFamily, child_id: int, year: int
 ) -> Releve24Data:
     return await releve24_for(services.pool, cipher, family.id, child_id, year, DEMO_ISSUER)
+
+
+async def cancel_week(
+    services: Services, provider: SimulatedProvider, order_id: uuid.UUID, group_id: int
+) -> CancelledPlaces:
+    """Staff cancel the order's place in one group, refunded at its price, and the provider
+    gives the money back."""
+    registration_id = await services.pool.fetchval(
+        "SELECT r.id FROM registration r JOIN order_line ol ON ol.id = r.order_line_id"
+        " WHERE ol.order_id = $1 AND ol.group_id = $2",
+        order_id,
+        group_id,
+    )
+    staff = await create_staff_account(
+        services.pool, email="caisse@ville.qc.ca", password="staff password 1", role="admin"
+    )
+    cancelled = await cancel_places(
+        services, order_id, staff_account_id=staff.id, registration_id=registration_id
+    )
+    await send_pending_refunds(services.pool, provider, order_id)
+    return cancelled
 
 
 async def test_each_instalment_counts_in_the_tax_year_it_was_paid_on_quebec_clock(
@@ -173,19 +195,7 @@ async def test_money_given_back_for_a_cancelled_week_is_not_on_the_releve24(
     await name_tax_payer(services.pool, cipher, family.id)
     await put_in_cart(services, family.id, camp.sale_id, family.child_ids, camp.group_ids)
     order = await check_out(services, provider, family.id, camp.sale_id, instalments=2)
-    second_week = await services.pool.fetchval(
-        "SELECT r.id FROM registration r JOIN order_line ol ON ol.id = r.order_line_id"
-        " WHERE ol.order_id = $1 AND ol.group_id = $2",
-        order.order_id,
-        camp.group_ids[1],
-    )
-    staff = await create_staff_account(
-        services.pool, email="caisse@ville.qc.ca", password="staff password 1", role="admin"
-    )
-    cancelled = await cancel_places(
-        services, order.order_id, staff_account_id=staff.id, registration_id=second_week
-    )
-    await send_pending_refunds(services.pool, provider, order.order_id)
+    cancelled = await cancel_week(services, provider, order.order_id, camp.group_ids[1])
 
     assert cancelled.refund_cents == 9500
     assert (await family_records(services.pool, family.id)).releve24 == []
@@ -341,19 +351,7 @@ async def test_a_receipt_after_a_cancellation_lists_the_place_apart_and_its_refu
     camp, family = await camp_and_family(catalogue, weeks=2)
     await put_in_cart(services, family.id, camp.sale_id, family.child_ids, camp.group_ids)
     order = await check_out(services, provider, family.id, camp.sale_id)
-    second_week = await services.pool.fetchval(
-        "SELECT r.id FROM registration r JOIN order_line ol ON ol.id = r.order_line_id"
-        " WHERE ol.order_id = $1 AND ol.group_id = $2",
-        order.order_id,
-        camp.group_ids[1],
-    )
-    staff = await create_staff_account(
-        services.pool, email="caisse@ville.qc.ca", password="staff password 1", role="admin"
-    )
-    await cancel_places(
-        services, order.order_id, staff_account_id=staff.id, registration_id=second_week
-    )
-    await send_pending_refunds(services.pool, provider, order.order_id)
+    await cancel_week(services, provider, order.order_id, camp.group_ids[1])
 
     receipt = await payment_receipt_for(
         services.pool, family.id, order.order_id, DEMO_ISSUER, locale="fr-CA"
