@@ -162,9 +162,16 @@ class SimulatedProvider:
             if not 0 < amount_cents <= left:
                 raise RefundRefused(ref, f"{amount_cents} cents asked, {left} left to refund")
             refund_ref = _REFUND_REF_PREFIX + secrets.token_hex(12)
-            await conn.execute(
-                query("sim_provider_refund_insert"), refund_ref, ref, idempotency_key, amount_cents
-            )
+            try:  # the same key used at the same moment on another payment
+                await conn.execute(
+                    query("sim_provider_refund_insert"),
+                    refund_ref,
+                    ref,
+                    idempotency_key,
+                    amount_cents,
+                )
+            except asyncpg.UniqueViolationError:
+                raise IdempotencyKeyReused(idempotency_key) from None
             await conn.execute(query("sim_provider_add_refunded"), ref, amount_cents)
         return ProviderRefund(ref=refund_ref, status="succeeded")
 
