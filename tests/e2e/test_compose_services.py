@@ -178,7 +178,10 @@ def test_compose_services_run_as_written_on_real_servers(
             python + step, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, done.stdout + done.stderr
-    families = asyncio.run(_count(compose_run.database_url, "SELECT count(*) FROM family"))
+    # A loop of its own that never becomes the thread's current loop: asyncio.run would leave
+    # none behind, and later tests that ask for the current loop would fail.
+    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:
+        families = runner.run(_count(compose_run.database_url, "SELECT count(*) FROM family"))
     assert families >= 20
     for name in ("locust-master", "locust-worker"):
         argv = compose_run.argv(name)
