@@ -49,6 +49,13 @@ async def open_payment(
     return payment_id, opened.ref
 
 
+async def paid_payment(provider: SimulatedProvider) -> tuple[uuid.UUID, str]:
+    """A payment opened and paid by the family on the hosted page."""
+    payment_id, ref = await open_payment(provider)
+    await provider.complete(ref, succeed=True, now_s=NOW)
+    return payment_id, ref
+
+
 async def rows_for(pool: asyncpg.Pool, payment_id: uuid.UUID) -> int:
     count: int = await pool.fetchval(
         "SELECT count(*) FROM sim_provider_payment WHERE payment_id = $1", payment_id
@@ -182,8 +189,7 @@ async def test_completing_an_unknown_payment_is_refused(provider: SimulatedProvi
 
 
 async def test_a_succeeded_payment_is_refunded_once_per_key(provider: SimulatedProvider) -> None:
-    _, ref = await open_payment(provider)
-    await provider.complete(ref, succeed=True, now_s=NOW)
+    _, ref = await paid_payment(provider)
 
     refund = await provider.refund(ref, 12_500, "refund-1")
     retried = await provider.refund(ref, 12_500, "refund-1")
@@ -200,8 +206,7 @@ async def test_a_succeeded_payment_is_refunded_once_per_key(provider: SimulatedP
 async def test_a_payment_takes_several_refunds_up_to_its_amount(
     provider: SimulatedProvider,
 ) -> None:
-    _, ref = await open_payment(provider)
-    await provider.complete(ref, succeed=True, now_s=NOW)
+    _, ref = await paid_payment(provider)
 
     first = await provider.refund(ref, 2_000, "cancel-week-2")
     partly = await provider.payment(ref)
@@ -226,8 +231,7 @@ async def test_a_payment_takes_several_refunds_up_to_its_amount(
 
 
 async def test_one_refund_key_cannot_refund_another_amount(provider: SimulatedProvider) -> None:
-    _, ref = await open_payment(provider)
-    await provider.complete(ref, succeed=True, now_s=NOW)
+    _, ref = await paid_payment(provider)
     await provider.refund(ref, 2_000, "refund-1")
 
     with pytest.raises(IdempotencyKeyReused):
@@ -259,8 +263,7 @@ async def test_a_payment_not_succeeded_cannot_be_refunded(provider: SimulatedPro
 
 
 async def test_refunding_more_than_was_paid_is_refused(provider: SimulatedProvider) -> None:
-    _, ref = await open_payment(provider)
-    await provider.complete(ref, succeed=True, now_s=NOW)
+    _, ref = await paid_payment(provider)
 
     with pytest.raises(RefundRefused):
         await provider.refund(ref, 12_501, "too-much")
@@ -286,8 +289,7 @@ async def test_one_refund_key_cannot_refund_two_payments(provider: SimulatedProv
 async def test_the_refund_webhook_parses_back_as_refund_succeeded(
     provider: SimulatedProvider,
 ) -> None:
-    payment_id, ref = await open_payment(provider)
-    await provider.complete(ref, succeed=True, now_s=NOW)
+    payment_id, ref = await paid_payment(provider)
     assert await provider.refund_webhooks(ref, NOW) == []
     await provider.refund(ref, 4_000, "partial")
 
