@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from rush.audit import run_audit
 from rush.cancellations import (
+    CancelledPlaces,
     RefundAmountInvalid,
     RegistrationNotInOrder,
     cancel_places,
@@ -85,6 +86,26 @@ async def provider_refunded_cents(pool: asyncpg.Pool, order_id: uuid.UUID) -> li
     return [r["refunded_cents"] for r in rows]
 
 
+async def cancel_and_refund(
+    services: Services,
+    provider: SimulatedProvider,
+    order_id: uuid.UUID,
+    staff: int,
+    registration_id: int | None = None,
+    amount_cents: int | None = None,
+) -> tuple[CancelledPlaces, int]:
+    """Staff cancel one place (or the whole order) and the provider gives the money back:
+    what the cancellation changed, and the cents the provider confirmed now."""
+    cancelled = await cancel_places(
+        services,
+        order_id,
+        staff_account_id=staff,
+        registration_id=registration_id,
+        amount_cents=amount_cents,
+    )
+    return cancelled, await send_pending_refunds(services.pool, provider, order_id)
+
+
 async def payment_status(pool: asyncpg.Pool, order_id: uuid.UUID) -> str:
     """The status of the order's one payment."""
     status: str = await pool.fetchval("SELECT status FROM payment WHERE order_id = $1", order_id)
@@ -142,10 +163,8 @@ async def test_cancelling_twice_refunds_once(
     paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
     staff = await staff_id(services.pool)
 
-    first = await cancel_places(services, paid.order_id, staff_account_id=staff)
-    sent_first = await send_pending_refunds(services.pool, provider, paid.order_id)
-    again = await cancel_places(services, paid.order_id, staff_account_id=staff)
-    sent_again = await send_pending_refunds(services.pool, provider, paid.order_id)
+    first, sent_first = await cancel_and_refund(services, provider, paid.order_id, staff)
+    again, sent_again = await cancel_and_refund(services, provider, paid.order_id, staff)
 
     assert (first.refund_cents, sent_first) == (PRICE, PRICE)
     assert (again.registration_ids, again.refund_cents, sent_again) == ([], 0, 0)
@@ -161,14 +180,9 @@ async def test_one_registration_is_cancelled_with_a_partial_refund_and_the_order
     paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
     first, second = paid.registration_ids
 
-    cancelled = await cancel_places(
-        services,
-        paid.order_id,
-        staff_account_id=await staff_id(services.pool),
-        registration_id=second,
-        amount_cents=2000,
+    cancelled, _ = await cancel_and_refund(
+        services, provider, paid.order_id, await staff_id(services.pool), second, 2000
     )
-    await send_pending_refunds(services.pool, provider, paid.order_id)
 
     assert (cancelled.registration_ids, cancelled.order_status) == ([second], "paid")
     statuses = await services.pool.fetch(
@@ -189,15 +203,9 @@ async def test_a_second_cancellation_refunds_from_the_payment_a_partial_refund_u
     paid = await paid_places(services, provider, catalogue, camp, camp.group_ids)
     first, second = paid.registration_ids
     staff = await staff_id(services.pool)
-    await cancel_places(
-        services, paid.order_id, staff_account_id=staff, registration_id=second, amount_cents=2000
-    )
-    await send_pending_refunds(services.pool, provider, paid.order_id)
+    await cancel_and_refund(services, provider, paid.order_id, staff, second, 2000)
 
-    cancelled = await cancel_places(
-        services, paid.order_id, staff_account_id=staff, registration_id=first
-    )
-    sent = await send_pending_refunds(services.pool, provider, paid.order_id)
+    cancelled, sent = await cancel_and_refund(services, provider, paid.order_id, staff, first)
 
     assert (cancelled.refund_cents, sent, cancelled.order_status) == (PRICE, PRICE, "refunded")
     assert await refunds(services.pool, paid.order_id) == [
@@ -235,14 +243,9 @@ async def test_cancellations_refund_what_was_asked_and_never_more_than_was_paid(
 
     expected = []
     for index, amount in zip(order, amounts, strict=True):
-        cancelled = await cancel_places(
-            services,
-            paid.order_id,
-            staff_account_id=staff,
-            registration_id=paid.registration_ids[index],
-            amount_cents=amount,
+        cancelled, _ = await cancel_and_refund(
+            services, provider, paid.order_id, staff, paid.registration_ids[index], amount
         )
-        await send_pending_refunds(services.pool, provider, paid.order_id)
         expected.append(PRICE if amount is None else amount)
         assert cancelled.refund_cents == expected[-1]
 
