@@ -107,8 +107,11 @@ async def staff_order(pool: asyncpg.Pool, order_id: uuid.UUID) -> StaffOrder:
         lines = await conn.fetch(query("staff_order_lines"), order_id)
         payments = await conn.fetch(query("staff_order_payments"), order_id)
         refunds = await conn.fetch(query("staff_order_refunds"), order_id)
+        # What a cancellation could still give back: the very payments it would refund from.
+        refundable = await conn.fetch(query("cancel_refundable_payments"), order_id)
     return StaffOrder(
         **dict(order.items()),
+        refundable_cents=sum(p["refundable_cents"] for p in refundable),
         lines=[StaffLine(**dict(r.items())) for r in lines],
         payments=[StaffPayment(**dict(r.items())) for r in payments],
         refunds=[StaffRefund(**dict(r.items())) for r in refunds],
