@@ -13,10 +13,10 @@ from pathlib import Path
 
 import asyncpg
 
-from rush.catalogue_fields import GroupFields
-from rush.families import create_staff_account
-from rush.group_admin import create_group
-from rush.holds import HoldEngine
+from rush.catalogue.fields import GroupFields
+from rush.catalogue.group_admin import create_group
+from rush.engine.holds import HoldEngine
+from rush.families.accounts import create_staff_account
 
 __all__ = ["prepare_holders"]
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from loadtests.bench_stats import EndpointStats
-from rush.audit import AuditReport
+from rush.ops.audit import AuditReport
 
 __all__ = ["print_report"]
 

@@ -40,16 +40,16 @@ from loadtests.bench_sessions import CeilingPlan, sign_in_all
 from loadtests.bench_stats import EndpointStats, endpoint_stats, peak_in_flight, steady_window
 from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.traces import Trace, generate_trace, write_trace
-from rush.audit import AuditReport, run_audit
-from rush.bootstrap import prepare
 from rush.config import Settings, load_settings, settings_environ
 from rush.crypto import FieldCipher
 from rush.db import create_pool
-from rush.holds import HoldEngine
-from rush.mail_catcher import start_mail_catcher
-from rush.sales import copy_admissions_to_postgres, open_sale, prepare_room
-from rush.servers import ServerUrls, running_servers
-from rush.waiting_room import WaitingRoom
+from rush.dev.bootstrap import prepare
+from rush.dev.mail_catcher import start_mail_catcher
+from rush.dev.servers import ServerUrls, running_servers
+from rush.engine.holds import HoldEngine
+from rush.ops.audit import AuditReport, run_audit
+from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
+from rush.room.waiting_room import WaitingRoom
 
 __all__ = ["RushBenchOptions", "run_rush_bench"]
 

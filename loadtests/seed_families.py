@@ -21,8 +21,8 @@ from loadtests.traces import FamilyPlan, GroupInfo, Trace, read_trace
 from rush.config import Settings, load_settings
 from rush.crypto import FieldCipher
 from rush.db import Executor, create_pool
-from rush.families import hash_password
-from rush.servers import running_servers
+from rush.dev.servers import running_servers
+from rush.families.accounts import hash_password
 
 __all__ = [
     "load_catalogue",

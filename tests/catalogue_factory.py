@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from rush.families import add_child, create_family_account
-from rush.holds import HoldEngine
-from rush.reconcile import reconcile_program
+from rush.engine.holds import HoldEngine
+from rush.engine.reconcile import reconcile_program
+from rush.families.accounts import add_child, create_family_account
 
 
 async def truncate_all(pool: asyncpg.Pool) -> None:

@@ -18,10 +18,10 @@ from redis.asyncio import Redis
 
 from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
-from rush.holds import HoldEngine
-from rush.mail_catcher import MailCatcher, start_mail_catcher
-from rush.payments import SimulatedProvider
-from rush.servers import ServerUrls, running_servers
+from rush.dev.mail_catcher import MailCatcher, start_mail_catcher
+from rush.dev.servers import ServerUrls, running_servers
+from rush.engine.holds import HoldEngine
+from rush.purchase.payments import SimulatedProvider
 from rush.services import Services, build_services
 from tests.catalogue_factory import CatalogueFactory, truncate_all
 

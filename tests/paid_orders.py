@@ -10,12 +10,17 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from rush.carts import Carts, HoldTimes
-from rush.checkout import start_checkout
 from rush.crypto import FieldCipher
-from rush.family_file import Address, set_address, set_tax_payer
-from rush.orders import CheckoutResult, FinalizeOutcome, finalize_order, record_payment_event
-from rush.payments import SimulatedProvider
+from rush.families.family_file import Address, set_address, set_tax_payer
+from rush.purchase.carts import Carts, HoldTimes
+from rush.purchase.checkout import start_checkout
+from rush.purchase.orders import (
+    CheckoutResult,
+    FinalizeOutcome,
+    finalize_order,
+    record_payment_event,
+)
+from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 

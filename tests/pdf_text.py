@@ -1,4 +1,4 @@
-"""The text a PDF of `rush.receipts` shows, as pypdf reads it back.
+"""The text a PDF of `rush.documents` shows, as pypdf reads it back.
 
 Spaces (no-break ones too) are collapsed to single spaces so amounts and names compare as a
 reader sees them. (A hand-written reader of the content streams failed about once in 256 runs:

@@ -12,25 +12,25 @@ import httpx
 import msgspec
 from arq import Retry
 
-from rush.dashboard import build_snapshot, dashboard_channel
-from rush.dashboard_history import record_point
-from rush.dashboard_latest import store_latest
-from rush.drift_log import record_drift
-from rush.finalize_sweep import orders_to_refinalize
-from rush.notifications import (
+from rush.emails.notifications import (
     send_account_link,
     send_family_decision,
     send_instalment_reminders,
     send_order_confirmation,
     send_waitlist_offer,
 )
-from rush.orders import FinalizeOutcome, finalize_order
-from rush.payments import SignedWebhook, WebhookEvent, deliver
-from rush.reconcile import reconcile_all
-from rush.sales import copy_admissions_to_postgres
-from rush.self_pacer import pace_open_sales
+from rush.engine.drift_log import record_drift
+from rush.engine.reconcile import reconcile_all
+from rush.ops.dashboard import build_snapshot, dashboard_channel
+from rush.ops.dashboard_history import record_point
+from rush.ops.dashboard_latest import store_latest
+from rush.purchase.finalize_sweep import orders_to_refinalize
+from rush.purchase.orders import FinalizeOutcome, finalize_order
+from rush.purchase.payments import SignedWebhook, WebhookEvent, deliver
+from rush.purchase.waitlist import expire_offers, offer_freed_places
+from rush.room.sales import copy_admissions_to_postgres
+from rush.room.self_pacer import pace_open_sales
 from rush.services import Services
-from rush.waitlist import expire_offers, offer_freed_places
 from workers.channels import dashboard_backend
 from workers.retries import retry_while_servers_are_away
 

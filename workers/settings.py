@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from arq import cron, func
 
 from rush.config import load_settings
-from rush.payments import SimulatedProvider
+from rush.purchase.payments import SimulatedProvider
 from rush.services import open_services
 from workers.jobs import (
     admit_due,

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 import asyncpg
 from redis.asyncio import Redis
 
-from rush.admission_tokens import AdmissionTokens
-from rush.catalogue import CatalogueReadings
+from rush.catalogue.reading import CatalogueReadings
 from rush.config import Settings
 from rush.db import create_pool
-from rush.hold_timing import BufferedHoldTimings
-from rush.holds import HoldEngine
-from rush.queue_tickets import QueueTickets
-from rush.room_snapshots import RoomSnapshots
-from rush.waiting_room import WaitingRoom
+from rush.engine.hold_timing import BufferedHoldTimings
+from rush.engine.holds import HoldEngine
+from rush.room.admission_tokens import AdmissionTokens
+from rush.room.snapshots import RoomSnapshots
+from rush.room.tickets import QueueTickets
+from rush.room.waiting_room import WaitingRoom
 
 __all__ = ["Services", "build_services", "open_services"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rush.account_tokens import TokenPurpose, issue_token
+from rush.families.account_tokens import TokenPurpose, issue_token
 from web.state import Resources
 
 __all__ = ["send_link"]

@@ -18,7 +18,7 @@ from litestar.security.session_auth import SessionAuth
 from litestar.stores.redis import RedisStore
 
 from rush.config import Settings
-from rush.families import Account
+from rush.families.accounts import Account
 from web.sessions import RotatingSessionConfig
 
 __all__ = [

@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 import click
 import msgspec
 
-from rush.bootstrap import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, prepare
 from rush.config import Settings, load_settings
-from rush.mail_catcher import start_mail_catcher
-from rush.servers import running_servers
+from rush.dev.bootstrap import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, prepare
+from rush.dev.mail_catcher import start_mail_catcher
+from rush.dev.servers import running_servers
 from web.logs import configure_logging
 
 __all__ = ["main"]
@@ -168,8 +168,8 @@ def audit(ctx: click.Context, sale_id: int | None, database_url: str, redis_url:
     """
     import asyncpg
 
-    from rush.audit import audit_servers
-    from rush.audit_table import audit_lines
+    from rush.ops.audit import audit_servers
+    from rush.ops.audit_table import audit_lines
 
     settings = _settings()
     with running_servers(
@@ -198,7 +198,7 @@ def bench() -> None:
 @click.option("--concurrency", type=int, default=64, help="Concurrent clients.")
 def bench_engine(seconds: float, concurrency: int) -> None:
     """Redis holds/s against the classic Postgres hold, same run, same concurrency."""
-    from rush.bench.engine import run_engine_bench
+    from rush.dev.bench.engine import run_engine_bench
 
     settings = _settings()
     with running_servers(settings.database_url, settings.redis_url, None) as urls:

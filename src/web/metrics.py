@@ -3,7 +3,7 @@
 HTTP counts and latency come from Litestar's Prometheus middleware, labelled by route
 template (`/api/v1/sales/{sale_id}/cart/items`), never by raw path, so ids cannot explode
 the number of series. The `rush_` gauges are read at scrape time from the dashboard
-snapshots the worker already builds each second (`rush.dashboard_latest`): a scrape costs
+snapshots the worker already builds each second (`rush.ops.dashboard_latest`): a scrape costs
 one Redis read, whatever the number of scrapers and web processes.
 """
 
@@ -23,8 +23,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 from redis.exceptions import RedisError
 
-from rush.dashboard import DashboardSnapshot
-from rush.dashboard_latest import latest_snapshots
+from rush.ops.dashboard import DashboardSnapshot
+from rush.ops.dashboard_latest import latest_snapshots
 from web.state import resources
 
 __all__ = ["SnapshotCollector", "http_metrics", "metrics"]

@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 
 from rush.config import Settings
-from rush.payments import PaymentProvider, SimulatedProvider
+from rush.purchase.payments import PaymentProvider, SimulatedProvider
 from rush.services import Services, open_services
 
 __all__ = ["Resources", "resources", "resources_lifespan"]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from rush.bench.engine import run_engine_bench
-from rush.servers import ServerUrls
+from rush.dev.bench.engine import run_engine_bench
+from rush.dev.servers import ServerUrls
 
 
 @pytest.mark.slow

@@ -23,11 +23,11 @@ from redis.asyncio import Redis
 
 from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.traces import generate_trace, write_trace
-from rush.audit import run_audit
-from rush.bootstrap import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
 from rush.config import load_settings
 from rush.crypto import FieldCipher
-from rush.servers import ServerUrls
+from rush.dev.bootstrap import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+from rush.dev.servers import ServerUrls
+from rush.ops.audit import run_audit
 from tests.e2e.live_demo import LiveDemo, live_demo
 from tests.loadtests.test_locust_smoke import run_locust
 

@@ -26,14 +26,14 @@ import msgspec
 from redis.asyncio import Redis
 
 from loadtests.bench_processes import bin_path, free_port
-from rush.audit import AuditReport, run_audit
 from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
-from rush.mail_catcher import MailCatcher, start_mail_catcher
-from rush.payments import SimulatedProvider
-from rush.payments.simulated import deliver
-from rush.sales import copy_admissions_to_postgres
-from rush.waiting_room import WaitingRoom
+from rush.dev.mail_catcher import MailCatcher, start_mail_catcher
+from rush.ops.audit import AuditReport, run_audit
+from rush.purchase.payments import SimulatedProvider
+from rush.purchase.payments.simulated import deliver
+from rush.room.sales import copy_admissions_to_postgres
+from rush.room.waiting_room import WaitingRoom
 from tests.faults.driver import DriverReport, RushDriver
 from tests.faults.processes import RushProcesses, child_env
 from tests.faults.rush_sale import RushSale, prepare_sale

@@ -18,13 +18,13 @@ import asyncpg
 import msgspec
 from litestar.testing import AsyncTestClient
 
-from rush.audit import AuditReport, run_audit
-from rush.carts import Carts, HoldTimes, hold_id_for
-from rush.checkout import start_checkout
 from rush.config import Settings
-from rush.payments import SIGNATURE_HEADER, SignedWebhook, SimulatedProvider, WebhookEvent
-from rush.payments.provider import WebhookKind
-from rush.payments.signing import sign
+from rush.ops.audit import AuditReport, run_audit
+from rush.purchase.carts import Carts, HoldTimes, hold_id_for
+from rush.purchase.checkout import start_checkout
+from rush.purchase.payments import SIGNATURE_HEADER, SignedWebhook, SimulatedProvider, WebhookEvent
+from rush.purchase.payments.provider import WebhookKind
+from rush.purchase.payments.signing import sign
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.figures import record

@@ -18,9 +18,9 @@ from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.traces import Trace, generate_trace
 from rush.config import Settings
 from rush.crypto import FieldCipher
-from rush.holds import HoldEngine
-from rush.sales import open_sale, set_pace
-from rush.waiting_room import WaitingRoom
+from rush.engine.holds import HoldEngine
+from rush.room.sales import open_sale, set_pace
+from rush.room.waiting_room import WaitingRoom
 from tests.catalogue_factory import CatalogueFactory
 
 __all__ = ["RushSale", "prepare_sale"]

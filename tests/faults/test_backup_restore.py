@@ -23,10 +23,10 @@ import msgspec
 import pytest
 from redis.asyncio import Redis
 
-from rush.audit import AuditReport, run_audit
 from rush.config import Settings
-from rush.orders import FinalizeOutcome, finalize_order, record_payment_event
-from rush.payments import SimulatedProvider
+from rush.ops.audit import AuditReport, run_audit
+from rush.purchase.orders import FinalizeOutcome, finalize_order, record_payment_event
+from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from tests.faults.payment_chaos import PlacedOrder, audit_clean, expire_hold, place_order

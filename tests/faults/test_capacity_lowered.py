@@ -1,9 +1,9 @@
 """An admin lowers a group's capacity while families hold places in it.
 
-The rule (`rush.capacity.change_capacity`): a new capacity below paid + held places is refused,
-saving nothing; anything else is accepted at once. So a family holding places keeps them and
-can pay for them, a family arriving after gets a clear "no places left", and paying never
-oversells, even while the admin keeps changing the capacity.
+The rule (`rush.engine.capacity.change_capacity`): a new capacity below paid + held
+places is refused, saving nothing; anything else is accepted at once. So a family holding
+places keeps them and can pay for them, a family arriving after gets a clear "no places
+left", and paying never oversells, even while the admin keeps changing the capacity.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from rush.capacity import change_capacity
-from rush.carts import Carts, HoldTimes
 from rush.config import Settings
+from rush.engine.capacity import change_capacity
+from rush.engine.holds import HoldStatus
 from rush.errors import CapacityBelowCommitted, PlacesShort
-from rush.holds import HoldStatus
-from rush.payments import SimulatedProvider
+from rush.purchase.carts import Carts, HoldTimes
+from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.faults.payment_chaos import (

@@ -2,8 +2,9 @@
 webhooks, payments arriving after the hold expired, and a refund endpoint that is down.
 
 Webhooks go through the real endpoint (signed `Rush-Signature`), real arq workers run the
-finalize jobs, and every scenario ends with `rush audit` clean. What the rules are (see
-`rush.orders`): an event is recorded once per id and only `payment.succeeded` moves an order;
+finalize jobs, and every scenario ends with `rush audit` clean. What the rules
+are (see `rush.purchase.orders`): an event is recorded once per id and only
+`payment.succeeded` moves an order;
 a payment after its hold expired takes the places if they are still free, otherwise the order
 becomes a conflict, is refunded, and the family goes first on the waitlist.
 """
@@ -24,11 +25,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from litestar.testing import AsyncTestClient
 
-from rush.audit import run_audit
 from rush.config import Settings
-from rush.mail_catcher import MailCatcher
-from rush.orders import FinalizeOutcome, finalize_order, record_payment_event
-from rush.payments import SimulatedProvider
+from rush.dev.mail_catcher import MailCatcher
+from rush.ops.audit import run_audit
+from rush.purchase.orders import FinalizeOutcome, finalize_order, record_payment_event
+from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from tests.faults.payment_chaos import (

@@ -11,12 +11,12 @@ import msgspec
 import pytest
 from redis.asyncio import Redis
 
-from rush.audit import AuditReport, run_audit
 from rush.config import Settings
 from rush.db import Executor
-from rush.keys import program_keys
-from rush.payments import SimulatedProvider
-from rush.sales import copy_admissions_to_postgres, open_sale, prepare_room
+from rush.engine.keys import program_keys
+from rush.ops.audit import AuditReport, run_audit
+from rush.purchase.payments import SimulatedProvider
+from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.paid_orders import check_out, pay, put_in_cart

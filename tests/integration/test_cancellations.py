@@ -11,19 +11,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rush.audit import run_audit
-from rush.cancellations import (
+from rush.errors import OrderNotFound
+from rush.families.accounts import create_staff_account
+from rush.ops.audit import run_audit
+from rush.purchase.cancellations import (
     CancelledPlaces,
     RefundAmountInvalid,
     RegistrationNotInOrder,
     cancel_places,
     send_pending_refunds,
 )
-from rush.errors import OrderNotFound
-from rush.families import create_staff_account
-from rush.payments import ProviderRefund, RefundRefused, SimulatedProvider
+from rush.purchase.payments import ProviderRefund, RefundRefused, SimulatedProvider
+from rush.purchase.waitlist import join_waitlist
 from rush.services import Services
-from rush.waitlist import join_waitlist
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.paid_orders import check_out, put_in_cart
 

@@ -8,7 +8,7 @@ import datetime as dt
 import asyncpg
 import pytest
 
-from rush.carts import Carts, HoldTimes
+from rush.engine.holds import HoldEngine
 from rush.errors import (
     AlreadyInCart,
     ChildCapReached,
@@ -18,7 +18,7 @@ from rush.errors import (
     PlacesShort,
     SaleNotOpen,
 )
-from rush.holds import HoldEngine
+from rush.purchase.carts import Carts, HoldTimes
 from tests.catalogue_factory import CatalogueFactory
 
 SEVEN = dt.date(2020, 5, 1)  # 7 years old on 2027-09-30

@@ -10,9 +10,9 @@ import asyncpg
 import pytest
 from msgspec.structs import replace
 
-from rush.catalogue import catalogue_groups
-from rush.catalogue_admin import create_program, create_sale, create_season, update_sale
-from rush.catalogue_checks import (
+from rush.catalogue.admin import create_program, create_sale, create_season, update_sale
+from rush.catalogue.caps_admin import create_child_cap, delete_child_cap, update_child_cap
+from rush.catalogue.checks import (
     AgesOutOfOrder,
     CatalogueInvalid,
     DatesOutOfOrder,
@@ -20,17 +20,17 @@ from rush.catalogue_checks import (
     NegativeAmount,
     NotPositive,
 )
-from rush.catalogue_fields import (
+from rush.catalogue.fields import (
     ChildCapFields,
     GroupFields,
     ProgramFields,
     SaleFields,
     SeasonFields,
 )
-from rush.child_cap_admin import create_child_cap, delete_child_cap, update_child_cap
+from rush.catalogue.group_admin import create_group, update_group
+from rush.catalogue.reading import catalogue_groups
 from rush.errors import CapacityBelowCommitted, RushError
-from rush.families import create_staff_account
-from rush.group_admin import create_group, update_group
+from rush.families.accounts import create_staff_account
 from rush.i18n import TIME_ZONE
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram

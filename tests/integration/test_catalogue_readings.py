@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rush.catalogue import CatalogueReadings, refuse_sold_out
+from rush.catalogue.reading import CatalogueReadings, refuse_sold_out
 from rush.errors import PlacesShort
 from rush.fresh_readings import FreshReadings
 from rush.services import Services

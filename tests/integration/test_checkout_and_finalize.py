@@ -10,13 +10,18 @@ import uuid
 import asyncpg
 import pytest
 
-from rush.carts import Carts, HoldTimes
-from rush.checkout import start_checkout
 from rush.db import query
+from rush.engine.holds import HoldEngine
 from rush.errors import CartHoldsLost, InstalmentsNotOffered, TermsNotAccepted
-from rush.holds import HoldEngine
-from rush.orders import CheckoutResult, FinalizeOutcome, finalize_order, record_payment_event
-from rush.payments import SimulatedProvider, WebhookEvent
+from rush.purchase.carts import Carts, HoldTimes
+from rush.purchase.checkout import start_checkout
+from rush.purchase.orders import (
+    CheckoutResult,
+    FinalizeOutcome,
+    finalize_order,
+    record_payment_event,
+)
+from rush.purchase.payments import SimulatedProvider, WebhookEvent
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestFamily, TestProgram
 

@@ -15,6 +15,7 @@ import aiosmtplib
 import asyncpg
 import pytest
 
+from rush.dev.mail_catcher import MailCatcher, start_mail_catcher
 from rush.emails import (
     ConfirmationLine,
     Instalment,
@@ -24,7 +25,6 @@ from rush.emails import (
     send_once,
     waitlist_offer_email,
 )
-from rush.mail_catcher import MailCatcher, start_mail_catcher
 
 SENDER = "Service des loisirs <loisirs@ville.example>"
 FAMILY = "famille.tremblay@example.ca"

@@ -29,11 +29,11 @@ from hypothesis.stateful import (
 )
 from redis.asyncio import Redis
 
-from rush.capacity import change_capacity
+from rush.dev.servers import ServerUrls
+from rush.engine.capacity import change_capacity
+from rush.engine.holds import ConfirmOutcome, HoldEngine
+from rush.engine.reconcile import reconcile_all, reconcile_program
 from rush.errors import CapacityBelowCommitted, HoldAlreadyPaid, HoldExpired, PlacesShort
-from rush.holds import ConfirmOutcome, HoldEngine
-from rush.reconcile import reconcile_all, reconcile_program
-from rush.servers import ServerUrls
 from tests.catalogue_factory import CatalogueFactory, TestProgram, truncate_all
 
 T = TypeVar("T")

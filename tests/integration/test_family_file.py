@@ -12,7 +12,7 @@ import pytest
 from rush.config import Settings
 from rush.crypto import FieldCipher, UndecryptableField
 from rush.errors import PersonNotInFamily
-from rush.family_file import (
+from rush.families.family_file import (
     Address,
     AdultDetails,
     ChildDetails,

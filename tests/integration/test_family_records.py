@@ -8,23 +8,23 @@ import uuid
 
 import pytest
 
-from rush.cancellations import CancelledPlaces, cancel_places, send_pending_refunds
 from rush.config import Settings
 from rush.crypto import FieldCipher
-from rush.errors import OrderNotFound, PersonNotInFamily
-from rush.families import create_staff_account
-from rush.family_documents import (
+from rush.documents import Releve24Data, payment_receipt_pdf
+from rush.documents.family_documents import (
     DEMO_ISSUER,
     ReceiptUnavailable,
     payment_receipt_for,
     releve24_for,
 )
-from rush.family_records import Name, family_records
+from rush.errors import OrderNotFound, PersonNotInFamily
+from rush.families.accounts import create_staff_account
+from rush.families.records import Name, family_records
 from rush.i18n import TIME_ZONE
-from rush.payments import SimulatedProvider
-from rush.receipts import Releve24Data, payment_receipt_pdf
+from rush.purchase.cancellations import CancelledPlaces, cancel_places, send_pending_refunds
+from rush.purchase.payments import SimulatedProvider
+from rush.purchase.waitlist import join_waitlist, offer_freed_places
 from rush.services import Services
-from rush.waitlist import join_waitlist, offer_freed_places
 from tests.catalogue_factory import CatalogueFactory, TestFamily, TestProgram
 from tests.paid_orders import (
     FIRST_WEEK,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from rush.finalize_sweep import orders_to_refinalize
-from rush.orders import CheckoutResult, finalize_order
-from rush.payments import SimulatedProvider
+from rush.purchase.finalize_sweep import orders_to_refinalize
+from rush.purchase.orders import CheckoutResult, finalize_order
+from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from tests.integration.test_checkout_and_finalize import cart_with_camp, checkout, pay

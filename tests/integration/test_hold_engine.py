@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
+from rush.engine.holds import ConfirmOutcome, HoldEngine, HoldStatus
 from rush.errors import (
     CapacityBelowCommitted,
     HoldAlreadyPaid,
@@ -15,7 +16,6 @@ from rush.errors import (
     PlacesShort,
     UnknownGroup,
 )
-from rush.holds import ConfirmOutcome, HoldEngine, HoldStatus
 from tests.catalogue_factory import CatalogueFactory
 
 TTL = 60_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from rush.engine.holds import HoldEngine
 from rush.errors import PlacesShort
-from rush.holds import HoldEngine
 from tests.catalogue_factory import CatalogueFactory
 
 

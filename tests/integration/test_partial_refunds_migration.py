@@ -9,8 +9,8 @@ import asyncpg
 import pytest
 
 from rush.db import apply_migrations
-from rush.payments import SimulatedProvider
-from rush.servers import ServerUrls
+from rush.dev.servers import ServerUrls
+from rush.purchase.payments import SimulatedProvider
 
 INSERT_PAYMENT = """
 INSERT INTO sim_provider_payment (id, payment_id, idempotency_key, amount_cents, description,

@@ -7,7 +7,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from rush.errors import InvalidCredentials
-from rush.families import authenticate, create_family_account
+from rush.families.accounts import authenticate, create_family_account
 
 PASSWORD = "mot de passe de rentrée"
 

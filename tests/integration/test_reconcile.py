@@ -6,10 +6,10 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
-from rush.capacity import change_capacity
+from rush.engine.capacity import change_capacity
+from rush.engine.holds import ConfirmOutcome, GroupSnapshot, HoldEngine
+from rush.engine.reconcile import reconcile_all, reconcile_program
 from rush.errors import CapacityBelowCommitted, HoldExpired
-from rush.holds import ConfirmOutcome, GroupSnapshot, HoldEngine
-from rush.reconcile import reconcile_all, reconcile_program
 from tests.catalogue_factory import CatalogueFactory
 
 TTL, LIFE = 60_000, 120_000

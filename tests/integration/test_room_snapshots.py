@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from redis.asyncio import Redis
 
 from rush.errors import InvalidQueueTicket, UnknownSale
-from rush.queue_tickets import QueueTicket, QueueTickets
-from rush.room_snapshots import RoomSnapshots, queued_standing
-from rush.waiting_room import QueueState, WaitingRoom
+from rush.room.snapshots import RoomSnapshots, queued_standing
+from rush.room.tickets import QueueTicket, QueueTickets
+from rush.room.waiting_room import QueueState, WaitingRoom
 
 SALE = 11
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from rush.sales import copy_admissions_to_postgres, open_sale, pause_sale, prepare_room, set_pace
+from rush.room.sales import (
+    copy_admissions_to_postgres,
+    open_sale,
+    pause_sale,
+    prepare_room,
+    set_pace,
+)
+from rush.room.waiting_room import QueueState
 from rush.services import Services
-from rush.waiting_room import QueueState
 from tests.catalogue_factory import CatalogueFactory
 
 

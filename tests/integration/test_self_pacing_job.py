@@ -7,8 +7,8 @@ import uuid
 
 import msgspec
 
-from rush.sales import prepare_room
-from rush.self_pacer import COOLDOWN_S, SelfPacingConfig, configure_self_pacing
+from rush.room.sales import prepare_room
+from rush.room.self_pacer import COOLDOWN_S, SelfPacingConfig, configure_self_pacing
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from workers.jobs import self_pace_sales

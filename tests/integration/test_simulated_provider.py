@@ -18,16 +18,16 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.testing import AsyncTestClient
 
-from rush.payments.errors import (
+from rush.purchase.payments.errors import (
     IdempotencyKeyReused,
     InvalidPaymentRequest,
     InvalidWebhook,
     RefundRefused,
     UnknownProviderPayment,
 )
-from rush.payments.provider import PaymentProvider, ProviderRefund, WebhookEvent
-from rush.payments.signing import sign
-from rush.payments.simulated import SignedWebhook, SimulatedProvider, deliver
+from rush.purchase.payments.provider import PaymentProvider, ProviderRefund, WebhookEvent
+from rush.purchase.payments.signing import sign
+from rush.purchase.payments.simulated import SignedWebhook, SimulatedProvider, deliver
 
 SECRET = "whsec_simulated"
 BASE_URL = "http://rush.test"

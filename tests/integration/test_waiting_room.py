@@ -8,9 +8,9 @@ import hashlib
 import pytest
 from redis.asyncio import Redis
 
+from rush.engine.keys import sale_keys
 from rush.errors import NotAdmitted, QueueClosed, RoomTransitionRefused, UnknownSale
-from rush.keys import sale_keys
-from rush.waiting_room import QueueState, WaitingRoom
+from rush.room.waiting_room import QueueState, WaitingRoom
 
 SALE = 7
 

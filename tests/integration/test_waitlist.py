@@ -9,15 +9,15 @@ import time
 import msgspec
 import pytest
 
-from rush.carts import Carts, HoldTimes
-from rush.checkout import start_checkout
+from rush.dev.mail_catcher import MailCatcher
+from rush.emails.notifications import send_instalment_reminders, send_waitlist_offer
 from rush.errors import OfferNotAvailable, PlacesAvailable
-from rush.mail_catcher import MailCatcher
-from rush.notifications import send_instalment_reminders, send_waitlist_offer
-from rush.orders import FinalizeOutcome, finalize_order, record_payment_event
-from rush.payments import SimulatedProvider
+from rush.purchase.carts import Carts, HoldTimes
+from rush.purchase.checkout import start_checkout
+from rush.purchase.orders import FinalizeOutcome, finalize_order, record_payment_event
+from rush.purchase.payments import SimulatedProvider
+from rush.purchase.waitlist import accept_offer, expire_offers, join_waitlist, offer_freed_places
 from rush.services import Services
-from rush.waitlist import accept_offer, expire_offers, join_waitlist, offer_freed_places
 from tests.catalogue_factory import CatalogueFactory
 
 SEVEN = dt.date(2020, 5, 1)

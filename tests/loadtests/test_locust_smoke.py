@@ -28,8 +28,8 @@ from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.traces import generate_trace, read_trace, write_trace
 from rush.config import Settings
 from rush.crypto import FieldCipher
-from rush.families import create_staff_account
-from rush.mail_catcher import MailCatcher
+from rush.dev.mail_catcher import MailCatcher
+from rush.families.accounts import create_staff_account
 from tests.catalogue_factory import CatalogueFactory
 
 pytestmark = pytest.mark.slow

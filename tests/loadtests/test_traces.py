@@ -21,9 +21,9 @@ from loadtests.traces import (
     read_trace,
     write_trace,
 )
-from rush.eligibility import age_on
-from rush.families import authenticate
-from rush.family_file import readiness
+from rush.catalogue.eligibility import age_on
+from rush.families.accounts import authenticate
+from rush.families.family_file import readiness
 from tests.catalogue_factory import CatalogueFactory
 
 REFERENCE = dt.date(2027, 9, 30)

@@ -22,10 +22,10 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings, load_settings
-from rush.families import add_child, create_staff_account
-from rush.payments import SimulatedProvider
+from rush.families.accounts import add_child, create_staff_account
+from rush.purchase.payments import SimulatedProvider
+from rush.purchase.waitlist import join_waitlist
 from rush.services import Services
-from rush.waitlist import join_waitlist
 from tests.catalogue_factory import CatalogueFactory
 from tests.paid_orders import check_out, program_of_kind, put_in_cart
 from web.app import CSRF_EXEMPT, create_app

@@ -15,10 +15,10 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from rush.admission_tokens import AdmissionTokens
 from rush.config import Settings
-from rush.families import add_child
-from rush.sales import open_sale, prepare_room, set_pace
+from rush.families.accounts import add_child
+from rush.room.admission_tokens import AdmissionTokens
+from rush.room.sales import open_sale, prepare_room, set_pace
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestFamily, TestProgram
 from tests.web.ops_sessions import signed_in_family

@@ -22,8 +22,8 @@ from schemathesis.schemas import APIOperation
 
 from loadtests.bench_processes import free_port
 from rush.config import Settings
-from rush.families import add_child, create_staff_account
-from rush.sales import prepare_room
+from rush.families.accounts import add_child, create_staff_account
+from rush.room.sales import prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from tests.figures import record

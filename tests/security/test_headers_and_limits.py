@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
-from rush.sales import prepare_room
+from rush.room.sales import prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app

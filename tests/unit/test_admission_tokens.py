@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rush.admission_tokens import AdmissionTokens
 from rush.errors import InvalidAdmissionToken
+from rush.room.admission_tokens import AdmissionTokens
 
 NOW = 1_800_000_000_000
 

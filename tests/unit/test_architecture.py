@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rush.scripts import EngineScripts, lua_source
+from rush.engine.scripts import EngineScripts, lua_source
 
 RUSH = Path(__file__).resolve().parents[2] / "src" / "rush"
 FORBIDDEN = {"litestar", "arq", "web", "workers"}
@@ -31,7 +31,7 @@ def test_the_domain_core_imports_no_web_or_worker_code(path: Path) -> None:
 
 @pytest.mark.parametrize("name", EngineScripts.__slots__)
 def test_every_script_is_a_lua_file_with_a_header(name: str) -> None:
-    own = (resources.files("rush") / "lua" / f"{name}.lua").read_text()
+    own = (resources.files("rush.engine") / "lua" / f"{name}.lua").read_text()
     header = own.split("\n\n")[0]
     for part in ("KEYS", "ARGV", "Returns", "Invariant"):
         assert part in header, f"{name}.lua header lacks {part}"

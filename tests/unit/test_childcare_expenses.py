@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rush.childcare_expenses import merged_periods, shares_by_tax_year, weekdays_in
+from rush.documents.childcare_expenses import merged_periods, shares_by_tax_year, weekdays_in
 from rush.i18n import TIME_ZONE
 
 UTC = dt.UTC

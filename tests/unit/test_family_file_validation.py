@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from rush.family_file import (
+from rush.families.family_file import (
     Address,
     AdultDetails,
     ChildDetails,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from redis.crc import key_slot
 
-from rush.keys import program_keys
+from rush.engine.keys import program_keys
 
 
 def test_every_key_of_a_program_lands_in_one_cluster_slot() -> None:

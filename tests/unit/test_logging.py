@@ -108,7 +108,7 @@ def test_a_form_logged_with_a_sin_and_a_password_is_redacted_in_json() -> None:
 @pytest.mark.usefixtures("restore_logging")
 def test_stdlib_records_are_redacted_in_their_arguments_extras_and_text() -> None:
     stream = configured("json")
-    log = logging.getLogger("rush.orders")
+    log = logging.getLogger("rush.purchase.orders")
     log.info("family file %s", {"health_card": "ROYJ 8504 0212", "csrftoken": "t0k3n"})
     log.warning("saved", extra={"rush_session": "s3ss10n", "group": 7})
     log.error("someone wrote 046-454-286 in a note")

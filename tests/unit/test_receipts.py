@@ -18,7 +18,7 @@ from collections.abc import Callable
 import msgspec
 import pytest
 
-from rush.receipts import (
+from rush.documents import (
     Child,
     Issuer,
     PaidInstalment,

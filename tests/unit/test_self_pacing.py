@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rush.self_pacing import COMFORT, PacingSignals, PacingTargets, next_rate
+from rush.room.pacing_rule import COMFORT, PacingSignals, PacingTargets, next_rate
 
 readings = st.none() | st.integers(min_value=0, max_value=600_000)
 

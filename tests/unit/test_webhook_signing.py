@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from rush.payments.errors import InvalidWebhook
-from rush.payments.signing import sign, verify
+from rush.purchase.payments.errors import InvalidWebhook
+from rush.purchase.payments.signing import sign, verify
 
 SECRET = "whsec_current"
 BODY = b'{"event_id":"evt_1","kind":"payment.succeeded","amount_cents":12500}'

@@ -12,8 +12,8 @@ from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.crypto import FieldCipher
-from rush.families import create_staff_account
-from rush.family_file import (
+from rush.families.accounts import create_staff_account
+from rush.families.family_file import (
     AdultDetails,
     ChildDetails,
     Contact,

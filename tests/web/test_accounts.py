@@ -14,10 +14,10 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from rush.config import Settings
-from rush.families import create_staff_account
-from rush.mail_catcher import MailCatcher
-from rush.sales import prepare_room
-from rush.waiting_room import WaitingRoom
+from rush.dev.mail_catcher import MailCatcher
+from rush.families.accounts import create_staff_account
+from rush.room.sales import prepare_room
+from rush.room.waiting_room import WaitingRoom
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app
 from web.processes import build_worker

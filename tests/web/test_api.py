@@ -9,8 +9,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import load_settings
-from rush.holds import HoldEngine
-from rush.servers import ServerUrls
+from rush.dev.servers import ServerUrls
+from rush.engine.holds import HoldEngine
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app
 

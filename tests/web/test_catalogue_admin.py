@@ -10,7 +10,7 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
-from rush.sales import prepare_room
+from rush.room.sales import prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app

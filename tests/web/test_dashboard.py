@@ -16,12 +16,12 @@ import uvicorn
 from litestar.testing import AsyncTestClient
 
 from loadtests.bench_processes import free_port
-from rush.carts import Carts, HoldTimes
 from rush.config import Settings
-from rush.dashboard import build_snapshot, dashboard_channel
-from rush.fairness import draw_order
-from rush.families import create_staff_account
-from rush.sales import copy_admissions_to_postgres, open_sale, prepare_room
+from rush.families.accounts import create_staff_account
+from rush.ops.dashboard import build_snapshot, dashboard_channel
+from rush.purchase.carts import Carts, HoldTimes
+from rush.room.fairness import draw_order
+from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app

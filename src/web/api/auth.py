@@ -10,8 +10,8 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from rush.account_tokens import TokenPurpose
-from rush.families import Account, authenticate, create_family_account
+from rush.families.account_tokens import TokenPurpose
+from rush.families.accounts import Account, authenticate, create_family_account
 from web.account_links import send_link
 from web.auth import current_account, session_payload
 from web.sessions import rotate_session

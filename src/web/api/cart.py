@@ -10,9 +10,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from rush.carts import Carts, CartView, HoldTimes
-from rush.catalogue import refuse_sold_out
+from rush.catalogue.reading import refuse_sold_out
 from rush.db import query
+from rush.purchase.carts import Carts, CartView, HoldTimes
 from web.admission import require_admission
 from web.api.family import family_id_of
 from web.auth import family_only

@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from rush.families import Person, add_child, family_persons
+from rush.families.accounts import Person, add_child, family_persons
 from web.auth import current_account, family_only
 from web.state import resources
 

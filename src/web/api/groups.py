@@ -6,7 +6,7 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import FromQuery
 
-from rush.catalogue import CatalogueGroup
+from rush.catalogue.reading import CatalogueGroup
 from web.state import resources
 
 

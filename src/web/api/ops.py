@@ -12,9 +12,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from rush.sales import close_sale, open_sale, pause_sale, prepare_room, resume_sale, set_pace
-from rush.staff_log import log_staff_action
-from rush.waiting_room import RoomStats, WaitingRoom
+from rush.ops.staff_log import log_staff_action
+from rush.room.sales import close_sale, open_sale, pause_sale, prepare_room, resume_sale, set_pace
+from rush.room.waiting_room import RoomStats, WaitingRoom
 from web.auth import current_account, staff_only
 from web.state import resources
 

@@ -11,8 +11,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from rush.checkout import start_checkout
-from rush.orders import CheckoutResult, order_view
+from rush.purchase.checkout import start_checkout
+from rush.purchase.orders import CheckoutResult, order_view
 from web.admission import require_admission
 from web.api.family import family_id_of
 from web.auth import family_only

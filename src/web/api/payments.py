@@ -9,8 +9,8 @@ from litestar import Request, post
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK
 
-from rush.orders import record_payment_event
-from rush.payments import SIGNATURE_HEADER
+from rush.purchase.orders import record_payment_event
+from rush.purchase.payments import SIGNATURE_HEADER
 from web.state import resources
 
 

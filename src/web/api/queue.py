@@ -2,7 +2,7 @@
 
 Joining (and any poll with the session) gives a signed `ticket_token`. Polling with it in the
 `Rush-Queue-Ticket` header, at `.../queue/standing`, is the cheap poll of a rush: no session,
-and while the family is in line no Redis call of its own (`rush.room_snapshots`).
+and while the family is in line no Redis call of its own (`rush.room.snapshots`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, HeaderParameter
 from litestar.status_codes import HTTP_200_OK
 
-from rush.room_snapshots import queued_standing
-from rush.sales import join_queue
-from rush.waiting_room import QueueStanding, QueueState
+from rush.room.sales import join_queue
+from rush.room.snapshots import queued_standing
+from rush.room.waiting_room import QueueStanding, QueueState
 from web.api.family import family_id_of
 from web.auth import family_only
 from web.state import Resources, resources

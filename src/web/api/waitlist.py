@@ -10,8 +10,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from rush.orders import CheckoutResult
-from rush.waitlist import WaitlistEntry, accept_offer, family_waitlist, join_waitlist
+from rush.purchase.orders import CheckoutResult
+from rush.purchase.waitlist import WaitlistEntry, accept_offer, family_waitlist, join_waitlist
 from web.api.family import family_id_of
 from web.auth import family_only
 from web.state import resources

@@ -15,9 +15,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from rush.attendance import attendance_groups, attendance_sheet, mark_attendance
 from rush.i18n import TIME_ZONE
-from rush.staff_log import log_staff_action
+from rush.ops.attendance import attendance_groups, attendance_sheet, mark_attendance
+from rush.ops.staff_log import log_staff_action
 from web.auth import current_account, staff_only
 from web.pages.render import page
 from web.state import resources

@@ -14,7 +14,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from rush.catalogue_admin import (
+from rush.catalogue.admin import (
     create_program,
     create_sale,
     create_season,
@@ -28,10 +28,10 @@ from rush.catalogue_admin import (
     update_sale,
     update_season,
 )
-from rush.catalogue_fields import PROGRAM_KINDS, ProgramFields, SaleFields, SeasonFields
-from rush.child_cap_admin import list_child_caps
+from rush.catalogue.caps_admin import list_child_caps
+from rush.catalogue.fields import PROGRAM_KINDS, ProgramFields, SaleFields, SeasonFields
+from rush.catalogue.group_admin import list_groups
 from rush.errors import RushError
-from rush.group_admin import list_groups
 from rush.i18n import N_
 from web.auth import current_account, staff_only
 from web.i18n import page_translator

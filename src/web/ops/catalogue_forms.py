@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from rush.catalogue_checks import CatalogueInvalid
-from rush.catalogue_fields import PROGRAM_KINDS, SALE_STATUSES
+from rush.catalogue.checks import CatalogueInvalid
+from rush.catalogue.fields import PROGRAM_KINDS, SALE_STATUSES
 from rush.i18n import N_, TIME_ZONE
 
 __all__ = [

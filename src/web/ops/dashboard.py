@@ -21,20 +21,20 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, ServerSentEvent, Template
 
-from rush.capacity import change_capacity
-from rush.dashboard import build_snapshot, dashboard_channel
-from rush.dashboard_history import sale_history
 from rush.db import query
+from rush.engine.capacity import change_capacity
 from rush.errors import InvalidPacingSettings
-from rush.fairness import fairness_report
-from rush.sales import close_sale, open_sale, pause_sale, resume_sale, set_pace
-from rush.self_pacer import (
+from rush.ops.dashboard import build_snapshot, dashboard_channel
+from rush.ops.dashboard_history import sale_history
+from rush.ops.staff_log import log_staff_action, staff_actions
+from rush.room.fairness import fairness_report
+from rush.room.sales import close_sale, open_sale, pause_sale, resume_sale, set_pace
+from rush.room.self_pacer import (
     SelfPacingConfig,
     configure_self_pacing,
     self_pacing_changes,
     self_pacing_config,
 )
-from rush.staff_log import log_staff_action, staff_actions
 from web.api.cart import carts
 from web.auth import current_account, staff_only
 from web.i18n import page_translator

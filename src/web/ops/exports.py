@@ -14,7 +14,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Template
 
-from rush.exports import (
+from rush.i18n import N_
+from rush.ops.exports import (
     HealthContact,
     export_catalogue,
     group_header,
@@ -22,8 +23,7 @@ from rush.exports import (
     payments_per_day,
     registration_rows,
 )
-from rush.i18n import N_
-from rush.staff_log import log_staff_action
+from rush.ops.staff_log import log_staff_action
 from web.auth import current_account, staff_only
 from web.i18n import page_translator
 from web.locale import request_locale

@@ -14,8 +14,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from rush.families import Account
-from rush.family_approvals import decide_family, pending_families, recent_decisions
+from rush.families.accounts import Account
+from rush.families.approvals import decide_family, pending_families, recent_decisions
 from web.auth import current_account, staff_only
 from web.pages.render import page
 from web.state import Resources, resources

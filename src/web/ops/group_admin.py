@@ -14,17 +14,17 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from rush.catalogue_admin import get_program, get_sale, list_programs
-from rush.catalogue_fields import ChildCapFields, GroupFields
-from rush.child_cap_admin import (
+from rush.catalogue.admin import get_program, get_sale, list_programs
+from rush.catalogue.caps_admin import (
     create_child_cap,
     delete_child_cap,
     get_child_cap,
     list_child_caps,
     update_child_cap,
 )
+from rush.catalogue.fields import ChildCapFields, GroupFields
+from rush.catalogue.group_admin import create_group, get_group, list_groups, update_group
 from rush.errors import RushError
-from rush.group_admin import create_group, get_group, list_groups, update_group
 from rush.i18n import N_
 from web.auth import current_account, staff_only
 from web.ops.admin_render import Choices, form_page, named

@@ -9,7 +9,7 @@ from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.response import Template
 
-from rush.catalogue_admin import list_sales
+from rush.catalogue.admin import list_sales
 from web.auth import staff_only
 from web.ops.admin_render import named
 from web.ops.catalogue_forms import STATUS_LABELS

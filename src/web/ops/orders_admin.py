@@ -19,10 +19,10 @@ from litestar.exceptions import ValidationException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from rush.cancellations import cancel_places, send_pending_refunds
-from rush.families import Account
-from rush.staff_log import log_staff_action
-from rush.staff_orders import search_orders, staff_order
+from rush.families.accounts import Account
+from rush.ops.staff_log import log_staff_action
+from rush.purchase.cancellations import cancel_places, send_pending_refunds
+from rush.purchase.staff_orders import search_orders, staff_order
 from web.auth import current_account, staff_only
 from web.pages.render import page
 from web.state import Resources, resources

@@ -10,10 +10,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
-from rush.account_tokens import TokenPurpose, use_token
 from rush.db import query
 from rush.errors import RushError
-from rush.families import authenticate, confirm_email, create_family_account, set_password
+from rush.families.account_tokens import TokenPurpose, use_token
+from rush.families.accounts import authenticate, confirm_email, create_family_account, set_password
 from rush.i18n import error_message
 from web.account_links import send_link
 from web.auth import session_payload

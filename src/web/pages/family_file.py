@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 
 from rush.crypto import FieldCipher
 from rush.errors import PersonNotInFamily
-from rush.family_file import (
+from rush.families.family_file import (
     Adult,
     Child,
     Contact,

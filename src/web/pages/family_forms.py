@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, Literal
 
-from rush.family_file import (
+from rush.families.family_file import (
     MAX_CONTACTS,
     Address,
     AdultDetails,

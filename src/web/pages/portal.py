@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from rush.catalogue import CatalogueGroup, catalogue_groups
+from rush.catalogue.reading import CatalogueGroup, catalogue_groups
 from rush.db import query
 from rush.i18n import SUPPORTED_LOCALES
 from web.locale import request_locale

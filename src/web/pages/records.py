@@ -21,10 +21,10 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from rush.crypto import FieldCipher
-from rush.family_documents import issuer_of, payment_receipt_for, releve24_for
-from rush.family_records import family_records
-from rush.receipts import payment_receipt_pdf, releve24_pdf
-from rush.waitlist import accept_offer
+from rush.documents import payment_receipt_pdf, releve24_pdf
+from rush.documents.family_documents import issuer_of, payment_receipt_for, releve24_for
+from rush.families.records import family_records
+from rush.purchase.waitlist import accept_offer
 from web.auth import family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id

@@ -8,7 +8,7 @@ import msgspec
 from litestar import Request
 from litestar.response import Template
 
-from rush.families import Account
+from rush.families.accounts import Account
 from web.i18n import page_context
 
 __all__ = ["page", "signed_in"]

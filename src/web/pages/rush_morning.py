@@ -12,15 +12,15 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from rush.catalogue import catalogue_groups
-from rush.checkout import start_checkout
+from rush.catalogue.reading import catalogue_groups
 from rush.db import query
 from rush.errors import RushError
-from rush.families import family_persons
+from rush.families.accounts import family_persons
 from rush.i18n import error_message
-from rush.orders import order_view
-from rush.sales import join_queue
-from rush.waiting_room import QueueState
+from rush.purchase.checkout import start_checkout
+from rush.purchase.orders import order_view
+from rush.room.sales import join_queue
+from rush.room.waiting_room import QueueState
 from web.admission import remember_admission, require_admission, session_admission
 from web.api.cart import carts
 from web.auth import family_only

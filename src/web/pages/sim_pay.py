@@ -14,7 +14,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from rush.i18n import format_money
-from rush.payments import SimulatedProvider
+from rush.purchase.payments import SimulatedProvider
 from web.state import resources
 
 

@@ -11,9 +11,9 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from rush.errors import RushError
-from rush.families import family_persons
+from rush.families.accounts import family_persons
 from rush.i18n import error_message
-from rush.waitlist import join_waitlist
+from rush.purchase.waitlist import join_waitlist
 from web.auth import family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id

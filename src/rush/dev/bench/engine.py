@@ -1,0 +1,501 @@
+"""Holds/s of the Redis hold engine against the classic Postgres row-lock hold, same run.
+
+Both systems face the same clients, capacity and duration, so the ratio compares designs rather
+than machines. Oversell is audited by the clients themselves and by a final sell-out, never
+assumed from the engine's own invariant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from time import perf_counter
+
+import asyncpg
+from redis.asyncio import Redis
+
+from rush.db import apply_migrations, create_pool
+from rush.engine.holds import ConfirmOutcome, HoldEngine
+from rush.engine.reconcile import reconcile_program
+from rush.errors import PlacesShort
+
+__all__ = ["run_engine_bench"]
+
+HOLD_TTL_MS = 60_000
+HOLD_MAX_LIFETIME_MS = 120_000
+MANY_GROUPS = 100
+SELLOUT_CAPACITY = 200
+PG_POOL_LIMIT = 90
+"""Postgres allows 100 connections by default; the rest stay free for setup and superusers."""
+WARMUP_S = 0.3
+
+_PG_HOT_GROUP = 1
+_PG_SELLOUT_GROUP = 2
+
+TakePlace = Callable[[int, str], Awaitable[bool]]
+"""Tries to take one place of a group under a hold id; False when the group is full."""
+GiveBack = Callable[[int, str], Awaitable[None]]
+
+
+@cache
+def _sql(name: str) -> str:
+    """`sql/<name>.sql` of this package, read once."""
+    return (resources.files("rush.dev.bench") / "sql" / f"{name}.sql").read_text()
+
+
+def _baseline_schema() -> str:
+    return (resources.files("rush.dev.bench") / "pg_baseline.sql").read_text()
+
+
+@dataclass(frozen=True, slots=True)
+class HoldStore:
+    """One system under test, seen only through the calls of the workload."""
+
+    hold: TakePlace
+    release: GiveBack
+    hold_and_confirm: TakePlace
+    paid: Callable[[int], Awaitable[int]]
+
+
+@dataclass(slots=True)
+class PhaseTally:
+    """What the clients of one phase saw: attempts, successes and hold-call latencies."""
+
+    holds: int = 0
+    attempts: int = 0
+    refused: int = 0
+    latencies_s: list[float] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    def record(self, latency_s: float, granted: bool) -> None:
+        self.attempts += 1
+        self.latencies_s.append(latency_s)
+        if granted:
+            self.holds += 1
+        else:
+            self.refused += 1
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseFigures:
+    """A phase's tally turned into the rates and percentiles that are printed."""
+
+    name: str
+    holds_per_s: float
+    attempts_per_s: float
+    refused: int
+    p50_ms: float
+    p99_ms: float
+
+    @classmethod
+    def of(cls, name: str, tally: PhaseTally) -> PhaseFigures:
+        elapsed = tally.elapsed_s or 1.0
+        latencies = sorted(tally.latencies_s)
+        return cls(
+            name,
+            round(tally.holds / elapsed, 1),
+            round(tally.attempts / elapsed, 1),
+            tally.refused,
+            round(_percentile(latencies, 0.50) * 1000, 3),
+            round(_percentile(latencies, 0.99) * 1000, 3),
+        )
+
+
+def _percentile(ordered: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile of already sorted values; 0 when there are none."""
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+class HoldingAudit:
+    """Counts, per group, the clients that know they hold a place right now.
+
+    A client enters only after its hold is acknowledged and leaves before its release is sent,
+    so the count never exceeds what the store really holds: above capacity means oversold.
+    """
+
+    def __init__(self, capacities: Mapping[int, int]) -> None:
+        self._capacities = dict(capacities)
+        self._holding = dict.fromkeys(capacities, 0)
+        self.checked = 0
+        self.oversold = 0
+
+    def enter(self, group: int) -> None:
+        self._holding[group] += 1
+        self.checked += 1
+        self.oversold += max(self._holding[group] - self._capacities[group], 0)
+
+    def leave(self, group: int) -> None:
+        self._holding[group] -= 1
+
+
+@dataclass(frozen=True, slots=True)
+class SelloutAudit:
+    """A sell-out seen twice: by the clients' successful confirms and by the store's paid count."""
+
+    capacity: int
+    confirmed_seen: int
+    paid_in_store: int
+
+    @property
+    def oversold(self) -> int:
+        return max(self.confirmed_seen - self.capacity, self.paid_in_store - self.capacity, 0)
+
+    @property
+    def exact(self) -> bool:
+        return self.confirmed_seen == self.capacity == self.paid_in_store
+
+
+# The workload, shared by both systems.
+
+
+async def _hold_then_release(
+    store: HoldStore,
+    groups: Sequence[int],
+    deadline: float,
+    hold_ids: Iterator[str],
+    tally: PhaseTally,
+    audit: HoldingAudit,
+) -> None:
+    """One client: hold one place, release it at once, until the deadline."""
+    while perf_counter() < deadline:
+        group = random.choice(groups)
+        hold_id = next(hold_ids)
+        started = perf_counter()
+        granted = await store.hold(group, hold_id)
+        tally.record(perf_counter() - started, granted)
+        if granted:
+            await _audited_release(store, group, hold_id, audit)
+
+
+async def _audited_release(store: HoldStore, group: int, hold_id: str, audit: HoldingAudit) -> None:
+    audit.enter(group)
+    # Without one turn of the event loop inside the window, no other client could ever be
+    # counted in it at the same time and the audit would prove nothing.
+    await asyncio.sleep(0)
+    audit.leave(group)
+    await store.release(group, hold_id)
+
+
+async def _run_phase(
+    store: HoldStore,
+    groups: Sequence[int],
+    seconds: float,
+    concurrency: int,
+    audit: HoldingAudit,
+    prefix: str,
+) -> PhaseTally:
+    """`concurrency` clients hammer `groups` for `seconds`; hold ids are unique per phase."""
+    tally = PhaseTally()
+    hold_ids = (f"{prefix}-{n}" for n in itertools.count())
+    started = perf_counter()
+    deadline = started + seconds
+    async with asyncio.TaskGroup() as clients:
+        for _ in range(concurrency):
+            clients.create_task(_hold_then_release(store, groups, deadline, hold_ids, tally, audit))
+    tally.elapsed_s = perf_counter() - started
+    return tally
+
+
+async def _sell_out(store: HoldStore, group: int, concurrency: int, prefix: str) -> SelloutAudit:
+    """All clients race to hold-and-confirm one place at a time until they are refused."""
+    hold_ids = (f"{prefix}-{n}" for n in itertools.count())
+
+    async def client() -> int:
+        confirmed = 0
+        while await store.hold_and_confirm(group, next(hold_ids)):
+            confirmed += 1
+        return confirmed
+
+    seen = sum(await asyncio.gather(*(client() for _ in range(concurrency))))
+    return SelloutAudit(SELLOUT_CAPACITY, seen, await store.paid(group))
+
+
+# Rush: the Redis hold engine.
+
+
+@dataclass(frozen=True, slots=True)
+class RushPrograms:
+    """Programs set up in Postgres and reconciled into Redis: (program id, group ids)."""
+
+    hot: tuple[int, list[int]]
+    many: tuple[int, list[int]]
+    sellout: tuple[int, list[int]]
+
+
+async def _create_program(
+    conn: asyncpg.Connection, name: str, groups: int, capacity: int
+) -> tuple[int, list[int]]:
+    async with conn.transaction():
+        program_id: int = await conn.fetchval(_sql("rush_program"), name)
+        rows = await conn.fetch(_sql("rush_groups"), program_id, groups, capacity)
+    return program_id, sorted(row["id"] for row in rows)
+
+
+async def _prepare_rush(database_url: str, engine: HoldEngine, hot_capacity: int) -> RushPrograms:
+    """Real catalogue rows in Postgres, then reconcile, exactly as a sale morning starts."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        await apply_migrations(conn)
+        programs = RushPrograms(
+            hot=await _create_program(conn, "Bench hot group", 1, hot_capacity),
+            many=await _create_program(conn, "Bench many groups", MANY_GROUPS, hot_capacity),
+            sellout=await _create_program(conn, "Bench sell-out", 1, SELLOUT_CAPACITY),
+        )
+    finally:
+        await conn.close()
+    pool = await create_pool(database_url, min_size=1, max_size=1)
+    try:
+        for program_id, _ in (programs.hot, programs.many, programs.sellout):
+            await reconcile_program(pool, engine, program_id)
+    finally:
+        await pool.close()
+    return programs
+
+
+def _rush_store(engine: HoldEngine, program_id: int) -> HoldStore:
+    """The workload's calls on one program of the hold engine; a refusal is PlacesShort."""
+
+    async def hold(group: int, hold_id: str) -> bool:
+        try:
+            await engine.hold(program_id, hold_id, {group: 1}, HOLD_TTL_MS, HOLD_MAX_LIFETIME_MS)
+        except PlacesShort:
+            return False
+        return True
+
+    async def release(group: int, hold_id: str) -> None:
+        await engine.release(program_id, hold_id)
+
+    async def hold_and_confirm(group: int, hold_id: str) -> bool:
+        if not await hold(group, hold_id):
+            return False
+        return await engine.confirm(program_id, hold_id) is ConfirmOutcome.CONFIRMED
+
+    async def paid(group: int) -> int:
+        return (await engine.places(program_id, [group])).groups[group].paid
+
+    return HoldStore(hold, release, hold_and_confirm, paid)
+
+
+# The baseline: one transaction per hold, serialized on the group row's lock.
+
+
+async def _prepare_baseline(pool: asyncpg.Pool, hot_capacity: int) -> None:
+    async with pool.acquire() as conn:
+        await conn.execute(_baseline_schema())
+        await conn.execute(_sql("pg_add_group"), _PG_HOT_GROUP, hot_capacity)
+        await conn.execute(_sql("pg_add_group"), _PG_SELLOUT_GROUP, SELLOUT_CAPACITY)
+
+
+def _pg_store(pool: asyncpg.Pool) -> HoldStore:
+    """The same calls done the classic way: lock the group row, check, write, commit."""
+
+    async def hold(group: int, hold_id: str) -> bool:
+        async with pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(_sql("pg_lock_group"), group)
+            if row is None or row["capacity"] - row["paid"] - row["held"] < 1:
+                return False
+            await conn.execute(_sql("pg_insert_hold"), hold_id, group, 1, HOLD_TTL_MS)
+            await conn.execute(_sql("pg_add_held"), group, 1)
+        return True
+
+    async def release(group: int, hold_id: str) -> None:
+        async with pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(_sql("pg_delete_hold"), hold_id)
+            if row is not None:
+                await conn.execute(_sql("pg_add_held"), row["group_id"], -row["places"])
+
+    async def hold_and_confirm(group: int, hold_id: str) -> bool:
+        async with pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(_sql("pg_lock_group"), group)
+            if row is None or row["capacity"] - row["paid"] - row["held"] < 1:
+                return False
+            await conn.execute(_sql("pg_add_paid"), group, 1)
+        return True
+
+    async def paid(group: int) -> int:
+        value: int = await pool.fetchval(_sql("pg_group_paid"), group)
+        return value
+
+    return HoldStore(hold, release, hold_and_confirm, paid)
+
+
+# The run and its report.
+
+
+@dataclass(frozen=True, slots=True)
+class BenchSetup:
+    """What both systems face alike: duration per phase and number of clients."""
+
+    seconds: float
+    concurrency: int
+
+    @property
+    def hot_capacity(self) -> int:
+        """Half the clients can hold at once, so the others fight for the last places."""
+        return max(self.concurrency // 2, 1)
+
+    @property
+    def pg_pool_size(self) -> int:
+        return min(self.concurrency, PG_POOL_LIMIT)
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One measured phase and the oversell audit its clients kept."""
+
+    figures: PhaseFigures
+    audit: HoldingAudit
+
+
+@dataclass(frozen=True, slots=True)
+class SystemResults:
+    """Everything measured on one system: its phases, then its sell-out."""
+
+    phases: list[Measured]
+    sellout: SelloutAudit
+
+
+async def _measure(
+    store: HoldStore, name: str, capacities: Mapping[int, int], setup: BenchSetup
+) -> Measured:
+    """A short warm-up opens connections and loads scripts, then the measured phase runs."""
+    audit = HoldingAudit(capacities)
+    groups = list(capacities)
+    await _run_phase(store, groups, WARMUP_S, setup.concurrency, audit, f"{name}-warm")
+    tally = await _run_phase(store, groups, setup.seconds, setup.concurrency, audit, name)
+    return Measured(PhaseFigures.of(name, tally), audit)
+
+
+async def _bench_rush(database_url: str, redis_url: str, setup: BenchSetup) -> SystemResults:
+    redis = Redis.from_url(redis_url, max_connections=setup.concurrency + 16)
+    try:
+        engine = HoldEngine(redis)
+        programs = await _prepare_rush(database_url, engine, setup.hot_capacity)
+        hot_program, (hot_group,) = programs.hot
+        many_program, many_groups = programs.many
+        sellout_program, (sellout_group,) = programs.sellout
+        hot = await _measure(
+            _rush_store(engine, hot_program),
+            "redis hot group",
+            {hot_group: setup.hot_capacity},
+            setup,
+        )
+        many = await _measure(
+            _rush_store(engine, many_program),
+            f"redis {len(many_groups)} groups",
+            dict.fromkeys(many_groups, setup.hot_capacity),
+            setup,
+        )
+        sellout_store = _rush_store(engine, sellout_program)
+        sellout = await _sell_out(sellout_store, sellout_group, setup.concurrency, "sellout")
+    finally:
+        await redis.aclose()
+    return SystemResults([hot, many], sellout)
+
+
+async def _bench_baseline(database_url: str, setup: BenchSetup) -> SystemResults:
+    size = setup.pg_pool_size
+    pool = await create_pool(database_url, min_size=size, max_size=size)
+    try:
+        await _prepare_baseline(pool, setup.hot_capacity)
+        store = _pg_store(pool)
+        capacities = {_PG_HOT_GROUP: setup.hot_capacity}
+        hot = await _measure(store, "postgres hot group", capacities, setup)
+        sellout = await _sell_out(store, _PG_SELLOUT_GROUP, setup.concurrency, "sellout")
+    finally:
+        await pool.close()
+    return SystemResults([hot], sellout)
+
+
+def _ratio(rush: PhaseFigures, baseline: PhaseFigures) -> float | None:
+    return round(rush.holds_per_s / baseline.holds_per_s, 2) if baseline.holds_per_s else None
+
+
+def _report(rush: SystemResults, baseline: SystemResults, setup: BenchSetup) -> dict[str, object]:
+    hot, many = (m.figures for m in rush.phases)
+    pg = baseline.phases[0].figures
+    audits = [m.audit for m in (*rush.phases, *baseline.phases)]
+    sellouts = {"redis": rush.sellout, "postgres": baseline.sellout}
+    return {
+        "holds_per_s": hot.holds_per_s,
+        "attempts_per_s": hot.attempts_per_s,
+        "refused": hot.refused,
+        "p50_ms": hot.p50_ms,
+        "p99_ms": hot.p99_ms,
+        "holds_per_s_many_groups": many.holds_per_s,
+        "many_groups_p50_ms": many.p50_ms,
+        "many_groups_p99_ms": many.p99_ms,
+        "baseline_pg_holds_per_s": pg.holds_per_s,
+        "baseline_attempts_per_s": pg.attempts_per_s,
+        "baseline_refused": pg.refused,
+        "baseline_p50_ms": pg.p50_ms,
+        "baseline_p99_ms": pg.p99_ms,
+        "ratio": _ratio(hot, pg),
+        "oversold": sum(a.oversold for a in audits) + sum(s.oversold for s in sellouts.values()),
+        "holds_checked": sum(a.checked for a in audits),
+        "sellout_exact": all(s.exact for s in sellouts.values()),
+        "sellout": {
+            name: {"capacity": s.capacity, "confirmed": s.confirmed_seen, "paid": s.paid_in_store}
+            for name, s in sellouts.items()
+        },
+        "hot_capacity": setup.hot_capacity,
+        "many_groups": MANY_GROUPS,
+        "pg_pool_size": setup.pg_pool_size,
+        "concurrency": setup.concurrency,
+        "seconds": setup.seconds,
+    }
+
+
+def _print_table(rush: SystemResults, baseline: SystemResults, setup: BenchSetup) -> None:
+    print(
+        f"\nRush hold engine vs the classic Postgres hold: {setup.concurrency} clients, "
+        f"{setup.seconds:g} s per phase, hot group capacity {setup.hot_capacity}"
+    )
+    if setup.pg_pool_size < setup.concurrency:
+        print(
+            f"note: the Postgres pool is capped at {setup.pg_pool_size} connections (default "
+            f"max_connections is 100); the other clients wait for one, inside their latency"
+        )
+    print(f"{'':<22}{'holds/s':>11}{'attempts/s':>12}{'refused':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for f in (m.figures for m in (*rush.phases, *baseline.phases)):
+        print(
+            f"{f.name:<22}{f.holds_per_s:>11,.0f}{f.attempts_per_s:>12,.0f}"
+            f"{f.refused:>10,}{f.p50_ms:>9.2f}{f.p99_ms:>9.2f}"
+        )
+    ratio = _ratio(rush.phases[0].figures, baseline.phases[0].figures)
+    print(f"ratio, redis hot group / postgres hot group: {ratio}")
+    _print_audit(rush, baseline)
+
+
+def _print_audit(rush: SystemResults, baseline: SystemResults) -> None:
+    audits = [m.audit for m in (*rush.phases, *baseline.phases)]
+    print(
+        f"live audit: {sum(a.checked for a in audits):,} holds checked, "
+        f"{sum(a.oversold for a in audits)} oversold"
+    )
+    for name, sellout in (("redis", rush.sellout), ("postgres", baseline.sellout)):
+        print(
+            f"sell-out of {sellout.capacity} ({name}): {sellout.confirmed_seen} confirms seen, "
+            f"{sellout.paid_in_store} paid in the store, {sellout.oversold} oversold"
+        )
+
+
+async def run_engine_bench(
+    database_url: str, redis_url: str, seconds: float, concurrency: int
+) -> dict[str, object]:
+    """Measure both systems one after the other, print a table, then the JSON line last."""
+    setup = BenchSetup(seconds, concurrency)
+    rush = await _bench_rush(database_url, redis_url, setup)
+    baseline = await _bench_baseline(database_url, setup)
+    report = _report(rush, baseline, setup)
+    _print_table(rush, baseline, setup)
+    print(json.dumps(report), flush=True)
+    return report

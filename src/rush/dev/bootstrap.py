@@ -1,0 +1,44 @@
+"""Bringing a database and Redis to a ready state: migrate, optionally seed, reconcile."""
+
+from __future__ import annotations
+
+import asyncpg
+from redis.asyncio import Redis
+
+from rush.db import apply_migrations, create_pool, query
+from rush.dev.seed import seed_demo_season
+from rush.engine.holds import HoldEngine
+from rush.engine.reconcile import ProgramDrift, reconcile_all
+from rush.families.accounts import create_staff_account
+from rush.room.sales import prepare_rooms
+from rush.room.waiting_room import WaitingRoom
+
+__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_ADMIN_PASSWORD", "prepare"]
+
+DEMO_ADMIN_EMAIL = "admin@rush.local"
+DEMO_ADMIN_PASSWORD = "rush-demo-admin"  # demo data only; printed by `rush demo`
+
+
+async def prepare(
+    database_url: str, redis_url: str, seed: bool
+) -> tuple[list[str], bool, list[ProgramDrift]]:
+    """Migrate, seed when asked, then rebuild Redis from Postgres and open waiting rooms."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        applied = await apply_migrations(conn)
+        seeded = await seed_demo_season(conn) if seed else False
+    finally:
+        await conn.close()
+    pool = await create_pool(database_url, min_size=1, max_size=2)
+    redis = Redis.from_url(redis_url)
+    try:
+        drifts = await reconcile_all(pool, HoldEngine(redis))
+        await prepare_rooms(pool, WaitingRoom(redis))
+        if seed and not await pool.fetchval(query("account_exists"), DEMO_ADMIN_EMAIL):
+            await create_staff_account(
+                pool, email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, role="admin"
+            )
+    finally:
+        await redis.aclose()
+        await pool.close()
+    return applied, seeded, drifts

@@ -1,0 +1,162 @@
+"""Emails a family receives about its orders, built from Postgres and sent at most once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+
+import asyncpg
+
+from rush.config import Settings
+from rush.db import query
+from rush.emails import (
+    ConfirmationLine,
+    Instalment,
+    SmtpSettings,
+    account_link_email,
+    confirmation_email,
+    family_decision_email,
+    instalment_reminder_email,
+    send_once,
+    waitlist_offer_email,
+)
+from rush.errors import OrderNotFound
+from rush.families.accounts import account_by_id
+from rush.purchase.payments.provider import PaymentProvider
+
+__all__ = [
+    "send_account_link",
+    "send_family_decision",
+    "send_instalment_reminders",
+    "send_order_confirmation",
+    "send_waitlist_offer",
+    "smtp_settings",
+]
+
+REMINDER_DAYS_AHEAD = 7
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings:
+    return SmtpSettings(host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from)
+
+
+async def send_order_confirmation(
+    pool: asyncpg.Pool, settings: Settings, order_id: uuid.UUID
+) -> bool:
+    """The registration confirmation of a paid order; False when it was already sent."""
+    order = await pool.fetchrow(query("order_summary"), order_id)
+    if order is None or order["status"] != "paid":
+        raise OrderNotFound(str(order_id))
+    contact = await pool.fetchrow(query("family_contact"), order["family_id"])
+    if contact is None:
+        return False
+    english = contact["locale"] == "en"
+    lines = [
+        ConfirmationLine(
+            person_name=r["person_name"],
+            program_name=r["program_en"] if english else r["program_fr"],
+            group_name=r["group_en"] if english else r["group_fr"],
+            schedule=r["schedule_en"] if english else r["schedule_fr"],
+            price_cents=r["price_cents"],
+        )
+        for r in await pool.fetch(query("order_confirmation_lines"), order_id)
+    ]
+    payments = await pool.fetch(query("order_payments"), order_id)
+    message = confirmation_email(
+        contact["email"],
+        contact["locale"],
+        order_ref=str(order_id)[:8].upper(),
+        family_name=contact["family_name"] or "",
+        lines=lines,
+        total_cents=order["total_cents"],
+        instalments=[Instalment(p["instalment"], p["amount_cents"], p["due_on"]) for p in payments],
+        sender=settings.mail_from,
+    )
+    return await send_once(pool, smtp_settings(settings), f"confirmation:{order_id}", message)
+
+
+async def send_waitlist_offer(
+    pool: asyncpg.Pool, settings: Settings, entry_id: int, accept_url: str
+) -> bool:
+    """Tell the family a place is held for it until the offer expires."""
+    entry = await pool.fetchrow(query("waitlist_offer_details"), entry_id)
+    if entry is None or entry["offer_expires_at"] is None:
+        return False
+    contact = await pool.fetchrow(query("family_contact"), entry["family_id"])
+    if contact is None:
+        return False
+    english = contact["locale"] == "en"
+    message = waitlist_offer_email(
+        contact["email"],
+        contact["locale"],
+        person_name=entry["person_name"],
+        program_name=entry["program_en"] if english else entry["program_fr"],
+        group_name=entry["group_en"] if english else entry["group_fr"],
+        expires_at=entry["offer_expires_at"],
+        accept_url=accept_url,
+        sender=settings.mail_from,
+    )
+    return await send_once(pool, smtp_settings(settings), f"waitlist_offer:{entry_id}", message)
+
+
+async def send_instalment_reminders(
+    pool: asyncpg.Pool, settings: Settings, provider: PaymentProvider, today: dt.date
+) -> int:
+    """Remind families of second instalments due within a week, with a page to pay them."""
+    sent = 0
+    horizon = today + dt.timedelta(days=REMINDER_DAYS_AHEAD)
+    for due in await pool.fetch(query("instalments_due_for_reminder"), horizon):
+        contact = await pool.fetchrow(query("family_contact"), due["family_id"])
+        if contact is None:
+            continue
+        opened = await provider.create_payment(
+            due["id"],
+            due["amount_cents"],
+            idempotency_key=f"{due['order_id']}:2",
+            description=f"Rush order {due['order_id']} (2/2)",
+            return_url=f"{settings.public_base_url}/api/v1/orders/{due['order_id']}",
+        )
+        message = instalment_reminder_email(
+            contact["email"],
+            contact["locale"],
+            order_ref=str(due["order_id"])[:8].upper(),
+            amount_cents=due["amount_cents"],
+            due_on=due["due_on"],
+            pay_url=opened.redirect_url,
+            sender=settings.mail_from,
+        )
+        if await send_once(pool, smtp_settings(settings), f"reminder:{due['id']}", message):
+            sent += 1
+        await pool.execute(query("payment_set_reminded"), due["id"], opened.ref)
+    return sent
+
+
+async def send_account_link(
+    pool: asyncpg.Pool, settings: Settings, account_id: int, purpose: str, url: str
+) -> bool:
+    """Email a single-use link (confirm the address, reset the password) once."""
+    account = await account_by_id(pool, account_id)
+    message = account_link_email(
+        account.email, account.locale, purpose, url, sender=settings.mail_from
+    )
+    digest = hashlib.sha256(url.encode()).hexdigest()[:24]
+    return await send_once(pool, smtp_settings(settings), f"{purpose}:{digest}", message)
+
+
+async def send_family_decision(
+    pool: asyncpg.Pool, settings: Settings, family_id: int, approved: bool
+) -> bool:
+    """Tell a family staff approved (or refused) its file; once per family and decision."""
+    contact = await pool.fetchrow(query("family_contact"), family_id)
+    if contact is None:
+        return False
+    message = family_decision_email(
+        contact["email"],
+        contact["locale"],
+        approved,
+        f"{settings.public_base_url}/login",
+        sender=settings.mail_from,
+    )
+    decision = "approved" if approved else "refused"
+    return await send_once(pool, smtp_settings(settings), f"family_{decision}:{family_id}", message)

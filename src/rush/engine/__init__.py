@@ -1,0 +1,9 @@
+"""The hold engine: places held atomically in Redis, with expiry by the Redis clock.
+
+`holds` is the public API (hold, release, confirm, inspect); `scripts` loads the Lua files of
+`lua/` once and calls them by SHA; `keys` builds every Redis key with its hash tag;
+`reconcile` rebuilds Redis from Postgres; `capacity` changes a group's capacity in both
+together; `hold_timing`, `flow` and `drift_log` are the engine's own readings for the dashboard.
+"""
+
+__all__ = ["capacity", "drift_log", "flow", "hold_timing", "holds", "keys", "reconcile", "scripts"]

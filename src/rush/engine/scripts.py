@@ -1,0 +1,61 @@
+"""Loads Rush's Lua scripts once and calls them by SHA.
+
+redis-py's `register_script` computes each SHA locally, calls EVALSHA and reloads the
+script on NOSCRIPT, so a Redis restart or flush never breaks a call. Each family of
+scripts shares a prelude (its keys and helpers), prepended here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from functools import cache
+from importlib import resources
+from typing import Self
+
+from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
+
+__all__ = ["EngineScripts", "QueueScripts", "lua_source"]
+
+
+def _prelude_for(name: str) -> str:
+    return "_queue_prelude.lua" if name.startswith("queue_") else "_prelude.lua"
+
+
+@cache
+def lua_source(name: str) -> str:
+    """The full text of one script: its family's prelude followed by the script itself."""
+    lua = resources.files("rush.engine") / "lua"
+    return (lua / _prelude_for(name)).read_text() + "\n" + (lua / f"{name}.lua").read_text()
+
+
+class _Registered:
+    @classmethod
+    def register(cls, redis: Redis) -> Self:
+        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+        return cls(**{name: redis.register_script(lua_source(name)) for name in names})
+
+
+@dataclass(frozen=True, slots=True)
+class EngineScripts(_Registered):
+    hold: AsyncScript
+    release: AsyncScript
+    extend: AsyncScript
+    confirm: AsyncScript
+    places_left: AsyncScript
+    set_capacity: AsyncScript
+    sweep: AsyncScript
+    reconcile: AsyncScript
+    inspect: AsyncScript
+
+
+@dataclass(frozen=True, slots=True)
+class QueueScripts(_Registered):
+    queue_configure: AsyncScript
+    queue_status: AsyncScript
+    queue_open: AsyncScript
+    queue_set_status: AsyncScript
+    queue_touch: AsyncScript
+    queue_leave: AsyncScript
+    queue_admit: AsyncScript
+    queue_stats: AsyncScript

@@ -1,0 +1,17 @@
+"""What staff watch and download: the dashboard, the staff log, exports, attendance, the audit.
+
+`dashboard` aggregates a sale's numbers once for every watcher (`dashboard_history` and
+`dashboard_latest` keep them in Redis); `staff_log` records who did what; `exports` and
+`attendance` serve staff all year; `audit` (with `audit_table`) proves nothing was lost.
+"""
+
+__all__ = [
+    "attendance",
+    "audit",
+    "audit_table",
+    "dashboard",
+    "dashboard_history",
+    "dashboard_latest",
+    "exports",
+    "staff_log",
+]

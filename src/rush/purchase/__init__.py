@@ -1,0 +1,18 @@
+"""From a prepared cart to paid places, and back when staff cancel.
+
+`carts` holds and releases a family's places; `checkout` turns a held cart into an order;
+`orders` records payment events and finalizes paid orders; `finalize_sweep` finds those whose
+finalize never finished; `cancellations` refunds; `waitlist` offers freed places;
+`staff_orders` is what staff read of orders; `payments/` is the provider interface.
+"""
+
+__all__ = [
+    "cancellations",
+    "carts",
+    "checkout",
+    "finalize_sweep",
+    "orders",
+    "payments",
+    "staff_orders",
+    "waitlist",
+]

@@ -1,0 +1,368 @@
+"""A family's cart for one sale: items in Postgres, their places held in the engine.
+
+Each program in the cart is held under one hold, `cart:<cart id>`, replaced atomically as items
+come and go. Before admission the cart is a draft that holds nothing; `hold_cart` takes every
+program at admission and gives back what it took if any program is short. Edits lock the cart
+row, so two tabs of one family never race each other.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+import msgspec
+
+from rush.catalogue.eligibility import CapRule, GroupRules, PersonFacts, check_eligibility
+from rush.db import Executor, query
+from rush.engine.hold_timing import HoldTimings
+from rush.engine.holds import HoldEngine, HoldGranted, HoldStatus
+from rush.errors import InvalidCartRequest, RushError, SaleNotOpen
+from rush.families.accounts import family_person, require_approved_family
+
+__all__ = ["CartHold", "CartLine", "CartView", "Carts", "cart_lines", "hold_id_for"]
+
+TSHIRT_SIZES = frozenset({"2-4", "6-8", "10-12", "14-16", "XS", "S", "M", "L", "XL"})
+
+
+def hold_id_for(cart_id: uuid.UUID) -> str:
+    return f"cart:{cart_id}"
+
+
+class CartLine(msgspec.Struct, frozen=True):
+    item_id: int
+    program_id: int
+    person_id: int
+    group_id: int
+    price_cents: int
+    options: dict[str, str]
+
+
+class CartHold(msgspec.Struct, frozen=True):
+    program_id: int
+    status: str
+    """'live', 'expired' (places lost: add them again) or 'draft' (not held yet)."""
+    expires_in_ms: int
+
+
+class CartView(msgspec.Struct, frozen=True):
+    cart_id: uuid.UUID | None
+    sale_id: int
+    lines: list[CartLine]
+    holds: list[CartHold]
+    total_cents: int
+    expires_in_ms: int | None
+    """Time left on the soonest hold, by the Redis clock: what the countdown shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldTimes:
+    ttl_ms: int
+    max_lifetime_ms: int
+
+
+class Carts:
+    """Cart operations; `live` means the family is admitted and its items are held."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        engine: HoldEngine,
+        times: HoldTimes,
+        timings: HoldTimings | None = None,
+    ) -> None:
+        self._pool = pool
+        self._engine = engine
+        self._times = times
+        self._timings = timings
+
+    async def add(
+        self,
+        family_id: int,
+        sale_id: int,
+        person_ids: Sequence[int],
+        group_ids: Sequence[int],
+        options: Mapping[str, str] | None = None,
+        *,
+        live: bool,
+    ) -> CartView:
+        """Add every person to every group (siblings, camp weeks, daycare), all or nothing."""
+        if not person_ids or not group_ids:
+            raise InvalidCartRequest("choose at least one person and one group")
+        clean_options = _checked_options(options or {})
+        async with self._pool.acquire() as conn, conn.transaction():
+            await _require_sale_status(conn, sale_id, live)
+            await require_approved_family(conn, family_id)
+            cart_id = await _lock_cart(conn, family_id, sale_id)
+            lines = await cart_lines(conn, cart_id)
+            groups = await _group_rules(conn, sale_id, group_ids)
+            persons = [await family_person(conn, family_id, p) for p in dict.fromkeys(person_ids)]
+            facts = [
+                PersonFacts(p.id, p.birth_date, await _places_by_program(conn, p.id, sale_id))
+                for p in persons
+            ]
+            registered = await _registered(conn, [p.id for p in persons], list(group_ids))
+            caps = [
+                CapRule(r["program_id"], r["max_places"])
+                for r in await conn.fetch(query("sale_caps_in_force"), sale_id)
+            ]
+            in_cart = {(line.person_id, line.group_id) for line in lines}
+            check_eligibility(facts, groups.values(), registered, in_cart, caps)
+            new = [
+                (cart_id, g.program_id, p.id, g.group_id, g.price_cents, json.dumps(clean_options))
+                for p in persons
+                for g in groups.values()
+            ]
+            touched = {g.program_id for g in groups.values()}
+            if live:
+                await self._hold_programs(
+                    sale_id, cart_id, lines, [(n[1], n[3]) for n in new], touched
+                )
+                await conn.execute(query("cart_mark_live"), cart_id)
+            try:
+                await conn.executemany(query("cart_insert_item"), new)
+            except BaseException:
+                if live:
+                    await self._restore(cart_id, lines, touched)
+                raise
+        return await self.view(family_id, sale_id)
+
+    async def remove(self, family_id: int, sale_id: int, item_ids: Sequence[int]) -> CartView:
+        """Remove items and give their places back at once."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            cart_id = await _lock_cart(conn, family_id, sale_id)
+            removed = await conn.fetch(query("cart_delete_items"), cart_id, list(item_ids))
+            if not removed:
+                raise InvalidCartRequest("no such item in this cart")
+            lines = await cart_lines(conn, cart_id)
+            await self._restore(cart_id, lines, {r["program_id"] for r in removed})
+        return await self.view(family_id, sale_id)
+
+    async def hold_cart(self, family_id: int, sale_id: int) -> CartView:
+        """At admission, hold every program of the cart; a short program undoes this call.
+
+        The busiest write of a rush, so it costs one Postgres statement (sale open, cart locked,
+        marked live and read) and one hold script per program, whose replies give the view.
+        """
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(query("cart_take_for_hold"), family_id, sale_id)
+            _check_sale_status(sale_id, rows[0]["sale_status"], live=True)
+            cart_id = rows[0]["cart_id"]
+            if cart_id is None:  # nothing prepared: an empty cart, live from now on
+                cart_id = await _lock_cart(conn, family_id, sale_id)
+                await conn.execute(query("cart_mark_live"), cart_id)
+            lines = [_cart_line(r) for r in rows if r["id"] is not None]
+            grants = await self._hold_programs(
+                sale_id, cart_id, lines, [], {line.program_id for line in lines}
+            )
+        holds = [CartHold(p, "live", grant.expires_in_ms) for p, grant in grants.items()]
+        return _cart_view(sale_id, cart_id, lines, holds)
+
+    async def extend_holds(self, family_id: int, sale_id: int, ttl_ms: int) -> CartView:
+        """Staff give a family more time (never past each hold's latest expiry)."""
+        for cart_id, program_id in await self._held_programs(family_id, sale_id):
+            await self._engine.extend(program_id, hold_id_for(cart_id), ttl_ms)
+        return await self.view(family_id, sale_id)
+
+    async def release_holds(self, family_id: int, sale_id: int) -> int:
+        """Staff free a family's held places now; its cart then shows them as lost."""
+        released = 0
+        for cart_id, program_id in await self._held_programs(family_id, sale_id):
+            released += await self._engine.release(program_id, hold_id_for(cart_id))
+        return released
+
+    async def _held_programs(self, family_id: int, sale_id: int) -> list[tuple[uuid.UUID, int]]:
+        async with self._pool.acquire() as conn:
+            cart = await conn.fetchrow(query("cart_open"), family_id, sale_id)
+            if cart is None:
+                return []
+            lines = await cart_lines(conn, cart["id"])
+        return [(cart["id"], p) for p in dict.fromkeys(line.program_id for line in lines)]
+
+    async def view(self, family_id: int, sale_id: int) -> CartView:
+        async with self._pool.acquire() as conn:
+            cart = await conn.fetchrow(query("cart_open"), family_id, sale_id)
+            lines = await cart_lines(conn, cart["id"]) if cart else []
+        if cart is None:
+            return await self._view(sale_id, None, [], live=False)
+        return await self._view(sale_id, cart["id"], lines, live=cart["live_since"] is not None)
+
+    async def _view(
+        self, sale_id: int, cart_id: uuid.UUID | None, lines: list[CartLine], *, live: bool
+    ) -> CartView:
+        """The cart as the family sees it: its lines and each program's hold, read from Redis."""
+        holds = []
+        for program_id in dict.fromkeys(line.program_id for line in lines):
+            assert cart_id is not None
+            hold = await self._engine.inspect(program_id, hold_id_for(cart_id))
+            if hold.status is HoldStatus.LIVE:
+                status = "live"
+            elif live:
+                status = "expired"  # the cart was held once: its places are gone
+            else:
+                status = "draft"
+            holds.append(CartHold(program_id, status, hold.expires_in_ms))
+        return _cart_view(sale_id, cart_id, lines, holds)
+
+    async def _hold_programs(
+        self,
+        sale_id: int,
+        cart_id: uuid.UUID,
+        lines: list[CartLine],
+        new: list[tuple[int, int]],
+        programs: set[int],
+    ) -> dict[int, HoldGranted]:
+        """Hold each program's full item set; on a shortage undo exactly what this call did."""
+        counts = _counts_by_program(lines, new)
+        hold_id = hold_id_for(cart_id)
+        grants: dict[int, HoldGranted] = {}
+        timings: list[tuple[float, int]] = []
+        try:
+            for program_id in sorted(programs):
+                started = time.perf_counter()
+                grants[program_id] = granted = await self._engine.hold(
+                    program_id,
+                    hold_id,
+                    counts[program_id],
+                    self._times.ttl_ms,
+                    self._times.max_lifetime_ms,
+                )
+                timings.append(((time.perf_counter() - started) * 1000, granted.now_ms))
+        except RushError:
+            for program_id, granted in grants.items():
+                if granted.replaced:
+                    await self._restore(cart_id, lines, {program_id})
+                else:
+                    await self._engine.release(program_id, hold_id)
+            raise
+        if self._timings is not None:
+            # One pipelined write for the whole cart, not one round trip per program held.
+            await self._timings.record_all(sale_id, timings)
+        return grants
+
+    async def _restore(self, cart_id: uuid.UUID, lines: list[CartLine], programs: set[int]) -> None:
+        """Bring each program's hold back to exactly the cart's lines (fewer places: it fits)."""
+        counts = _counts_by_program(lines, [])
+        for program_id in programs:
+            hold_id = hold_id_for(cart_id)
+            if not counts.get(program_id):
+                await self._engine.release(program_id, hold_id)
+                continue
+            view = await self._engine.inspect(program_id, hold_id)
+            if view.status is not HoldStatus.LIVE:
+                continue  # never held, or expired: nothing to give back
+            await self._engine.hold(
+                program_id,
+                hold_id,
+                counts[program_id],
+                self._times.ttl_ms,
+                self._times.max_lifetime_ms,
+            )
+
+
+def _counts_by_program(
+    lines: list[CartLine], new: list[tuple[int, int]]
+) -> dict[int, dict[int, int]]:
+    pairs = [(line.program_id, line.group_id) for line in lines] + new
+    counts: dict[int, Counter[int]] = {}
+    for program_id, group_id in pairs:
+        counts.setdefault(program_id, Counter())[group_id] += 1
+    return {program_id: dict(c) for program_id, c in counts.items()}
+
+
+def _checked_options(options: Mapping[str, str]) -> dict[str, str]:
+    unknown = set(options) - {"tshirt_size"}
+    if unknown:
+        raise InvalidCartRequest(f"unknown option(s): {', '.join(sorted(unknown))}")
+    size = options.get("tshirt_size")
+    if size is not None and size not in TSHIRT_SIZES:
+        raise InvalidCartRequest("unknown t-shirt size")
+    return dict(options)
+
+
+async def _require_sale_status(conn: Executor, sale_id: int, live: bool) -> None:
+    _check_sale_status(sale_id, await conn.fetchval(query("sale_status"), sale_id), live)
+
+
+def _check_sale_status(sale_id: int, status: str | None, live: bool) -> None:
+    if status is None:
+        raise InvalidCartRequest("no such sale")
+    allowed = {"open"} if live else {"scheduled", "open", "paused"}
+    if status not in allowed:
+        raise SaleNotOpen(sale_id, status)
+
+
+async def _lock_cart(conn: Executor, family_id: int, sale_id: int) -> uuid.UUID:
+    cart_id: uuid.UUID | None = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
+    if cart_id is None:
+        await conn.execute(query("cart_insert"), uuid.uuid4(), family_id, sale_id)
+        cart_id = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
+    assert cart_id is not None
+    return cart_id
+
+
+async def cart_lines(conn: Executor, cart_id: uuid.UUID) -> list[CartLine]:
+    """The items of a cart, oldest first."""
+    return [_cart_line(r) for r in await conn.fetch(query("cart_items"), cart_id)]
+
+
+def _cart_line(row: asyncpg.Record) -> CartLine:
+    return CartLine(
+        item_id=row["id"],
+        program_id=row["program_id"],
+        person_id=row["person_id"],
+        group_id=row["group_id"],
+        price_cents=row["price_cents"],
+        options=json.loads(row["options"]),
+    )
+
+
+def _cart_view(
+    sale_id: int, cart_id: uuid.UUID | None, lines: list[CartLine], holds: list[CartHold]
+) -> CartView:
+    live_expiries = [h.expires_in_ms for h in holds if h.status == "live"]
+    return CartView(
+        cart_id=cart_id,
+        sale_id=sale_id,
+        lines=lines,
+        holds=holds,
+        total_cents=sum(line.price_cents for line in lines),
+        expires_in_ms=min(live_expiries) if live_expiries else None,
+    )
+
+
+async def _group_rules(
+    conn: Executor, sale_id: int, group_ids: Sequence[int]
+) -> dict[int, GroupRules]:
+    rows = await conn.fetch(query("groups_for_cart"), list(group_ids))
+    if len(rows) != len(set(group_ids)) or any(r["sale_id"] != sale_id for r in rows):
+        raise InvalidCartRequest("every group must be on sale in this sale")
+    return {
+        r["id"]: GroupRules(
+            group_id=r["id"],
+            program_id=r["program_id"],
+            price_cents=r["price_cents"],
+            age_min=r["age_min"],
+            age_max=r["age_max"],
+            is_daycare=r["daycare_for_group_id"] is not None,
+            age_reference_date=r["age_reference_date"],
+        )
+        for r in rows
+    }
+
+
+async def _places_by_program(conn: Executor, person_id: int, sale_id: int) -> dict[int, int]:
+    rows = await conn.fetch(query("person_places_in_sale"), person_id, sale_id)
+    return {r["program_id"]: r["places"] for r in rows}
+
+
+async def _registered(
+    conn: Executor, person_ids: list[int], group_ids: list[int]
+) -> set[tuple[int, int]]:
+    rows = await conn.fetch(query("persons_registered_in_groups"), person_ids, group_ids)
+    return {(r["person_id"], r["group_id"]) for r in rows}

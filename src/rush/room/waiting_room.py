@@ -1,0 +1,248 @@
+"""The virtual waiting room of a sale, kept in Redis.
+
+Families who arrive before opening join a pre-queue that is drawn at opening in an order
+fixed by a recorded seed; later arrivals queue in order. Admission is paced (families per
+minute) and capped (families shopping at once), both changeable live; an admitted family
+that goes idle loses its slot. Each method wraps one Lua script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from redis.asyncio import Redis
+
+from rush.engine.keys import KNOWN_SALES, sale_keys
+from rush.engine.scripts import QueueScripts
+from rush.errors import NotAdmitted, QueueClosed, RoomTransitionRefused, UnknownSale
+
+__all__ = [
+    "AdmissionRecord",
+    "Draw",
+    "QueueStanding",
+    "QueueState",
+    "RoomStats",
+    "WaitingRoom",
+]
+
+_MIN_POLL_SECONDS = 2
+_MAX_POLL_SECONDS = 30
+
+
+class QueueState(StrEnum):
+    UNKNOWN_SALE = "unknown_sale"
+    NONE = "none"
+    PREQUEUE = "prequeue"
+    QUEUED = "queued"
+    ADMITTED = "admitted"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStanding:
+    """Where one family stands, read at one instant of the Redis clock."""
+
+    state: QueueState
+    ticket: int
+    ahead: int
+    measured_rate_per_min: int
+    configured_rate_per_min: int
+    now_ms: int
+    room_status: str
+    waiting: int
+    opens_ms: int
+
+    @property
+    def eta_seconds(self) -> int | None:
+        """Seconds until admission at the measured pace (the configured one before any data)."""
+        if self.state is not QueueState.QUEUED or self.room_status != "open":
+            return None
+        rate = self.measured_rate_per_min or self.configured_rate_per_min
+        if rate <= 0:
+            return None
+        return -(-(self.ahead + 1) * 60 // rate)
+
+    @property
+    def poll_after_seconds(self) -> int:
+        """How long a client should wait before asking again: rarely when far, often when near."""
+        if self.state is QueueState.PREQUEUE and self.opens_ms > self.now_ms:
+            until_open = (self.opens_ms - self.now_ms) // 1000
+            return int(min(max(until_open // 2, _MIN_POLL_SECONDS), _MAX_POLL_SECONDS))
+        eta = self.eta_seconds
+        if eta is None:
+            return (
+                _MAX_POLL_SECONDS // 2 if self.state is QueueState.QUEUED else _MIN_POLL_SECONDS * 5
+            )
+        return int(min(max(eta // 10, _MIN_POLL_SECONDS), _MAX_POLL_SECONDS))
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    opened_ms: int
+    families: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class RoomStats:
+    status: str
+    prequeue: int
+    waiting: int
+    shopping: int
+    admitted_total: int
+    measured_rate_per_min: int
+    rate_per_min: int
+    max_shoppers: int
+    idle_ms: int
+    seed: str
+    now_ms: int
+    opens_ms: int = 0
+    median_wait_s: int | None = None
+    """Median wait (a histogram bound: "at most") of the last minute's admissions."""
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionRecord:
+    entry_id: str
+    ticket: int
+    family_id: int
+    admitted_ms: int
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class WaitingRoom:
+    """Public API of the waiting rooms; one instance per Redis client."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self._scripts = QueueScripts.register(redis)
+
+    async def configure(
+        self,
+        sale_id: int,
+        *,
+        rate_per_min: int | None = None,
+        max_shoppers: int | None = None,
+        idle_ms: int | None = None,
+        opens_ms: int | None = None,
+        status_if_new: str = "scheduled",
+    ) -> str:
+        """Create the room if needed and change its pace; returns the room's status."""
+        values = [rate_per_min, max_shoppers, idle_ms]
+        args = ["" if v is None else max(int(v), 0) for v in values]
+        args.append("" if opens_ms is None else opens_ms)
+        args.append(status_if_new)
+        reply = await self._call(self._scripts.queue_configure, sale_id, args)
+        await self._redis.sadd(KNOWN_SALES, sale_id)  # type: ignore[misc]
+        return _text(reply[1])
+
+    async def standing(self, sale_id: int, family_id: int, join: bool) -> QueueStanding:
+        """The family's place; with `join`, take one (the same one from every device)."""
+        reply = await self._call(self._scripts.queue_status, sale_id, [family_id, 1 if join else 0])
+        standing = QueueStanding(
+            state=QueueState(_text(reply[0])),
+            ticket=int(reply[1]),
+            ahead=int(reply[2]),
+            measured_rate_per_min=int(reply[3]),
+            now_ms=int(reply[4]),
+            room_status=_text(reply[5]),
+            waiting=int(reply[6]),
+            opens_ms=int(reply[7]),
+            configured_rate_per_min=int(reply[8]),
+        )
+        if standing.state is QueueState.UNKNOWN_SALE:
+            raise UnknownSale(sale_id)
+        if join and standing.state is QueueState.CLOSED:
+            raise QueueClosed(sale_id)
+        return standing
+
+    async def open(self, sale_id: int, seed: str) -> Draw:
+        """Open the sale: draw the pre-queue by `seed`, then admit at the configured pace."""
+        reply = await self._call(self._scripts.queue_open, sale_id, [seed])
+        if _text(reply[0]) != "ok":
+            raise RoomTransitionRefused(sale_id, _text(reply[1]) or "unknown", "open")
+        return Draw(int(reply[1]), [int(f) for f in reply[2:]])
+
+    async def pause(self, sale_id: int) -> None:
+        await self._set_status(sale_id, "paused")
+
+    async def resume(self, sale_id: int) -> None:
+        await self._set_status(sale_id, "open")
+
+    async def close(self, sale_id: int) -> None:
+        await self._set_status(sale_id, "closed")
+
+    async def touch(self, sale_id: int, family_id: int) -> int:
+        """Check the family is admitted and still shopping; returns the Redis clock in ms."""
+        reply = await self._call(self._scripts.queue_touch, sale_id, [family_id])
+        if _text(reply[0]) != "ok":
+            raise NotAdmitted(sale_id, family_id)
+        return int(reply[1])
+
+    async def leave(self, sale_id: int, family_id: int) -> bool:
+        """The family is done shopping; its slot goes to the next ticket."""
+        reply = await self._call(self._scripts.queue_leave, sale_id, [family_id])
+        return bool(int(reply[1]))
+
+    async def admit_due(self, sale_id: int) -> int:
+        reply = await self._call(self._scripts.queue_admit, sale_id, [])
+        return int(reply[0])
+
+    async def stats(self, sale_id: int) -> RoomStats:
+        r = await self._call(self._scripts.queue_stats, sale_id, [])
+        if _text(r[0]) == "unknown_sale":
+            raise UnknownSale(sale_id)
+        return RoomStats(
+            status=_text(r[0]),
+            prequeue=int(r[1]),
+            waiting=int(r[2]),
+            shopping=int(r[3]),
+            admitted_total=int(r[4]),
+            measured_rate_per_min=int(r[5]),
+            rate_per_min=int(r[6]),
+            max_shoppers=int(r[7]),
+            idle_ms=int(r[8]),
+            seed=_text(r[9]),
+            now_ms=int(r[10]),
+            opens_ms=int(r[11]),
+            median_wait_s=int(r[12]) or None,
+        )
+
+    async def known_sales(self) -> list[int]:
+        members = await self._redis.smembers(KNOWN_SALES)  # type: ignore[misc]
+        return sorted(int(m) for m in members)
+
+    async def admissions_after(
+        self, sale_id: int, after_entry_id: str, count: int = 1000
+    ) -> list[AdmissionRecord]:
+        """Admissions logged in Redis after an entry id, for copying into Postgres."""
+        entries = await self._redis.xrange(
+            sale_keys(sale_id).admissions, min=f"({after_entry_id}", count=count
+        )
+        records = []
+        for entry_id, fields in entries:
+            values = {_text(k): _text(v) for k, v in fields.items()}
+            records.append(
+                AdmissionRecord(
+                    _text(entry_id), int(values["seq"]), int(values["family"]), int(values["ms"])
+                )
+            )
+        return records
+
+    async def trim_admissions(self, sale_id: int, up_to_entry_id: str) -> None:
+        """Forget admissions already copied into Postgres."""
+        await self._redis.xtrim(sale_keys(sale_id).admissions, minid=up_to_entry_id)
+
+    async def _set_status(self, sale_id: int, status: str) -> None:
+        reply = await self._call(self._scripts.queue_set_status, sale_id, [status])
+        if _text(reply[0]) != "ok":
+            raise RoomTransitionRefused(sale_id, _text(reply[1]) or "unknown", status)
+
+    async def _call(self, script: Any, sale_id: int, args: list[Any]) -> list[Any]:
+        reply: list[Any] = await script(keys=sale_keys(sale_id).all, args=args)
+        return reply
