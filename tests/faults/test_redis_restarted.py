@@ -31,7 +31,7 @@ async def test_redis_killed_and_restarted_mid_rush_loses_nothing() -> None:
         await asyncio.sleep(_DOWN_S)
         rush.valkey.start()
         back_at = time.monotonic()
-        reconciled = await rush.engine.reconcile()
+        reconciled = await rush.reconcile()
         dead_after_restart = rush.dead_workers()
         driven = await families
         settled, audit, mismatches, _ = await rush.aftermath()
@@ -85,7 +85,7 @@ async def test_redis_restarted_without_its_last_seconds_tells_families_and_loses
         await asyncio.to_thread(rush.valkey.restore_aof, snapshot)
         rush.valkey.start()
         back_at = time.monotonic()
-        reconciled = await rush.engine.reconcile()
+        reconciled = await rush.reconcile()
         provider = asyncio.create_task(_provider_retries(rush, families))
         driven = await families
         redelivered = await provider
