@@ -20,6 +20,28 @@ SELECT $1, 'Groupe ' || n, 'Group ' || n, $3, 0
   FROM generate_series(1, $2) AS n
 RETURNING id;
 
+-- name: pg_baseline_schema
+-- The classic Postgres hold, the baseline the hold engine is measured against.
+-- Dropped and recreated at the start of every run, so reruns start clean.
+-- A hold row per held place, and counters on the group row that every hold locks FOR UPDATE.
+
+DROP SCHEMA IF EXISTS bench CASCADE;
+CREATE SCHEMA bench;
+
+CREATE TABLE bench.bench_group (
+    id       integer PRIMARY KEY,
+    capacity integer NOT NULL CHECK (capacity >= 0),
+    paid     integer NOT NULL DEFAULT 0,
+    held     integer NOT NULL DEFAULT 0
+);
+
+CREATE TABLE bench.bench_hold (
+    id         text PRIMARY KEY,
+    group_id   integer NOT NULL REFERENCES bench.bench_group,
+    places     integer NOT NULL CHECK (places > 0),
+    expires_at timestamptz NOT NULL
+);
+
 -- name: pg_add_group
 -- A baseline group: $1 id, $2 capacity.
 INSERT INTO bench.bench_group (id, capacity) VALUES ($1, $2);
@@ -51,25 +73,3 @@ UPDATE bench.bench_group SET paid = paid + $2 WHERE id = $1;
 -- name: pg_group_paid
 -- Paid places of one baseline group, read back for the sell-out audit.
 SELECT paid FROM bench.bench_group WHERE id = $1;
-
--- name: pg_baseline_schema
--- The classic Postgres hold, the baseline the hold engine is measured against.
--- Dropped and recreated at the start of every run, so reruns start clean.
--- A hold row per held place, and counters on the group row that every hold locks FOR UPDATE.
-
-DROP SCHEMA IF EXISTS bench CASCADE;
-CREATE SCHEMA bench;
-
-CREATE TABLE bench.bench_group (
-    id       integer PRIMARY KEY,
-    capacity integer NOT NULL CHECK (capacity >= 0),
-    paid     integer NOT NULL DEFAULT 0,
-    held     integer NOT NULL DEFAULT 0
-);
-
-CREATE TABLE bench.bench_hold (
-    id         text PRIMARY KEY,
-    group_id   integer NOT NULL REFERENCES bench.bench_group,
-    places     integer NOT NULL CHECK (places > 0),
-    expires_at timestamptz NOT NULL
-);
