@@ -90,12 +90,3 @@ SELECT pe.first_name || ' ' || pe.last_name AS person_name,
   JOIN program p ON p.id = g.program_id
  WHERE ol.order_id = $1
  ORDER BY ol.id;
-
--- name: order_status
-SELECT status FROM orders WHERE id = $1;
-
--- name: payment_event_order
-SELECT order_id FROM payment_event WHERE provider = $1 AND provider_event_id = $2;
-
--- name: payment_order
-SELECT order_id FROM payment WHERE id = $1;
