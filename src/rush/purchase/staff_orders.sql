@@ -18,7 +18,8 @@ SELECT o.id, o.status, o.total_cents, o.created_at,
 
 -- name: staff_order
 -- One order as staff see it, with who the family is (what can still be refunded comes from
--- cancel_refundable_payments.sql, the payments a cancellation would refund from).
+-- cancel_refundable_payments in purchase/cancellations.sql, the payments a cancellation would
+-- refund from).
 SELECT o.id, o.family_id, o.sale_id, o.status, o.total_cents, o.instalments, o.created_at,
        o.paid_at, o.conflict_reason,
        (SELECT a.email::text FROM account a WHERE a.family_id = o.family_id
