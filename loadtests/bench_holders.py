@@ -9,10 +9,9 @@ their hold is the phase's request, replacing their own hold so it always fits.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import asyncpg
 
+from loadtests.queries import query
 from rush.catalogue.fields import GroupFields
 from rush.catalogue.group_admin import create_group
 from rush.engine.holds import HoldEngine
@@ -20,18 +19,12 @@ from rush.families.accounts import create_staff_account
 
 __all__ = ["prepare_holders"]
 
-SQL = Path(__file__).parent / "sql"
-
-
-def _sql(name: str) -> str:
-    return (SQL / f"{name}.sql").read_text()
-
 
 async def prepare_holders(
     pool: asyncpg.Pool, engine: HoldEngine, sale_id: int, emails: list[str], count: int
 ) -> list[str]:
     """Emails of up to `count` families whose draft cart holds one place of the new group."""
-    program_id = await pool.fetchval(_sql("bench_first_program"), sale_id)
+    program_id = await pool.fetchval(query("bench_first_program"), sale_id)
     staff = await create_staff_account(
         pool, email="bench-admin@rush.invalid", password="bench admin password", role="admin"
     )
@@ -47,5 +40,5 @@ async def prepare_holders(
             price_cents=1000,
         ),
     )
-    rows = await pool.fetch(_sql("bench_holder_carts"), sale_id, group.id, count, emails)
+    rows = await pool.fetch(query("bench_holder_carts"), sale_id, group.id, count, emails)
     return [r["email"] for r in rows]

@@ -22,7 +22,6 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from loadtests.bench_records import RECORD_ENV, RequestRecord, read_records
 from loadtests.bench_report import print_report
 from loadtests.bench_sessions import CeilingPlan, sign_in_all
 from loadtests.bench_stats import EndpointStats, endpoint_stats, peak_in_flight, steady_window
+from loadtests.queries import query
 from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.traces import Trace, generate_trace, write_trace
 from rush.config import Settings, load_settings, settings_environ
@@ -101,11 +101,6 @@ class PhaseResult:
     stats: dict[str, EndpointStats] = field(default_factory=dict)
 
 
-@cache
-def _sql(name: str) -> str:
-    return (HERE / "sql" / f"{name}.sql").read_text()
-
-
 def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, **settings_environ(settings), "RUSH_LOG_LEVEL": "WARNING"}
     env.update(extra or {})
@@ -158,7 +153,7 @@ async def _drain_finalize(pool: asyncpg.Pool, sale_id: int, timeout_s: float) ->
     (arq's queue never empties: the crons schedule their next run in it.)"""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if await pool.fetchval(_sql("bench_unfinalized_orders"), sale_id) == 0:
+        if await pool.fetchval(query("bench_unfinalized_orders"), sale_id) == 0:
             return True
         await asyncio.sleep(0.5)
     return False
@@ -205,8 +200,8 @@ class _Bench:
                 drained = await _drain_finalize(pool, sale_id, options.drain_timeout_s)
                 await copy_admissions_to_postgres(pool, WaitingRoom(redis), sale_id)
                 audit = await run_audit(pool, redis, settings, sale_id)
-                lags = await pool.fetchrow(_sql("bench_finalize_lags"), sale_id)
-                outcome = await pool.fetchrow(_sql("bench_sale_outcome"), sale_id)
+                lags = await pool.fetchrow(query("bench_finalize_lags"), sale_id)
+                outcome = await pool.fetchrow(query("bench_sale_outcome"), sale_id)
                 users = options.ceiling_users or min(
                     max(peak_in_flight(rush.records), MIN_CEILING_USERS), MAX_CEILING_USERS
                 )
@@ -236,7 +231,7 @@ class _Bench:
 
     async def _prepare_sale(self, pool: asyncpg.Pool, settings: Settings) -> tuple[int, Trace]:
         options = self.options
-        sale_id: int = await pool.fetchval(_sql("bench_demo_sale"))
+        sale_id: int = await pool.fetchval(query("bench_demo_sale"))
         catalogue = await load_catalogue(pool, sale_id)
         trace = generate_trace(
             catalogue,
@@ -283,7 +278,7 @@ class _Bench:
         options = self.options
         rate = max(1, math.ceil(options.families * 60 / max(options.admit_seconds, 1.0)))
         await pool.execute(
-            _sql("bench_pace_sale"), sale_id, opening_at_s, rate, max(options.families, 1), 3600
+            query("bench_pace_sale"), sale_id, opening_at_s, rate, max(options.families, 1), 3600
         )
         await prepare_room(pool, room, sale_id)
         record = self.work / "rush-records.json"
@@ -374,12 +369,12 @@ class _Bench:
         sessions = min(users, CEILING_SESSIONS)
         by_email = {p.email: p for p in trace.families}
         emails = await prepare_holders(pool, HoldEngine(redis), sale_id, list(by_email), users)
-        await pool.execute(_sql("bench_admit_all"), sale_id, 1_000_000)
+        await pool.execute(query("bench_admit_all"), sale_id, 1_000_000)
         await prepare_room(pool, room, sale_id)
         base = settings.public_base_url
         signed_in = await sign_in_all(base, [by_email[e] for e in emails], sale_id, join=True)
         holders = [s for s in signed_in if s.admission_token is not None]
-        line_sale_id: int = await pool.fetchval(_sql("bench_line_sale"), sale_id)
+        line_sale_id: int = await pool.fetchval(query("bench_line_sale"), sale_id)
         await open_sale(pool, room, line_sale_id)
         pollers = await sign_in_all(base, trace.families[:sessions], line_sale_id, join=True)
         plan = CeilingPlan(
@@ -501,7 +496,7 @@ async def _lighten_hashes(pool: asyncpg.Pool, trace: Trace) -> None:
     for plan in trace.families:
         by_password.setdefault(plan.password, []).append(plan.email)
     for password, emails in by_password.items():
-        await pool.execute(_sql("bench_light_hashes"), emails, hasher.hash(password))
+        await pool.execute(query("bench_light_hashes"), emails, hasher.hash(password))
 
 
 def _rounded(value: float | None) -> float | None:

@@ -10,13 +10,13 @@ each child a health sheet and an emergency contact.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
 
+from loadtests.queries import query
 from loadtests.traces import FamilyPlan, GroupInfo, Trace, read_trace
 from rush.config import Settings, load_settings
 from rush.crypto import FieldCipher
@@ -36,17 +36,11 @@ T = TypeVar("T")
 _BATCH = 2000
 # A valid SIN (it passes the Luhn check) that the Government of Canada uses in its examples.
 _SAMPLE_SIN = "046454286"
-_SQL_DIR = Path(__file__).parent / "sql"
-
-
-@functools.cache
-def _sql(name: str) -> str:
-    return (_SQL_DIR / f"{name}.sql").read_text()
 
 
 async def load_catalogue(pool: asyncpg.Pool, sale_id: int) -> list[GroupInfo]:
     """The sale's groups as `generate_trace` wants them."""
-    rows = await pool.fetch(_sql("catalogue"), sale_id)
+    rows = await pool.fetch(query("catalogue"), sale_id)
     return [GroupInfo(**dict(row.items())) for row in rows]
 
 
@@ -75,13 +69,13 @@ async def _seed_batch(
     conn: Executor, plans: Sequence[FamilyPlan], hashes: dict[str, str], sin: bytes
 ) -> None:
     taken = {
-        r["email"] for r in await conn.fetch(_sql("existing_accounts"), [p.email for p in plans])
+        r["email"] for r in await conn.fetch(query("existing_accounts"), [p.email for p in plans])
     }
     plans = [p for p in plans if p.email not in taken]
     if not plans:
         return
     accounts = await conn.fetch(
-        _sql("insert_families"), [p.email for p in plans], [hashes[p.password] for p in plans]
+        query("insert_families"), [p.email for p in plans], [hashes[p.password] for p in plans]
     )
     family_of = {r["email"]: r["family_id"] for r in accounts}
     rows: list[tuple[int, str, str, str, object]] = []
@@ -92,14 +86,14 @@ async def _seed_batch(
             (family_id, "child", c.first_name, plan.last_name, c.birth_date) for c in plan.children
         )
     persons = await conn.fetch(
-        _sql("insert_persons"), *(list(column) for column in zip(*rows, strict=True))
+        query("insert_persons"), *(list(column) for column in zip(*rows, strict=True))
     )
     adults = {r["family_id"]: r["id"] for r in persons if r["role"] == "adult"}
     await conn.execute(
-        _sql("insert_family_files"), list(adults), list(adults.values()), sin, _SAMPLE_SIN[-3:]
+        query("insert_family_files"), list(adults), list(adults.values()), sin, _SAMPLE_SIN[-3:]
     )
     await conn.execute(
-        _sql("insert_child_files"), [r["id"] for r in persons if r["role"] == "child"]
+        query("insert_child_files"), [r["id"] for r in persons if r["role"] == "child"]
     )
 
 

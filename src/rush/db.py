@@ -1,27 +1,43 @@
-"""asyncpg pool and the migration runner.
+"""asyncpg pool, the named queries of the rush package, and the migration runner.
 
+Queries live in `<module>.sql` files beside their module (see `rush.named_queries`).
 Migrations are plain SQL files applied in name order, each in its own transaction, and
 recorded in `schema_migration`; an advisory lock lets several processes start at once.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from importlib import resources
 from typing import TypeAlias
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-__all__ = ["Executor", "apply_migrations", "create_pool", "inserted", "query"]
+from rush.named_queries import NamedQueries, QueryFileError, UnknownQuery
+
+__all__ = [
+    "RUSH_QUERIES",
+    "Executor",
+    "NamedQueries",
+    "QueryFileError",
+    "UnknownQuery",
+    "apply_migrations",
+    "create_pool",
+    "inserted",
+    "query",
+]
 
 _MIGRATION_LOCK = 7_413_001
 
+RUSH_QUERIES = NamedQueries(
+    resources.files("rush"), book="rush", skip=("sql/migrations", "sql/seeds")
+)
+"""Every `-- name:` block of the package's `.sql` files; migrations and the seed are scripts."""
 
-@cache
+
 def query(name: str) -> str:
-    """The text of `sql/queries/<name>.sql`, read once."""
-    return (resources.files("rush") / "sql" / "queries" / f"{name}.sql").read_text()
+    """The SQL of the named query `name`, wherever in the package it is defined; read once."""
+    return RUSH_QUERIES(name)
 
 
 Executor: TypeAlias = "asyncpg.Connection | asyncpg.Pool | PoolConnectionProxy"
@@ -29,10 +45,10 @@ Executor: TypeAlias = "asyncpg.Connection | asyncpg.Pool | PoolConnectionProxy"
 
 
 async def inserted(conn: Executor, name: str, *args: object) -> asyncpg.Record:
-    """Run an INSERT ... RETURNING query file, which always returns its one row."""
+    """Run a named INSERT ... RETURNING query, which always returns its one row."""
     row = await conn.fetchrow(query(name), *args)
     if row is None:
-        raise RuntimeError(f"{name}.sql returned no row")
+        raise RuntimeError(f"query {name!r} returned no row")
     return row
 
 

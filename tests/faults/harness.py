@@ -26,6 +26,7 @@ import msgspec
 from redis.asyncio import Redis
 
 from loadtests.bench_processes import bin_path, free_port
+from loadtests.queries import query
 from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
 from rush.dev.mail_catcher import MailCatcher, start_mail_catcher
@@ -43,7 +44,6 @@ from tests.figures import record
 __all__ = ["FaultRush", "FaultRushOptions", "report"]
 
 _DATABASE = "rush"
-_UNSETTLED_SQL = Path(__file__).parents[2] / "loadtests" / "sql" / "bench_unfinalized_orders.sql"
 
 
 class Aftermath(NamedTuple):
@@ -184,7 +184,7 @@ class FaultRush:
     async def settle(self, timeout_s: float = 90.0) -> bool:
         """Until every payment the provider took is finalized and each paid order's confirmation
         is sent; False at the timeout."""
-        sql = _UNSETTLED_SQL.read_text()
+        sql = query("bench_unfinalized_orders")
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError, asyncpg.PostgresError):

@@ -13,14 +13,12 @@ import json
 import random
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from time import perf_counter
 
 import asyncpg
 from redis.asyncio import Redis
 
-from rush.db import apply_migrations, create_pool
+from rush.db import apply_migrations, create_pool, query
 from rush.engine.holds import ConfirmOutcome, HoldEngine
 from rush.engine.reconcile import reconcile_program
 from rush.errors import PlacesShort
@@ -41,16 +39,6 @@ _PG_SELLOUT_GROUP = 2
 TakePlace = Callable[[int, str], Awaitable[bool]]
 """Tries to take one place of a group under a hold id; False when the group is full."""
 GiveBack = Callable[[int, str], Awaitable[None]]
-
-
-@cache
-def _sql(name: str) -> str:
-    """`sql/<name>.sql` of this package, read once."""
-    return (resources.files("rush.dev.bench") / "sql" / f"{name}.sql").read_text()
-
-
-def _baseline_schema() -> str:
-    return (resources.files("rush.dev.bench") / "pg_baseline.sql").read_text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +222,8 @@ async def _create_program(
     conn: asyncpg.Connection, name: str, groups: int, capacity: int
 ) -> tuple[int, list[int]]:
     async with conn.transaction():
-        program_id: int = await conn.fetchval(_sql("rush_program"), name)
-        rows = await conn.fetch(_sql("rush_groups"), program_id, groups, capacity)
+        program_id: int = await conn.fetchval(query("rush_program"), name)
+        rows = await conn.fetch(query("rush_groups"), program_id, groups, capacity)
     return program_id, sorted(row["id"] for row in rows)
 
 
@@ -289,9 +277,9 @@ def _rush_store(engine: HoldEngine, program_id: int) -> HoldStore:
 
 async def _prepare_baseline(pool: asyncpg.Pool, hot_capacity: int) -> None:
     async with pool.acquire() as conn:
-        await conn.execute(_baseline_schema())
-        await conn.execute(_sql("pg_add_group"), _PG_HOT_GROUP, hot_capacity)
-        await conn.execute(_sql("pg_add_group"), _PG_SELLOUT_GROUP, SELLOUT_CAPACITY)
+        await conn.execute(query("pg_baseline_schema"))
+        await conn.execute(query("pg_add_group"), _PG_HOT_GROUP, hot_capacity)
+        await conn.execute(query("pg_add_group"), _PG_SELLOUT_GROUP, SELLOUT_CAPACITY)
 
 
 def _pg_store(pool: asyncpg.Pool) -> HoldStore:
@@ -299,29 +287,29 @@ def _pg_store(pool: asyncpg.Pool) -> HoldStore:
 
     async def hold(group: int, hold_id: str) -> bool:
         async with pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(_sql("pg_lock_group"), group)
+            row = await conn.fetchrow(query("pg_lock_group"), group)
             if row is None or row["capacity"] - row["paid"] - row["held"] < 1:
                 return False
-            await conn.execute(_sql("pg_insert_hold"), hold_id, group, 1, HOLD_TTL_MS)
-            await conn.execute(_sql("pg_add_held"), group, 1)
+            await conn.execute(query("pg_insert_hold"), hold_id, group, 1, HOLD_TTL_MS)
+            await conn.execute(query("pg_add_held"), group, 1)
         return True
 
     async def release(group: int, hold_id: str) -> None:
         async with pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(_sql("pg_delete_hold"), hold_id)
+            row = await conn.fetchrow(query("pg_delete_hold"), hold_id)
             if row is not None:
-                await conn.execute(_sql("pg_add_held"), row["group_id"], -row["places"])
+                await conn.execute(query("pg_add_held"), row["group_id"], -row["places"])
 
     async def hold_and_confirm(group: int, hold_id: str) -> bool:
         async with pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(_sql("pg_lock_group"), group)
+            row = await conn.fetchrow(query("pg_lock_group"), group)
             if row is None or row["capacity"] - row["paid"] - row["held"] < 1:
                 return False
-            await conn.execute(_sql("pg_add_paid"), group, 1)
+            await conn.execute(query("pg_add_paid"), group, 1)
         return True
 
     async def paid(group: int) -> int:
-        value: int = await pool.fetchval(_sql("pg_group_paid"), group)
+        value: int = await pool.fetchval(query("pg_group_paid"), group)
         return value
 
     return HoldStore(hold, release, hold_and_confirm, paid)

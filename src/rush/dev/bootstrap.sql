@@ -1,0 +1,2 @@
+-- name: account_exists
+SELECT EXISTS (SELECT 1 FROM account WHERE email = $1);

@@ -1,0 +1,42 @@
+-- name: family_contact
+-- Where a family's emails go: its (first) account's address, in that account's language.
+SELECT a.email::text AS email, a.locale,
+       (SELECT pe.last_name FROM person pe WHERE pe.family_id = a.family_id AND pe.role = 'adult'
+         ORDER BY pe.id LIMIT 1) AS family_name
+  FROM account a
+ WHERE a.family_id = $1
+ ORDER BY a.id
+ LIMIT 1;
+
+-- name: order_confirmation_lines
+-- What the confirmation email lists for each paid place, in both languages.
+SELECT pe.first_name || ' ' || pe.last_name AS person_name,
+       p.name_fr AS program_fr, p.name_en AS program_en,
+       g.name_fr AS group_fr, g.name_en AS group_en,
+       g.schedule_fr, g.schedule_en, ol.price_cents
+  FROM order_line ol
+  JOIN person pe ON pe.id = ol.person_id
+  JOIN activity_group g ON g.id = ol.group_id
+  JOIN program p ON p.id = g.program_id
+ WHERE ol.order_id = $1
+ ORDER BY ol.id;
+
+-- name: waitlist_offer_details
+SELECT w.id, w.offer_expires_at, pe.first_name || ' ' || pe.last_name AS person_name,
+       p.name_fr AS program_fr, p.name_en AS program_en, g.name_fr AS group_fr, g.name_en AS group_en,
+       w.family_id
+  FROM waitlist_entry w
+  JOIN person pe ON pe.id = w.person_id
+  JOIN activity_group g ON g.id = w.group_id
+  JOIN program p ON p.id = g.program_id
+ WHERE w.id = $1;
+
+-- name: instalments_due_for_reminder
+-- Second instalments coming due within the reminder window and not reminded yet.
+SELECT p.id, p.order_id, p.amount_cents, p.due_on, o.family_id
+  FROM payment p JOIN orders o ON o.id = p.order_id
+ WHERE p.instalment = 2 AND p.status = 'scheduled' AND p.reminded_at IS NULL
+   AND o.status = 'paid' AND p.due_on <= $1;
+
+-- name: payment_set_reminded
+UPDATE payment SET reminded_at = now(), provider_ref = coalesce(provider_ref, $2) WHERE id = $1;

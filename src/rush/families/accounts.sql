@@ -1,0 +1,47 @@
+-- name: insert_family
+INSERT INTO family (status) VALUES ($1) RETURNING id;
+
+-- name: insert_person
+INSERT INTO person (family_id, role, first_name, last_name, birth_date) VALUES ($1, $2, $3, $4, $5);
+
+-- name: insert_account
+INSERT INTO account (family_id, email, password_hash, role, locale)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, family_id, email::text, role, locale;
+
+-- name: account_confirm_email
+UPDATE account SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $1;
+
+-- name: account_set_password
+UPDATE account SET password_hash = $2 WHERE id = $1;
+
+-- name: account_by_id
+SELECT id, family_id, email::text, role, locale FROM account WHERE id = $1;
+
+-- name: family_status
+SELECT status FROM family WHERE id = $1;
+
+-- name: family_set_status
+UPDATE family SET status = $2 WHERE id = $1 RETURNING id;
+
+-- name: account_by_email
+SELECT id, family_id, email::text, role, locale, password_hash FROM account WHERE email = $1;
+
+-- name: insert_person_returning
+INSERT INTO person (family_id, role, first_name, last_name, birth_date)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, family_id, role, first_name, last_name, birth_date;
+
+-- name: family_persons
+SELECT id, family_id, role, first_name, last_name, birth_date
+  FROM person WHERE family_id = $1 ORDER BY role, birth_date NULLS FIRST, id;
+
+-- name: family_person
+SELECT id, family_id, role, first_name, last_name, birth_date
+  FROM person WHERE family_id = $1 AND id = $2;
+
+-- name: account_id_by_email
+SELECT id FROM account WHERE email = $1;
+
+-- name: family_by_email
+SELECT family_id FROM account WHERE email = $1 AND family_id IS NOT NULL;

@@ -1,0 +1,76 @@
+-- name: cancel_registration_of_order
+-- One registration of an order, whatever its status; another order's registration is not found.
+SELECT r.id, r.status
+  FROM registration r
+  JOIN order_line ol ON ol.id = r.order_line_id
+ WHERE ol.order_id = $1 AND r.id = $2;
+
+-- name: cancel_registrations
+-- Cancel an order's active registrations (all of them, or only $2): the registration trigger
+-- gives each place back to its group's paid_count. Returns what was freed and its price.
+UPDATE registration r
+   SET status = 'cancelled', cancelled_at = now()
+  FROM order_line ol
+ WHERE ol.id = r.order_line_id
+   AND ol.order_id = $1
+   AND r.status = 'active'
+   AND ($2::bigint IS NULL OR r.id = $2)
+RETURNING r.id, r.group_id, ol.program_id, ol.price_cents;
+
+-- name: cancel_order_close
+-- A paid order with no active place left ends `refunded` when money went back, else `cancelled`.
+UPDATE orders o
+   SET status = CASE WHEN EXISTS (SELECT 1 FROM refund rf WHERE rf.order_id = o.id)
+                     THEN 'refunded' ELSE 'cancelled' END,
+       updated_at = now()
+ WHERE o.id = $1
+   AND o.status = 'paid'
+   AND NOT EXISTS (SELECT 1 FROM registration r
+                     JOIN order_line ol ON ol.id = r.order_line_id
+                    WHERE ol.order_id = o.id AND r.status = 'active')
+RETURNING o.status;
+
+-- name: cancel_refundable_payments
+-- Payments of an order that can still be refunded, with what each has left: paid at the
+-- provider, not given back after a conflict, less every refund already written for earlier
+-- cancellations (pending ones too, so two cancellations never plan the same cents twice).
+SELECT p.id, p.amount_cents - coalesce(sum(rf.amount_cents), 0)::int AS refundable_cents
+  FROM payment p
+  LEFT JOIN refund rf ON rf.payment_id = p.id
+ WHERE p.order_id = $1
+   AND p.status = 'succeeded'
+   AND p.provider_ref IS NOT NULL
+ GROUP BY p.id
+HAVING p.amount_cents > coalesce(sum(rf.amount_cents), 0)
+ ORDER BY p.instalment;
+
+-- name: cancel_refund_insert
+INSERT INTO refund (order_id, payment_id, amount_cents, account_id)
+VALUES ($1, $2, $3, $4)
+RETURNING id;
+
+-- name: cancel_pending_refunds
+-- Refunds of an order written but not yet confirmed by the provider.
+SELECT rf.id, rf.amount_cents, p.provider_ref
+  FROM refund rf
+  JOIN payment p ON p.id = rf.payment_id
+ WHERE rf.order_id = $1 AND rf.status = 'pending'
+ ORDER BY rf.id;
+
+-- name: cancel_refund_succeeded
+-- The provider confirmed a refund; a payment whose refunds now add up to its whole amount
+-- shows as refunded too.
+WITH done AS (
+    UPDATE refund
+       SET status = 'succeeded', provider_ref = $2, refunded_at = now()
+     WHERE id = $1 AND status = 'pending'
+    RETURNING payment_id, amount_cents
+)
+UPDATE payment p
+   SET status = 'refunded', refunded_at = now()
+  FROM done
+ WHERE p.id = done.payment_id
+   AND p.status = 'succeeded'
+   AND p.amount_cents = done.amount_cents
+       + (SELECT coalesce(sum(rf.amount_cents), 0) FROM refund rf
+           WHERE rf.payment_id = p.id AND rf.status = 'succeeded' AND rf.id <> $1);

@@ -1,0 +1,92 @@
+-- name: order_insert
+INSERT INTO orders (id, family_id, sale_id, status, total_cents, instalments, terms_accepted_at)
+VALUES ($1, $2, $3, 'awaiting_payment', $4, $5, now());
+
+-- name: order_line_insert
+INSERT INTO order_line (order_id, person_id, group_id, program_id, hold_id, price_cents, options)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: payment_insert
+INSERT INTO payment (id, order_id, instalment, amount_cents, due_on) VALUES ($1, $2, $3, $4, $5);
+
+-- name: payment_event_insert
+-- Record a provider event once; a redelivery (same provider event id) inserts nothing.
+INSERT INTO payment_event (provider, provider_event_id, order_id, kind, amount_cents, payload)
+SELECT $1, $2, p.order_id, $3, $4, $5::jsonb
+  FROM payment p WHERE p.id = $6
+ON CONFLICT (provider, provider_event_id) DO NOTHING
+RETURNING order_id;
+
+-- name: order_summary
+SELECT o.id, o.family_id, o.sale_id, o.status, o.total_cents, o.instalments, o.conflict_reason
+  FROM orders o WHERE o.id = $1;
+
+-- name: order_payments
+SELECT id, instalment, amount_cents, due_on, status, provider_ref
+  FROM payment WHERE order_id = $1 ORDER BY instalment;
+
+-- name: payment_set_pending
+UPDATE payment SET status = 'pending', provider_ref = $2 WHERE id = $1 AND status = 'scheduled';
+
+-- name: order_summary_for_family
+SELECT o.id, o.family_id, o.sale_id, o.status, o.total_cents, o.instalments, o.conflict_reason
+  FROM orders o WHERE o.id = $1 AND o.family_id = $2;
+
+-- name: order_lines
+SELECT id, person_id, group_id, program_id, hold_id, price_cents FROM order_line
+ WHERE order_id = $1 ORDER BY id;
+
+-- name: order_succeeded_payments
+-- Payments of an order that a verified provider event says succeeded.
+SELECT DISTINCT p.id, p.instalment
+  FROM payment p
+  JOIN payment_event e ON e.kind = 'payment.succeeded' AND (e.payload ->> 'payment_id')::uuid = p.id
+ WHERE p.order_id = $1;
+
+-- name: payment_set_succeeded
+UPDATE payment SET status = 'succeeded', succeeded_at = coalesce(succeeded_at, now())
+ WHERE id = $1 AND status IN ('scheduled', 'pending', 'failed');
+
+-- name: order_lock
+SELECT id, family_id, sale_id, status FROM orders WHERE id = $1 FOR UPDATE;
+
+-- name: lock_groups_for_update
+-- Lock the groups an order takes places in, in id order as every writer does. NO KEY UPDATE,
+-- not UPDATE: it still serializes writers of a group's places, but never waits for (nor
+-- blocks) the key-share locks a checkout's order lines take on their groups (foreign keys),
+-- which in cart order against this id order deadlocked checkouts with finalizes in a rush.
+SELECT id FROM activity_group WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE;
+
+-- name: registration_insert
+INSERT INTO registration (order_line_id, person_id, group_id) VALUES ($1, $2, $3);
+
+-- name: order_set_paid
+UPDATE orders SET status = 'paid', paid_at = now(), updated_at = now() WHERE id = $1;
+
+-- name: order_set_conflict
+UPDATE orders SET status = 'conflict', conflict_reason = $2, updated_at = now()
+ WHERE id = $1 AND status = 'awaiting_payment';
+
+-- name: waitlist_insert_first
+-- A family refunded after a payment conflict goes first on the group's waitlist.
+INSERT INTO waitlist_entry (group_id, family_id, person_id, priority)
+VALUES ($1, $2, $3, 0)
+ON CONFLICT (group_id, person_id) WHERE status IN ('waiting', 'offered')
+DO UPDATE SET priority = 0;
+
+-- name: order_set_refunded
+UPDATE orders SET status = 'refunded', updated_at = now() WHERE id = $1 AND status = 'conflict';
+
+-- name: payments_set_refunded
+UPDATE payment SET status = 'refunded', refunded_at = now() WHERE order_id = $1 AND status = 'succeeded';
+
+-- name: order_lines_for_page
+SELECT pe.first_name || ' ' || pe.last_name AS person_name,
+       p.name_fr AS program_fr, p.name_en AS program_en,
+       g.name_fr AS group_fr, g.name_en AS group_en, ol.price_cents
+  FROM order_line ol
+  JOIN person pe ON pe.id = ol.person_id
+  JOIN activity_group g ON g.id = ol.group_id
+  JOIN program p ON p.id = g.program_id
+ WHERE ol.order_id = $1
+ ORDER BY ol.id;

@@ -1,1 +1,0 @@
-SELECT id, family_id, email::text, role, locale, password_hash FROM account WHERE email = $1;

@@ -1,1 +1,0 @@
-SELECT id, family_id, email::text, role, locale FROM account WHERE id = $1;

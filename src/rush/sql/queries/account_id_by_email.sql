@@ -1,1 +1,0 @@
-SELECT id FROM account WHERE email = $1;

@@ -1,4 +1,0 @@
--- Use a token once: only an unused, unexpired token of that purpose is spent.
-UPDATE account_token SET used_at = now()
- WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
-RETURNING account_id;

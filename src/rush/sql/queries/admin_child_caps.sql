@@ -1,4 +1,0 @@
-SELECT id, sale_id, program_id, max_places, for_seconds
-  FROM sale_child_cap
- WHERE sale_id = $1
- ORDER BY id;

@@ -1,6 +1,0 @@
--- The programs of one sale, in creation order.
-SELECT id, season_id, sale_id, kind, name_fr, name_en, description_fr, description_en,
-       childcare_eligible
-  FROM program
- WHERE sale_id = $1
- ORDER BY id;

@@ -1,4 +1,0 @@
-SELECT id, season_id, name_fr, name_en, opens_at, closes_at, status,
-       two_instalments_min_cents, second_instalment_due_on
-  FROM sale
- WHERE id = $1;

@@ -1,1 +1,0 @@
-SELECT seed, opened_at, families FROM queue_draw WHERE sale_id = $1;

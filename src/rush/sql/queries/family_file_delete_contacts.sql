@@ -1,1 +1,0 @@
-DELETE FROM person_contact WHERE person_id = $1;

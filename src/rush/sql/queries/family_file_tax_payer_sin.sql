@@ -1,1 +1,0 @@
-SELECT sin_encrypted FROM tax_payer WHERE family_id = $1;

@@ -1,1 +1,0 @@
-SELECT status FROM family WHERE id = $1;

@@ -1,1 +1,0 @@
-SELECT program_id FROM activity_group WHERE id = $1;

@@ -1,1 +1,0 @@
-INSERT INTO family (status) VALUES ($1) RETURNING id;

@@ -1,1 +1,0 @@
-INSERT INTO queue_draw (sale_id, seed, opened_at, families) VALUES ($1, $2, $3, $4);

@@ -1,1 +1,0 @@
-SELECT admissions_copied_through FROM sale WHERE id = $1;

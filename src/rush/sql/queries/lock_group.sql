@@ -1,8 +1,0 @@
--- Lock one group for a change of capacity, with its sale; reconcile share-locks the same row.
--- NO KEY UPDATE (see lock_groups_for_update.sql): checkouts' order lines referencing the
--- group go on.
-SELECT g.id, g.program_id, g.capacity, g.paid_count, p.sale_id
-  FROM activity_group g
-  JOIN program p ON p.id = g.program_id
- WHERE g.id = $1
-   FOR NO KEY UPDATE OF g;

@@ -1,9 +1,0 @@
-SELECT pe.first_name || ' ' || pe.last_name AS person_name,
-       p.name_fr AS program_fr, p.name_en AS program_en,
-       g.name_fr AS group_fr, g.name_en AS group_en, ol.price_cents
-  FROM order_line ol
-  JOIN person pe ON pe.id = ol.person_id
-  JOIN activity_group g ON g.id = ol.group_id
-  JOIN program p ON p.id = g.program_id
- WHERE ol.order_id = $1
- ORDER BY ol.id;

@@ -1,1 +1,0 @@
-SELECT status FROM orders WHERE id = $1;

@@ -1,1 +1,0 @@
-SELECT order_id FROM payment WHERE id = $1;

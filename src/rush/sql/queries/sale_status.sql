@@ -1,1 +1,0 @@
-SELECT status FROM sale WHERE id = $1;

@@ -1,1 +1,0 @@
-SELECT id FROM sale WHERE status <> 'closed' ORDER BY id;

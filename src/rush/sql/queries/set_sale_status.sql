@@ -1,1 +1,0 @@
-UPDATE sale SET status = $2 WHERE id = $1;

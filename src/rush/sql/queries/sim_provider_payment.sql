@@ -1,4 +1,0 @@
-SELECT id, payment_id, idempotency_key, amount_cents, description, return_url, status,
-       created_at, completed_at, refunded_cents
-FROM sim_provider_payment
-WHERE id = $1;

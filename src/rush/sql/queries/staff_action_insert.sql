@@ -1,1 +1,0 @@
-INSERT INTO staff_action (account_id, action, sale_id, details) VALUES ($1, $2, $3, $4::jsonb);

@@ -1,1 +1,0 @@
-UPDATE waitlist_entry SET status = 'accepted' WHERE id = $1;
