@@ -6,6 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
@@ -15,6 +16,7 @@ from litestar.template.config import TemplateConfig
 from redis.asyncio import Redis
 
 from rush.config import Settings
+from rush.ops.dashboard import DASHBOARD_CHANNELS_PREFIX
 from web.api.auth import AuthController
 from web.api.cart import CartController
 from web.api.family import FamilyController
@@ -56,7 +58,6 @@ from web.rate_limits import (
 from web.request_log import RequestLog, log_unexpected_error
 from web.security_headers import security_headers_hook
 from web.state import resources_lifespan
-from workers.channels import dashboard_backend
 
 __all__ = ["create_app"]
 
@@ -119,7 +120,11 @@ def create_app(settings: Settings) -> Litestar:
         on_app_init=[session_auth.on_app_init],
         plugins=[
             ChannelsPlugin(
-                backend=dashboard_backend(Redis.from_url(settings.redis_url)),
+                # The backend and prefix `workers.channels` publishes dashboard snapshots on.
+                backend=RedisChannelsPubSubBackend(
+                    redis=Redis.from_url(settings.redis_url),
+                    key_prefix=DASHBOARD_CHANNELS_PREFIX,
+                ),
                 arbitrary_channels_allowed=True,
             )
         ],

@@ -18,6 +18,7 @@ import asyncpg
 import msgspec
 from litestar.testing import AsyncTestClient
 
+from cli.processes import build_worker
 from rush.config import Settings
 from rush.ops.audit import AuditReport, run_audit
 from rush.purchase.carts import Carts, HoldTimes, hold_id_for
@@ -28,7 +29,6 @@ from rush.purchase.payments.signing import sign
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.figures import record
-from web.processes import build_worker
 
 __all__ = [
     "WEBHOOK_URL",

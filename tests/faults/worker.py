@@ -2,17 +2,17 @@
 
 `rush worker` keeps a dead worker's job claimed for arq's default 300 s + 10 s before another
 worker retries it; a fault test cannot wait five minutes, so this worker is the same one
-(`web.processes.run_worker`, same functions and crons) with the timeout the test sets.
+(`cli.processes.run_worker`, same functions and crons) with the timeout the test sets.
 """
 
 from __future__ import annotations
 
 import os
 
+from cli.processes import run_worker
 from rush.config import load_settings
 from tests.faults.processes import JOB_TIMEOUT_ENV
 from web.logs import configure_logging
-from web.processes import run_worker
 
 if __name__ == "__main__":
     settings = load_settings()

@@ -13,6 +13,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
+from cli.processes import build_worker
 from rush.config import Settings
 from rush.dev.mail_catcher import MailCatcher
 from rush.families.accounts import create_staff_account
@@ -20,7 +21,6 @@ from rush.room.sales import prepare_room
 from rush.room.waiting_room import WaitingRoom
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app
-from web.processes import build_worker
 
 Client = AsyncTestClient[Any]
 PASSWORD = "mot de passe 123"

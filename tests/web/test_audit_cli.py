@@ -10,12 +10,12 @@ from typing import Any
 from click.testing import CliRunner, Result
 from redis.asyncio import Redis
 
+from cli.main import main
 from rush.engine.keys import program_keys
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.paid_orders import check_out, put_in_cart
-from web.cli import main
 
 
 async def rush_audit(services: Services, *args: str) -> Result:

@@ -12,6 +12,7 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from cli.processes import build_worker
 from rush.config import Settings
 from rush.families.accounts import add_child
 from rush.purchase.payments import SimulatedProvider
@@ -19,7 +20,6 @@ from rush.room.sales import open_sale, prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app
-from web.processes import build_worker
 
 Client = AsyncTestClient[Any]
 

@@ -13,6 +13,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
+from cli.processes import build_worker
 from rush.config import Settings
 from rush.dev.mail_catcher import MailCatcher
 from rush.families.accounts import create_family_account, create_staff_account
@@ -23,7 +24,6 @@ from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.paid_orders import check_out, put_in_cart
 from web.app import create_app
-from web.processes import build_worker
 
 Client = AsyncTestClient[Any]
 FAMILY_PASSWORD = "correct horse battery staple"  # what CatalogueFactory.family gives

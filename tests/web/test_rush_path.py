@@ -12,13 +12,13 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from cli.processes import build_worker
 from rush.config import Settings
 from rush.dev.mail_catcher import MailCatcher
 from rush.families.accounts import create_staff_account
 from rush.purchase.payments import SimulatedProvider
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from web.app import create_app
-from web.processes import build_worker
 
 Client = AsyncTestClient[Any]
 

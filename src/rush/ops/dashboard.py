@@ -20,9 +20,19 @@ from rush.engine.hold_timing import HoldTimings
 from rush.room.waiting_room import RoomStats
 from rush.services import Services
 
-__all__ = ["ARQ_QUEUE_KEY", "DashboardSnapshot", "GroupFill", "build_snapshot", "dashboard_channel"]
+__all__ = [
+    "ARQ_QUEUE_KEY",
+    "DASHBOARD_CHANNELS_PREFIX",
+    "DashboardSnapshot",
+    "GroupFill",
+    "build_snapshot",
+    "dashboard_channel",
+]
 
 ARQ_QUEUE_KEY = "arq:queue"
+DASHBOARD_CHANNELS_PREFIX = "rush:channels"
+"""Redis pub/sub prefix of the channels backend: the worker publishing snapshots and the web
+processes relaying them must both use it, and neither imports the other."""
 
 
 def dashboard_channel(sale_id: int) -> str:

@@ -1,0 +1,67 @@
+"""`rush bench`: benchmarks that print figures and a last JSON line, never assert times."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import click
+
+from cli.settings import local_settings, run
+from rush.dev.servers import running_servers
+
+__all__ = ["bench"]
+
+
+@click.group()
+def bench() -> None:
+    """Benchmarks that print figures and a last JSON line."""
+
+
+@bench.command("engine")
+@click.option("--seconds", type=float, default=10.0, help="Duration of each measured phase.")
+@click.option("--concurrency", type=int, default=64, help="Concurrent clients.")
+def bench_engine(seconds: float, concurrency: int) -> None:
+    """Redis holds/s against the classic Postgres hold, same run, same concurrency."""
+    from rush.dev.bench.engine import run_engine_bench
+
+    settings = local_settings()
+    with running_servers(settings.database_url, settings.redis_url, None) as urls:
+        run(run_engine_bench(urls.database_url, urls.redis_url, seconds, concurrency))
+
+
+@bench.command("rush")
+@click.option("--families", type=int, default=2000, help="Families in the generated trace.")
+@click.option("--web-processes", type=int, default=2, help="Web processes (uvicorn workers).")
+@click.option("--workers", type=int, default=1, help="arq worker processes.")
+@click.option("--speed", type=float, default=30.0, help="Trace seconds per real second.")
+@click.option("--seed", type=int, default=1, help="Seed of the trace.")
+@click.option("--ceiling-seconds", type=float, default=10.0, help="Length of each ceiling phase.")
+@click.option("--ceiling-users", type=int, default=None, help="Default: the rush's peak.")
+@click.option("--profile-dir", type=click.Path(path_type=Path), default=None, help="py-spy.")
+def bench_rush(
+    families: int,
+    web_processes: int,
+    workers: int,
+    speed: float,
+    seed: int,
+    ceiling_seconds: float,
+    ceiling_users: int | None,
+    profile_dir: Path | None,
+) -> None:
+    """An opening morning on K web processes and W workers, audited, against the trivial
+    endpoint of the same app in the same run."""
+    from loadtests.bench_rush import RushBenchOptions, run_rush_bench
+
+    options = RushBenchOptions(
+        families=families,
+        web_processes=web_processes,
+        workers=workers,
+        speed=speed,
+        seed=seed,
+        ceiling_seconds=ceiling_seconds,
+        ceiling_users=ceiling_users,
+        profile_dir=profile_dir,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        run_rush_bench(options, runner=run)

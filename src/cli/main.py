@@ -1,0 +1,24 @@
+"""The `rush` command group: every command, whatever its family, logs the same way."""
+
+from __future__ import annotations
+
+import click
+
+from cli.bench import bench
+from cli.database import audit, migrate, reconcile
+from cli.serving import demo, serve, worker
+from rush.config import load_settings
+from web.logs import configure_logging
+
+__all__ = ["main"]
+
+
+@click.group()
+def main() -> None:
+    """Rush: a fair, fast and lossless registration morning."""
+    # Every command, `serve`, `worker` and `demo` alike: RUSH_LOG_FORMAT=json|text, redacted.
+    configure_logging(load_settings())
+
+
+for command in (demo, serve, worker, migrate, reconcile, audit, bench):
+    main.add_command(command)
