@@ -21,12 +21,7 @@ from litestar.response import Redirect, Template
 
 from rush.crypto import FieldCipher
 from rush.errors import PersonNotInFamily
-from rush.families.family_file import (
-    Adult,
-    Child,
-    Contact,
-    FamilyFile,
-    FamilyFileInvalid,
+from rush.families.family_file_storage import (
     add_adult,
     add_child,
     get_family_file,
@@ -37,6 +32,7 @@ from rush.families.family_file import (
     update_adult,
     update_child,
 )
+from rush.families.family_file_types import Adult, Child, Contact, FamilyFile, FamilyFileInvalid
 from rush.i18n import TIME_ZONE, error_message
 from web.auth import family_only
 from web.i18n import page_translator
