@@ -8,7 +8,6 @@ with status 400 and every refused input explained; a saved one goes back to the 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
@@ -32,7 +31,8 @@ from rush.families.family_file_storage import (
     update_child,
 )
 from rush.families.family_file_types import Adult, Child, Contact, FamilyFile, FamilyFileInvalid
-from rush.i18n import TIME_ZONE, error_message
+from rush.families.family_file_validation import quebec_today
+from rush.i18n import error_message
 from web.auth import family_only
 from web.i18n import page_translator
 from web.locale import request_locale
@@ -132,10 +132,6 @@ def _form_page(
     )
 
 
-def _quebec_today() -> dt.date:
-    return dt.datetime.now(TIME_ZONE).date()
-
-
 class FamilyFilePages(Controller):
     guards = [family_only]
     path = "/family"
@@ -227,7 +223,7 @@ class FamilyFilePages(Controller):
     ) -> Template | Redirect:
         res, family_id = resources(state), page_family_id(request)
         try:
-            details = forms.child_details(data, _quebec_today())
+            details = forms.child_details(data, quebec_today())
             await add_child(res.services.pool, res.services.cipher, family_id, details)
         except (forms.FormInvalid, FamilyFileInvalid) as exc:
             return _form_page(request, _CHILD, data, _reasons(exc), child=None)
@@ -247,7 +243,7 @@ class FamilyFilePages(Controller):
         res, family_id = resources(state), page_family_id(request)
         child = _child(await _file(res, family_id), person_id)
         try:
-            details = forms.child_details(data, _quebec_today())
+            details = forms.child_details(data, quebec_today())
             await update_child(res.services.pool, res.services.cipher, family_id, child.id, details)
         except (forms.FormInvalid, FamilyFileInvalid) as exc:
             return _form_page(request, _CHILD, data, _reasons(exc), child=child)
