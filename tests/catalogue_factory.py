@@ -9,9 +9,15 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from rush.crypto import FieldCipher
 from rush.engine.holds import HoldEngine
 from rush.engine.reconcile import reconcile_program
-from rush.families.accounts import add_child, create_family_account
+from rush.families.accounts import create_family_account
+from rush.families.family_file_storage import add_child
+from rush.families.family_file_types import ChildDetails
+
+TEST_SECRET_KEY = "test-secret"
+"""The secret of the tests' settings, which keys the field cipher."""
 
 
 async def truncate_all(pool: asyncpg.Pool) -> None:
@@ -45,6 +51,7 @@ class CatalogueFactory:
     def __init__(self, pool: asyncpg.Pool, engine: HoldEngine) -> None:
         self.pool = pool
         self.engine = engine
+        self.cipher = FieldCipher(TEST_SECRET_KEY)
 
     async def sale(self, status: str = "open") -> int:
         """A season and a sale in it, in the given status."""
@@ -114,14 +121,13 @@ class CatalogueFactory:
         kids = [
             await add_child(
                 self.pool,
+                self.cipher,
                 account.family_id,
-                first_name=f"Enfant{n}",
-                last_name="Tremblay",
-                birth_date=born,
+                ChildDetails(first_name=f"Enfant{n}", last_name="Tremblay", birth_date=born),
             )
             for n, born in enumerate(children, start=1)
         ]
-        return TestFamily(account.family_id, account.id, [k.id for k in kids])
+        return TestFamily(account.family_id, account.id, kids)
 
     async def record_paid_hold(
         self, program: TestProgram, hold_id: str, items: Mapping[int, int]

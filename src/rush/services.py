@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from rush.catalogue.reading import CatalogueReadings
 from rush.config import Settings
+from rush.crypto import FieldCipher
 from rush.db import create_pool
 from rush.engine.hold_timing import BufferedHoldTimings
 from rush.engine.holds import HoldEngine
@@ -32,6 +33,8 @@ class Services:
     snapshots: RoomSnapshots
     hold_timings: BufferedHoldTimings
     catalogue: CatalogueReadings
+    cipher: FieldCipher
+    """Encrypts the SIN and the health insurance number at rest."""
 
     async def close(self) -> None:
         await self.hold_timings.close()
@@ -60,4 +63,5 @@ def build_services(settings: Settings, pool: asyncpg.Pool, redis: Redis) -> Serv
         snapshots=RoomSnapshots(room),
         hold_timings=BufferedHoldTimings(redis),
         catalogue=CatalogueReadings(pool, engine),
+        cipher=FieldCipher(settings.secret_key),
     )

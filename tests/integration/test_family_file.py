@@ -12,20 +12,10 @@ import pytest
 from rush.config import Settings
 from rush.crypto import FieldCipher, UndecryptableField
 from rush.errors import PersonNotInFamily
-from rush.families.family_file import (
-    Address,
-    AdultDetails,
-    ChildDetails,
-    Contact,
-    FamilyFileInvalid,
-    HealthSheet,
-    Issue,
-    MaskedTaxPayer,
-    UnknownFamily,
+from rush.families.family_file_storage import (
     add_adult,
     add_child,
     get_family_file,
-    readiness,
     set_address,
     set_contacts,
     set_health_sheet,
@@ -34,6 +24,17 @@ from rush.families.family_file import (
     update_adult,
     update_child,
 )
+from rush.families.family_file_types import (
+    Address,
+    AdultDetails,
+    ChildDetails,
+    Contact,
+    FamilyFileInvalid,
+    HealthSheet,
+    MaskedTaxPayer,
+    UnknownFamily,
+)
+from rush.families.readiness import Issue, readiness
 from tests.catalogue_factory import CatalogueFactory, TestFamily
 
 SEVEN = dt.date(2020, 5, 1)

@@ -23,7 +23,7 @@ from loadtests.traces import (
 )
 from rush.catalogue.eligibility import age_on
 from rush.families.accounts import authenticate
-from rush.families.family_file import readiness
+from rush.families.readiness import readiness
 from tests.catalogue_factory import CatalogueFactory
 
 REFERENCE = dt.date(2027, 9, 30)

@@ -22,7 +22,9 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings, load_settings
-from rush.families.accounts import add_child, create_staff_account
+from rush.families.accounts import create_staff_account
+from rush.families.family_file_storage import add_child
+from rush.families.family_file_types import ChildDetails
 from rush.purchase.payments import SimulatedProvider
 from rush.purchase.waitlist import join_waitlist
 from rush.services import Services
@@ -223,13 +225,12 @@ async def world(
     sale_id = await catalogue.sale()
     camp = await program_of_kind(catalogue, sale_id=sale_id, childcare=True, names=("Camp", "Camp"))
     family_a = await catalogue.family()
-    child = await add_child(
-        pool, family_a.id, first_name="Zoé", last_name="Secrète", birth_date=dt.date(2019, 3, 1)
-    )
-    await put_in_cart(services, family_a.id, sale_id, [child.id], camp.group_ids)
+    zoe = ChildDetails(first_name="Zoé", last_name="Secrète", birth_date=dt.date(2019, 3, 1))
+    child_id = await add_child(pool, services.cipher, family_a.id, zoe)
+    await put_in_cart(services, family_a.id, sale_id, [child_id], camp.group_ids)
     order = await check_out(services, provider, family_a.id, sale_id, instalments=1)
     full = await catalogue.program([0], sale_id=sale_id)
-    entry_id = await join_waitlist(pool, services.engine, family_a.id, child.id, full.group_ids[0])
+    entry_id = await join_waitlist(pool, services.engine, family_a.id, child_id, full.group_ids[0])
     family_b = await catalogue.family()
     season_id = await pool.fetchval("SELECT season_id FROM sale WHERE id = $1", sale_id)
     for role in ("supervisor", "admin"):
@@ -242,7 +243,7 @@ async def world(
         group_id=camp.group_ids[0],
         season_id=season_id,
         family_b_id=family_b.id,
-        child_id=child.id,
+        child_id=child_id,
         order_id=str(order.order_id),
         entry_id=entry_id,
         child_name="Secrète",

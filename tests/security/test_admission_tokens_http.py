@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
-from rush.families.accounts import add_child
+from rush.families.family_file_storage import add_child
+from rush.families.family_file_types import ChildDetails
 from rush.room.admission_tokens import AdmissionTokens
 from rush.room.sales import open_sale, prepare_room, set_pace
 from rush.services import Services
@@ -35,12 +35,11 @@ async def camp(catalogue: CatalogueFactory, services: Services) -> TestProgram:
     return program
 
 
-async def _family_with_child(catalogue: CatalogueFactory, pool: asyncpg.Pool) -> tuple[int, int]:
+async def _family_with_child(catalogue: CatalogueFactory, services: Services) -> tuple[int, int]:
     family: TestFamily = await catalogue.family()
-    child = await add_child(
-        pool, family.id, first_name="Léo", last_name="Roy", birth_date=dt.date(2018, 6, 1)
-    )
-    return family.id, child.id
+    details = ChildDetails(first_name="Léo", last_name="Roy", birth_date=dt.date(2018, 6, 1))
+    child_id = await add_child(services.pool, services.cipher, family.id, details)
+    return family.id, child_id
 
 
 @pytest.fixture
@@ -49,8 +48,8 @@ async def families(
 ) -> AsyncIterator[dict[str, Any]]:
     """Family A admitted with its token; family B admitted too; both signed in."""
     pool = services.pool
-    a_id, a_child = await _family_with_child(catalogue, pool)
-    b_id, b_child = await _family_with_child(catalogue, pool)
+    a_id, a_child = await _family_with_child(catalogue, services)
+    b_id, b_child = await _family_with_child(catalogue, services)
     clients = {
         "a": await signed_in_family(settings, pool, a_id),
         "b": await signed_in_family(settings, pool, b_id),

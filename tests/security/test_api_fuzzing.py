@@ -22,7 +22,9 @@ from schemathesis.schemas import APIOperation
 
 from loadtests.bench_processes import free_port
 from rush.config import Settings
-from rush.families.accounts import add_child, create_staff_account
+from rush.families.accounts import create_staff_account
+from rush.families.family_file_storage import add_child
+from rush.families.family_file_types import ChildDetails
 from rush.room.sales import prepare_room
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
@@ -47,7 +49,10 @@ async def live_api(
     await prepare_room(services.pool, services.room, sale_id)
     family = await catalogue.family()
     await add_child(
-        services.pool, family.id, first_name="Léa", last_name="Test", birth_date=dt.date(2018, 1, 1)
+        services.pool,
+        services.cipher,
+        family.id,
+        ChildDetails(first_name="Léa", last_name="Test", birth_date=dt.date(2018, 1, 1)),
     )
     await create_staff_account(
         services.pool, email="admin@ville.qc.ca", password="staff password 1", role="admin"

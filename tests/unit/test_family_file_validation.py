@@ -6,13 +6,15 @@ import datetime as dt
 
 import pytest
 
-from rush.families.family_file import (
+from rush.families.family_file_types import (
     Address,
     AdultDetails,
     ChildDetails,
     Contact,
     FamilyFileInvalid,
     HealthSheet,
+)
+from rush.families.family_file_validation import (
     normalized_email,
     normalized_health_insurance_number,
     normalized_phone,

@@ -13,17 +13,14 @@ from litestar.testing import AsyncTestClient
 from rush.config import Settings
 from rush.crypto import FieldCipher
 from rush.families.accounts import create_staff_account
-from rush.families.family_file import (
-    AdultDetails,
-    ChildDetails,
-    Contact,
-    HealthSheet,
+from rush.families.family_file_storage import (
     add_adult,
     set_contacts,
     set_health_sheet,
     set_tax_payer,
     update_child,
 )
+from rush.families.family_file_types import AdultDetails, ChildDetails, Contact, HealthSheet
 from tests.catalogue_factory import CatalogueFactory, TestProgram
 from web.app import create_app
 

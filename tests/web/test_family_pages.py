@@ -19,12 +19,7 @@ from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.crypto import FieldCipher
-from rush.families.family_file import (
-    Address,
-    AdultDetails,
-    ChildDetails,
-    Contact,
-    HealthSheet,
+from rush.families.family_file_storage import (
     add_adult,
     add_child,
     get_family_file,
@@ -33,6 +28,13 @@ from rush.families.family_file import (
     set_health_sheet,
     set_tax_payer,
     tax_payer_sin,
+)
+from rush.families.family_file_types import (
+    Address,
+    AdultDetails,
+    ChildDetails,
+    Contact,
+    HealthSheet,
 )
 from tests.catalogue_factory import CatalogueFactory
 from web.app import create_app

@@ -14,7 +14,8 @@ from litestar.testing import AsyncTestClient
 
 from cli.processes import build_worker
 from rush.config import Settings
-from rush.families.accounts import add_child
+from rush.families.family_file_storage import add_child
+from rush.families.family_file_types import ChildDetails
 from rush.purchase.payments import SimulatedProvider
 from rush.room.sales import open_sale, prepare_room
 from rush.services import Services
@@ -71,7 +72,10 @@ async def test_a_family_prepares_waits_is_admitted_holds_and_pays_through_the_pa
     )
     kids = [
         await add_child(
-            services.pool, family_id, first_name=n, last_name="Roy", birth_date=dt.date(2019, 4, 2)
+            services.pool,
+            services.cipher,
+            family_id,
+            ChildDetails(first_name=n, last_name="Roy", birth_date=dt.date(2019, 4, 2)),
         )
         for n in ("Léa", "Noah")
     ]
@@ -85,7 +89,7 @@ async def test_a_family_prepares_waits_is_admitted_holds_and_pays_through_the_pa
         f"/sales/{sale_id}/register?program_id={camp.id}",
         {
             "program_id": str(camp.id),
-            "person_ids": [str(k.id) for k in kids],
+            "person_ids": [str(k) for k in kids],
             "group_ids": [str(camp.group_ids[0]), str(camp.daycare_ids[0])],
             "tshirt_size": "6-8",
         },

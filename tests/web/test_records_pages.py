@@ -17,7 +17,8 @@ from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.crypto import FieldCipher
-from rush.families.accounts import add_child
+from rush.families.family_file_storage import add_child
+from rush.families.family_file_types import ChildDetails
 from rush.i18n import format_date
 from rush.purchase.payments import SimulatedProvider
 from rush.purchase.waitlist import join_waitlist, offer_freed_places
@@ -74,14 +75,13 @@ async def family_with_paid_camp(
     pool = services.pool
     family = await catalogue.family()
     first_name, last_name = child_name
-    child = await add_child(
-        pool, family.id, first_name=first_name, last_name=last_name, birth_date=SEVEN
-    )
+    details = ChildDetails(first_name=first_name, last_name=last_name, birth_date=SEVEN)
+    child_id = await add_child(pool, services.cipher, family.id, details)
     await name_tax_payer(pool, FieldCipher(settings.secret_key), family.id)
-    await put_in_cart(services, family.id, camp.sale_id, [child.id], camp.group_ids)
+    await put_in_cart(services, family.id, camp.sale_id, [child_id], camp.group_ids)
     order = await check_out(services, provider, family.id, camp.sale_id, instalments=2)
     await set_paid_at(pool, order.order_id, 1, dt.datetime(2026, 7, 2, 16, tzinfo=dt.UTC))
-    return PaidFamily(family.id, family.account_id, child.id, order.order_id)
+    return PaidFamily(family.id, family.account_id, child_id, order.order_id)
 
 
 def token_in(html: str) -> str:

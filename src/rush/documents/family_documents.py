@@ -29,7 +29,7 @@ from rush.documents import (
 from rush.documents.childcare_expenses import childcare_paid
 from rush.errors import OrderNotFound, PersonNotInFamily, RushError
 from rush.families.accounts import family_person
-from rush.families.family_file import tax_payer_sin
+from rush.families.family_file_storage import tax_payer_sin
 from rush.families.records import order_ref
 from rush.i18n import TIME_ZONE
 

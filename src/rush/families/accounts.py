@@ -1,4 +1,6 @@
-"""Accounts and the family file: who may register whom.
+"""Accounts and the persons of a family: who may register whom.
+
+Children enter a family only through the family file (`family_file_storage.add_child`).
 
 Passwords are hashed with argon2 (argon2-cffi). A family sees and changes only its own file:
 every read and write here takes the family id from the caller's session, never from input.
@@ -21,7 +23,6 @@ __all__ = [
     "Account",
     "Person",
     "account_by_id",
-    "add_child",
     "authenticate",
     "confirm_email",
     "create_family_account",
@@ -156,20 +157,6 @@ async def authenticate(pool: asyncpg.Pool, email: str, password: str) -> Account
     fields = dict(row.items())
     del fields["password_hash"]
     return Account(**fields)
-
-
-async def add_child(
-    pool: asyncpg.Pool,
-    family_id: int,
-    *,
-    first_name: str,
-    last_name: str,
-    birth_date: dt.date,
-) -> Person:
-    row = await inserted(
-        pool, "insert_person_returning", family_id, "child", first_name, last_name, birth_date
-    )
-    return Person(**dict(row.items()))
 
 
 async def family_persons(pool: asyncpg.Pool, family_id: int) -> list[Person]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -11,17 +11,25 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from rush.families.accounts import Person, add_child, family_persons
+from rush.families.accounts import Person, family_person, family_persons
+from rush.families.family_file_storage import add_child
+from rush.families.family_file_types import ChildDetails, Sex
 from web.auth import current_account, family_only
 from web.state import resources
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-
 
 class NewChild(msgspec.Struct, frozen=True):
-    first_name: Name
-    last_name: Name
+    """A child as the API receives it; the family file's validation judges every value, as it
+    does for the portal's form, and a refused one answers `family_file_invalid`."""
+
+    first_name: str
+    last_name: str
     birth_date: dt.date
+    sex: Sex | None = None
+    health_insurance_number: str | None = None
+
+    def details(self) -> ChildDetails:
+        return ChildDetails(**msgspec.structs.asdict(self))
 
 
 def family_id_of(request: Request[Any, Any, Any]) -> int:
@@ -43,10 +51,6 @@ class FamilyController(Controller):
     async def add_child(
         self, request: Request[Any, Any, Any], state: State, data: JSONBody[NewChild]
     ) -> Person:
-        return await add_child(
-            resources(state).services.pool,
-            family_id_of(request),
-            first_name=data.first_name,
-            last_name=data.last_name,
-            birth_date=data.birth_date,
-        )
+        services, family_id = resources(state).services, family_id_of(request)
+        child_id = await add_child(services.pool, services.cipher, family_id, data.details())
+        return await family_person(services.pool, family_id, child_id)

@@ -8,7 +8,6 @@ with status 400 and every refused input explained; a saved one goes back to the 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
@@ -19,14 +18,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from rush.crypto import FieldCipher
 from rush.errors import PersonNotInFamily
-from rush.families.family_file import (
-    Adult,
-    Child,
-    Contact,
-    FamilyFile,
-    FamilyFileInvalid,
+from rush.families.family_file_storage import (
     add_adult,
     add_child,
     get_family_file,
@@ -37,7 +30,9 @@ from rush.families.family_file import (
     update_adult,
     update_child,
 )
-from rush.i18n import TIME_ZONE, error_message
+from rush.families.family_file_types import Adult, Child, Contact, FamilyFile, FamilyFileInvalid
+from rush.families.family_file_validation import quebec_today
+from rush.i18n import error_message
 from web.auth import family_only
 from web.i18n import page_translator
 from web.locale import request_locale
@@ -47,7 +42,7 @@ from web.pages.family_messages import field_errors, province_names
 from web.pages.render import page
 from web.state import Resources, resources
 
-__all__ = ["FamilyFilePages", "field_cipher"]
+__all__ = ["FamilyFilePages"]
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
@@ -63,16 +58,8 @@ _SPARE_CONTACT_ROWS = 4
 """Empty rows offered under the contacts already on file: a form without JavaScript."""
 
 
-def field_cipher(res: Resources) -> FieldCipher:
-    """The cipher of the SIN and health insurance number, keyed by the app's secret key.
-
-    Built per request: deriving its key costs microseconds, and nothing is kept between calls.
-    """
-    return FieldCipher(res.settings.secret_key)
-
-
 async def _file(res: Resources, family_id: int) -> FamilyFile:
-    return await get_family_file(res.services.pool, field_cipher(res), family_id)
+    return await get_family_file(res.services.pool, res.services.cipher, family_id)
 
 
 def _adult(file: FamilyFile, person_id: int) -> Adult:
@@ -143,10 +130,6 @@ def _form_page(
         error_title=error_message("family_file_invalid", locale),
         **context,
     )
-
-
-def _quebec_today() -> dt.date:
-    return dt.datetime.now(TIME_ZONE).date()
 
 
 class FamilyFilePages(Controller):
@@ -240,8 +223,8 @@ class FamilyFilePages(Controller):
     ) -> Template | Redirect:
         res, family_id = resources(state), page_family_id(request)
         try:
-            details = forms.child_details(data, _quebec_today())
-            await add_child(res.services.pool, field_cipher(res), family_id, details)
+            details = forms.child_details(data, quebec_today())
+            await add_child(res.services.pool, res.services.cipher, family_id, details)
         except (forms.FormInvalid, FamilyFileInvalid) as exc:
             return _form_page(request, _CHILD, data, _reasons(exc), child=None)
         return Redirect(_OVERVIEW)
@@ -260,8 +243,8 @@ class FamilyFilePages(Controller):
         res, family_id = resources(state), page_family_id(request)
         child = _child(await _file(res, family_id), person_id)
         try:
-            details = forms.child_details(data, _quebec_today())
-            await update_child(res.services.pool, field_cipher(res), family_id, child.id, details)
+            details = forms.child_details(data, quebec_today())
+            await update_child(res.services.pool, res.services.cipher, family_id, child.id, details)
         except (forms.FormInvalid, FamilyFileInvalid) as exc:
             return _form_page(request, _CHILD, data, _reasons(exc), child=child)
         return Redirect(_OVERVIEW)
@@ -324,7 +307,7 @@ class FamilyFilePages(Controller):
         res, family_id = resources(state), page_family_id(request)
         try:
             person_id, sin = forms.tax_payer(data)
-            await set_tax_payer(res.services.pool, field_cipher(res), family_id, person_id, sin)
+            await set_tax_payer(res.services.pool, res.services.cipher, family_id, person_id, sin)
         except (forms.FormInvalid, FamilyFileInvalid) as exc:
             file = await _file(res, family_id)
             # The SIN is never sent back, not even the mistyped one: it is typed again.

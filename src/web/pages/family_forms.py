@@ -14,8 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, Literal
 
-from rush.families.family_file import (
-    MAX_CONTACTS,
+from rush.families.family_file_types import (
     Address,
     AdultDetails,
     ChildDetails,
@@ -23,6 +22,9 @@ from rush.families.family_file import (
     FamilyFileInvalid,
     HealthSheet,
     Reason,
+)
+from rush.families.family_file_validation import (
+    MAX_CONTACTS,
     normalized_email,
     normalized_health_insurance_number,
     normalized_phone,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from functools import cache
 from typing import Annotated, Any, Final
 
 from litestar import Controller, Request, Response, get, post
@@ -20,7 +19,6 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from rush.crypto import FieldCipher
 from rush.documents import payment_receipt_pdf, releve24_pdf
 from rush.documents.family_documents import issuer_of, payment_receipt_for, releve24_for
 from rush.families.records import family_records
@@ -37,12 +35,6 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 
 _YEAR_PDF: Final = re.compile(r"([0-9]{4})\.pdf")
 _ORDER_PDF: Final = re.compile(r"([0-9a-fA-F-]{36})\.pdf")
-
-
-@cache
-def _field_cipher(secret_key: str) -> FieldCipher:
-    # One per process and secret: deriving the key is cheap, but there is no reason to repeat it.
-    return FieldCipher(secret_key)
 
 
 def _path_match(pattern: re.Pattern[str], file_name: str) -> str:
@@ -102,9 +94,13 @@ class RecordsPages(Controller):
         """`/records/releve24/<child>/<tax year>.pdf`: one child's slip for one year."""
         res, family_id = resources(state), page_family_id(request)
         tax_year = int(_path_match(_YEAR_PDF, file_name))
-        cipher = _field_cipher(res.settings.secret_key)
         data = await releve24_for(
-            res.services.pool, cipher, family_id, child_id, tax_year, issuer_of(res.settings)
+            res.services.pool,
+            res.services.cipher,
+            family_id,
+            child_id,
+            tax_year,
+            issuer_of(res.settings),
         )
         pdf = await asyncio.to_thread(releve24_pdf, data, request_locale(request))
         return _pdf(pdf, f"releve24-{tax_year}-{child_id}.pdf")

@@ -16,7 +16,7 @@ from litestar.response import Template
 
 from rush.db import query
 from rush.families.accounts import family_persons
-from rush.families.family_file import Issue, readiness
+from rush.families.readiness import Issue, readiness
 from web.auth import family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id
