@@ -27,11 +27,6 @@ UPDATE family SET status = $2 WHERE id = $1 RETURNING id;
 -- name: account_by_email
 SELECT id, family_id, email::text, role, locale, password_hash FROM account WHERE email = $1;
 
--- name: insert_person_returning
-INSERT INTO person (family_id, role, first_name, last_name, birth_date)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, family_id, role, first_name, last_name, birth_date;
-
 -- name: family_persons
 SELECT id, family_id, role, first_name, last_name, birth_date
   FROM person WHERE family_id = $1 ORDER BY role, birth_date NULLS FIRST, id;
