@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 from arq import cron, func
 
 from rush.config import load_settings
-from rush.purchase.payments import SimulatedProvider
 from rush.services import open_services
 from workers.jobs import (
     admit_due,
@@ -39,9 +38,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     services = await open_services(settings, pool_size=5)
     ctx["settings"] = settings
     ctx["services"] = services
-    ctx["provider"] = SimulatedProvider(
-        services.pool, settings.webhook_secret, settings.public_base_url
-    )
+    ctx["provider"] = services.provider
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

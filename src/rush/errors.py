@@ -24,6 +24,7 @@ Tree::
     ├── AlreadyRegistered      code "already_registered"
     ├── AlreadyInCart          code "already_in_cart"
     ├── ChildCapReached        code "child_cap_reached"
+    ├── DaycareNeedsWeek       code "daycare_needs_week" a daycare slot without its camp week
     ├── SaleNotOpen            code "sale_not_open"     holds only while the sale is open
     ├── CartEmpty              code "cart_empty"
     ├── TermsNotAccepted       code "terms_not_accepted"
@@ -44,6 +45,7 @@ __all__ = [
     "CartEmpty",
     "CartHoldsLost",
     "ChildCapReached",
+    "DaycareNeedsWeek",
     "EmailTaken",
     "FamilyNotApproved",
     "HoldAlreadyPaid",
@@ -226,6 +228,12 @@ class AlreadyRegistered(_PersonGroupError):
 
 class AlreadyInCart(_PersonGroupError):
     code = "already_in_cart"
+
+
+class DaycareNeedsWeek(_PersonGroupError):
+    """A daycare slot is for the children of its camp week: asked with it, or after it."""
+
+    code = "daycare_needs_week"
 
 
 class ChildCapReached(RushError):

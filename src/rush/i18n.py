@@ -244,6 +244,9 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "already_registered": N_("This person is already registered in this group."),
     "already_in_cart": N_("This person is already in your cart for this group."),
     "child_cap_reached": N_("This child has reached the maximum number of places for now."),
+    "daycare_needs_week": N_(
+        "A daycare slot goes with its camp week: choose the week for the same child too."
+    ),
     "not_registered_in_group": N_("This child is not registered in this group."),
     "instalments_not_offered": N_("Payment in instalments is not offered for this order."),
     "order_not_found": N_("We cannot find this order."),

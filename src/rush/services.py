@@ -13,6 +13,9 @@ from rush.crypto import FieldCipher
 from rush.db import create_pool
 from rush.engine.hold_timing import BufferedHoldTimings
 from rush.engine.holds import HoldEngine
+from rush.purchase.carts import Carts, HoldTimes
+from rush.purchase.payments import PaymentProvider, SimulatedProvider
+from rush.room.admission import AdmissionCheck
 from rush.room.admission_tokens import AdmissionTokens
 from rush.room.snapshots import RoomSnapshots
 from rush.room.tickets import QueueTickets
@@ -28,13 +31,15 @@ class Services:
     redis: Redis
     engine: HoldEngine
     room: WaitingRoom
-    tokens: AdmissionTokens
+    admission: AdmissionCheck
     tickets: QueueTickets
     snapshots: RoomSnapshots
     hold_timings: BufferedHoldTimings
     catalogue: CatalogueReadings
     cipher: FieldCipher
     """Encrypts the SIN and the health insurance number at rest."""
+    carts: Carts
+    provider: PaymentProvider
 
     async def close(self) -> None:
         await self.hold_timings.close()
@@ -52,16 +57,21 @@ def build_services(settings: Settings, pool: asyncpg.Pool, redis: Redis) -> Serv
     """The services over a pool and a Redis client already open (tests bring their own)."""
     room = WaitingRoom(redis)
     engine = HoldEngine(redis)
+    tokens = AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000)
+    hold_timings = BufferedHoldTimings(redis)
+    hold_times = HoldTimes(settings.hold_ttl_ms, settings.hold_max_lifetime_ms)
     return Services(
         settings=settings,
         pool=pool,
         redis=redis,
         engine=engine,
         room=room,
-        tokens=AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000),
+        admission=AdmissionCheck(room, tokens),
         tickets=QueueTickets(settings.secret_key),
         snapshots=RoomSnapshots(room),
-        hold_timings=BufferedHoldTimings(redis),
+        hold_timings=hold_timings,
         catalogue=CatalogueReadings(pool, engine),
         cipher=FieldCipher(settings.secret_key),
+        carts=Carts(pool, engine, hold_times, hold_timings),
+        provider=SimulatedProvider(pool, settings.webhook_secret, settings.public_base_url),
     )

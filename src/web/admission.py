@@ -1,4 +1,5 @@
-"""Checking that a request comes from an admitted family, for every hold it makes."""
+"""Where a request carries its admission token: the `Rush-Admission` header (API) or the
+server-side session (pages). Checking it is `rush.room.admission`'s job, for every door."""
 
 from __future__ import annotations
 
@@ -6,37 +7,36 @@ from typing import Any
 
 from litestar import Request
 
-from rush.errors import InvalidAdmissionToken
-from web.state import Resources
-
-__all__ = ["ADMISSION_HEADER", "remember_admission", "require_admission", "session_admission"]
+__all__ = ["ADMISSION_HEADER", "admission_token", "forget_admission", "remember_admission"]
 
 ADMISSION_HEADER = "rush-admission"
 
 
 def remember_admission(request: Request[Any, Any, Any], sale_id: int, token: str) -> None:
     """Pages keep the admission token in the (server-side) session instead of a header."""
-    session = dict(request.session) if isinstance(request.scope.get("session"), dict) else {}
-    admissions = dict(session.get("admissions", {}))
-    admissions[str(sale_id)] = token
-    session["admissions"] = admissions
-    request.set_session(session)
+    _set_admissions(request, {**_admissions(request), str(sale_id): token})
 
 
-def session_admission(request: Request[Any, Any, Any], sale_id: int) -> str | None:
-    session = request.scope.get("session")
-    if not isinstance(session, dict):
-        return None
-    token = session.get("admissions", {}).get(str(sale_id))
+def forget_admission(request: Request[Any, Any, Any], sale_id: int) -> None:
+    """The room no longer admits the family: its pages stop offering to pay."""
+    admissions = _admissions(request)
+    if admissions.pop(str(sale_id), None) is not None:
+        _set_admissions(request, admissions)
+
+
+def admission_token(request: Request[Any, Any, Any], sale_id: int) -> str | None:
+    """The token this request carries for the sale, from its header or else its session."""
+    token = request.headers.get(ADMISSION_HEADER) or _admissions(request).get(str(sale_id))
     return token if isinstance(token, str) else None
 
 
-async def require_admission(
-    request: Request[Any, Any, Any], res: Resources, family_id: int, sale_id: int
-) -> None:
-    """The family must still be shopping (Redis) and carry its own unexpired signed token."""
-    token = request.headers.get(ADMISSION_HEADER) or session_admission(request, sale_id)
-    if not token:
-        raise InvalidAdmissionToken("an admission token is required")
-    now_ms = await res.services.room.touch(sale_id, family_id)
-    res.services.tokens.verify(token, family_id, sale_id, now_ms)
+def _admissions(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    session = request.scope.get("session")
+    found = session.get("admissions", {}) if isinstance(session, dict) else {}
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def _set_admissions(request: Request[Any, Any, Any], admissions: dict[str, Any]) -> None:
+    session = dict(request.session) if isinstance(request.scope.get("session"), dict) else {}
+    session["admissions"] = admissions
+    request.set_session(session)

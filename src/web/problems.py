@@ -53,6 +53,7 @@ _STATUS_BY_CODE = {
     "already_registered": 409,
     "already_in_cart": 409,
     "child_cap_reached": 409,
+    "daycare_needs_week": 422,
     "sale_not_open": 409,
     "cart_empty": 409,
     "terms_not_accepted": 422,

@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 
 from rush.config import Settings
-from rush.purchase.payments import PaymentProvider, SimulatedProvider
+from rush.purchase.payments import PaymentProvider
 from rush.services import Services, open_services
 
 __all__ = ["Resources", "resources", "resources_lifespan"]
@@ -21,12 +21,15 @@ __all__ = ["Resources", "resources", "resources_lifespan"]
 @dataclass(frozen=True, slots=True)
 class Resources:
     services: Services
-    provider: PaymentProvider
     jobs: ArqRedis
 
     @property
     def settings(self) -> Settings:
         return self.services.settings
+
+    @property
+    def provider(self) -> PaymentProvider:
+        return self.services.provider
 
 
 def resources(state: State) -> Resources:
@@ -39,9 +42,8 @@ def resources(state: State) -> Resources:
 async def resources_lifespan(app: Litestar) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     services = await open_services(settings)
-    provider = SimulatedProvider(services.pool, settings.webhook_secret, settings.public_base_url)
     jobs = await create_arq_pool(RedisSettings.from_dsn(settings.redis_url))
-    app.state.resources = Resources(services, provider, jobs)
+    app.state.resources = Resources(services, jobs)
     try:
         yield
     finally:

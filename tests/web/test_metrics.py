@@ -16,7 +16,7 @@ from rush.config import Settings
 from rush.families.accounts import create_staff_account
 from rush.services import Services
 from tests.catalogue_factory import CatalogueFactory
-from tests.web.test_rush_path import call, sign_up_with_two_children
+from tests.support.api_family import call, sign_up_with_two_children
 from web.app import create_app
 from workers.jobs import publish_dashboards
 

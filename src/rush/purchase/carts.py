@@ -18,12 +18,11 @@ from dataclasses import dataclass
 import asyncpg
 import msgspec
 
-from rush.catalogue.eligibility import CapRule, GroupRules, PersonFacts, check_eligibility
+from rush.catalogue.eligibility import Purpose, check_sale_status, require_eligible
 from rush.db import Executor, query
 from rush.engine.hold_timing import HoldTimings
 from rush.engine.holds import HoldEngine, HoldGranted, HoldStatus
-from rush.errors import InvalidCartRequest, RushError, SaleNotOpen
-from rush.families.accounts import family_person, require_approved_family
+from rush.errors import FamilyNotApproved, InvalidCartRequest, RushError
 
 __all__ = ["CartHold", "CartLine", "CartView", "Carts", "cart_lines", "hold_id_for"]
 
@@ -41,6 +40,10 @@ class CartLine(msgspec.Struct, frozen=True):
     group_id: int
     price_cents: int
     options: dict[str, str]
+    previous_price_cents: int | None = None
+    """The price the line was prepared at, when staff changed it before the hold."""
+    week_group_id: int | None = None
+    """For a daycare slot: its camp week, which the same child must have."""
 
 
 class CartHold(msgspec.Struct, frozen=True):
@@ -95,27 +98,17 @@ class Carts:
         if not person_ids or not group_ids:
             raise InvalidCartRequest("choose at least one person and one group")
         clean_options = _checked_options(options or {})
+        purpose = Purpose.HOLD if live else Purpose.DRAFT
         async with self._pool.acquire() as conn, conn.transaction():
-            await _require_sale_status(conn, sale_id, live)
-            await require_approved_family(conn, family_id)
             cart_id = await _lock_cart(conn, family_id, sale_id)
             lines = await cart_lines(conn, cart_id)
-            groups = await _group_rules(conn, sale_id, group_ids)
-            persons = [await family_person(conn, family_id, p) for p in dict.fromkeys(person_ids)]
-            facts = [
-                PersonFacts(p.id, p.birth_date, await _places_by_program(conn, p.id, sale_id))
-                for p in persons
-            ]
-            registered = await _registered(conn, [p.id for p in persons], list(group_ids))
-            caps = [
-                CapRule(r["program_id"], r["max_places"])
-                for r in await conn.fetch(query("sale_caps_in_force"), sale_id)
-            ]
             in_cart = {(line.person_id, line.group_id) for line in lines}
-            check_eligibility(facts, groups.values(), registered, in_cart, caps)
+            groups = await require_eligible(
+                conn, family_id, sale_id, person_ids, group_ids, purpose, in_cart
+            )
             new = [
-                (cart_id, g.program_id, p.id, g.group_id, g.price_cents, json.dumps(clean_options))
-                for p in persons
+                (cart_id, g.program_id, p, g.group_id, g.price_cents, json.dumps(clean_options))
+                for p in dict.fromkeys(person_ids)
                 for g in groups.values()
             ]
             touched = {g.program_id for g in groups.values()}
@@ -133,10 +126,22 @@ class Carts:
         return await self.view(family_id, sale_id)
 
     async def remove(self, family_id: int, sale_id: int, item_ids: Sequence[int]) -> CartView:
-        """Remove items and give their places back at once."""
+        """Remove items and give their places back at once; a camp week takes the same
+        child's daycare slot of that week with it (a daycare slot needs its week)."""
         async with self._pool.acquire() as conn, conn.transaction():
             cart_id = await _lock_cart(conn, family_id, sale_id)
-            removed = await conn.fetch(query("cart_delete_items"), cart_id, list(item_ids))
+            asked = set(item_ids)
+            weeks = {
+                (x.person_id, x.group_id)
+                for x in await cart_lines(conn, cart_id)
+                if x.item_id in asked
+            }
+            linked = [
+                line.item_id
+                for line in await cart_lines(conn, cart_id)
+                if (line.person_id, line.week_group_id) in weeks
+            ]
+            removed = await conn.fetch(query("cart_delete_items"), cart_id, [*asked, *linked])
             if not removed:
                 raise InvalidCartRequest("no such item in this cart")
             lines = await cart_lines(conn, cart_id)
@@ -151,7 +156,9 @@ class Carts:
         """
         async with self._pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(query("cart_take_for_hold"), family_id, sale_id)
-            _check_sale_status(sale_id, rows[0]["sale_status"], live=True)
+            check_sale_status(sale_id, rows[0]["sale_status"], Purpose.HOLD)
+            if rows[0]["family_status"] != "approved":
+                raise FamilyNotApproved(family_id)
             cart_id = rows[0]["cart_id"]
             if cart_id is None:  # nothing prepared: an empty cart, live from now on
                 cart_id = await _lock_cart(conn, family_id, sale_id)
@@ -285,18 +292,6 @@ def _checked_options(options: Mapping[str, str]) -> dict[str, str]:
     return dict(options)
 
 
-async def _require_sale_status(conn: Executor, sale_id: int, live: bool) -> None:
-    _check_sale_status(sale_id, await conn.fetchval(query("sale_status"), sale_id), live)
-
-
-def _check_sale_status(sale_id: int, status: str | None, live: bool) -> None:
-    if status is None:
-        raise InvalidCartRequest("no such sale")
-    allowed = {"open"} if live else {"scheduled", "open", "paused"}
-    if status not in allowed:
-        raise SaleNotOpen(sale_id, status)
-
-
 async def _lock_cart(conn: Executor, family_id: int, sale_id: int) -> uuid.UUID:
     cart_id: uuid.UUID | None = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
     if cart_id is None:
@@ -319,6 +314,8 @@ def _cart_line(row: asyncpg.Record) -> CartLine:
         group_id=row["group_id"],
         price_cents=row["price_cents"],
         options=json.loads(row["options"]),
+        previous_price_cents=row["previous_price_cents"],
+        week_group_id=row.get("daycare_for_group_id"),
     )
 
 
@@ -334,35 +331,3 @@ def _cart_view(
         total_cents=sum(line.price_cents for line in lines),
         expires_in_ms=min(live_expiries) if live_expiries else None,
     )
-
-
-async def _group_rules(
-    conn: Executor, sale_id: int, group_ids: Sequence[int]
-) -> dict[int, GroupRules]:
-    rows = await conn.fetch(query("groups_for_cart"), list(group_ids))
-    if len(rows) != len(set(group_ids)) or any(r["sale_id"] != sale_id for r in rows):
-        raise InvalidCartRequest("every group must be on sale in this sale")
-    return {
-        r["id"]: GroupRules(
-            group_id=r["id"],
-            program_id=r["program_id"],
-            price_cents=r["price_cents"],
-            age_min=r["age_min"],
-            age_max=r["age_max"],
-            is_daycare=r["daycare_for_group_id"] is not None,
-            age_reference_date=r["age_reference_date"],
-        )
-        for r in rows
-    }
-
-
-async def _places_by_program(conn: Executor, person_id: int, sale_id: int) -> dict[int, int]:
-    rows = await conn.fetch(query("person_places_in_sale"), person_id, sale_id)
-    return {r["program_id"]: r["places"] for r in rows}
-
-
-async def _registered(
-    conn: Executor, person_ids: list[int], group_ids: list[int]
-) -> set[tuple[int, int]]:
-    rows = await conn.fetch(query("persons_registered_in_groups"), person_ids, group_ids)
-    return {(r["person_id"], r["group_id"]) for r in rows}

@@ -1,13 +1,3 @@
--- name: sale_caps_in_force
--- Per-child caps of a sale still in force now (some last only for a while after opening).
-SELECT c.id, c.program_id, c.max_places
-  FROM sale_child_cap c
-  JOIN sale s ON s.id = c.sale_id
- WHERE c.sale_id = $1
-   AND (c.for_seconds IS NULL OR s.status = 'scheduled'
-        OR now() < coalesce((SELECT opened_at FROM queue_draw d WHERE d.sale_id = s.id), s.opens_at)
-                    + make_interval(secs => c.for_seconds));
-
 -- name: cart_mark_live
 UPDATE cart SET live_since = coalesce(live_since, now()) WHERE id = $1;
 
@@ -19,8 +9,10 @@ VALUES ($1, $2, $3, $4, $5, $6);
 DELETE FROM cart_item WHERE cart_id = $1 AND id = ANY($2::bigint[]) RETURNING program_id;
 
 -- name: cart_take_for_hold
--- The sale's status, and the family's open cart locked, marked live and read (0011 migration).
-SELECT sale_status, cart_id, id, program_id, person_id, group_id, price_cents, options
+-- The sale's and the family's status, and the family's open cart locked, marked live, priced
+-- at today's group prices and read (migrations 0011 and 0013).
+SELECT sale_status, family_status, cart_id, id, program_id, person_id, group_id, price_cents,
+       previous_price_cents, options
   FROM cart_take_for_hold($1, $2);
 
 -- name: cart_open
@@ -35,39 +27,9 @@ INSERT INTO cart (id, family_id, sale_id) VALUES ($1, $2, $3)
 ON CONFLICT (family_id, sale_id) WHERE status = 'open' DO NOTHING;
 
 -- name: cart_items
-SELECT ci.id, ci.program_id, ci.person_id, ci.group_id, ci.price_cents, ci.options,
-       g.daycare_for_group_id
+SELECT ci.id, ci.program_id, ci.person_id, ci.group_id, ci.price_cents,
+       ci.previous_price_cents, ci.options, g.daycare_for_group_id
   FROM cart_item ci
   JOIN activity_group g ON g.id = ci.group_id
  WHERE ci.cart_id = $1
  ORDER BY ci.id;
-
--- name: groups_for_cart
--- What eligibility needs to know about the groups a family asks for.
-SELECT g.id, g.program_id, g.price_cents, g.age_min, g.age_max, g.daycare_for_group_id,
-       p.sale_id, p.kind AS program_kind, se.age_reference_date
-  FROM activity_group g
-  JOIN program p ON p.id = g.program_id
-  JOIN season se ON se.id = p.season_id
- WHERE g.id = ANY($1::bigint[]);
-
--- name: person_places_in_sale
--- Places (daycare add-ons excepted) a person already has in a sale, per program: paid ones
--- plus those in the family's open cart.
-SELECT g.program_id, count(*)::int AS places
-  FROM (
-        SELECT r.group_id FROM registration r
-         WHERE r.person_id = $1 AND r.status = 'active'
-        UNION ALL
-        SELECT ci.group_id FROM cart_item ci JOIN cart c ON c.id = ci.cart_id
-         WHERE ci.person_id = $1 AND c.status = 'open' AND c.sale_id = $2
-       ) AS taken
-  JOIN activity_group g ON g.id = taken.group_id
-  JOIN program p ON p.id = g.program_id
- WHERE p.sale_id = $2 AND g.daycare_for_group_id IS NULL
- GROUP BY g.program_id;
-
--- name: persons_registered_in_groups
-SELECT person_id, group_id
-  FROM registration
- WHERE status = 'active' AND person_id = ANY($1::bigint[]) AND group_id = ANY($2::bigint[]);

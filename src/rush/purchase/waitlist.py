@@ -15,10 +15,10 @@ from collections import defaultdict
 import asyncpg
 import msgspec
 
+from rush.catalogue.eligibility import Purpose, require_eligible
 from rush.db import query
 from rush.engine.holds import HoldEngine, HoldStatus
 from rush.errors import OfferNotAvailable, PlacesAvailable, RushError, TermsNotAccepted
-from rush.families.accounts import family_person
 from rush.purchase.orders import (
     CheckoutResult,
     Instalment,
@@ -65,12 +65,16 @@ def offer_hold_id(entry_id: int) -> str:
 async def join_waitlist(
     pool: asyncpg.Pool, engine: HoldEngine, family_id: int, person_id: int, group_id: int
 ) -> int:
-    """Put one of the family's persons on a full group's waitlist; returns the entry id."""
-    await family_person(pool, family_id, person_id)
-    program_id = await pool.fetchval(query("group_program"), group_id)
-    if program_id is None:
+    """Put one of the family's persons on a full group's waitlist; returns the entry id.
+
+    The person must be eligible for the group by the same rule as the cart's."""
+    group = await pool.fetchrow(query("group_program"), group_id)
+    if group is None:
         raise OfferNotAvailable("no such group")
-    places = (await engine.places(program_id, [group_id])).groups[group_id]
+    await require_eligible(
+        pool, family_id, group["sale_id"], [person_id], [group_id], Purpose.WAITLIST
+    )
+    places = (await engine.places(group["program_id"], [group_id])).groups[group_id]
     if places.places_left > 0:
         raise PlacesAvailable(group_id, places.places_left)
     entry_id = await pool.fetchval(query("waitlist_insert"), group_id, family_id, person_id)
@@ -163,6 +167,14 @@ async def accept_offer(
         entry = await conn.fetchrow(query("waitlist_lock_offer"), entry_id, family_id)
         if entry is None or entry["status"] != "offered":
             raise OfferNotAvailable("this offer is not available")
+        await require_eligible(
+            conn,
+            family_id,
+            entry["sale_id"],
+            [entry["person_id"]],
+            [entry["group_id"]],
+            Purpose.WAITLIST,
+        )
         hold = await services.engine.inspect(entry["program_id"], entry["offer_hold_id"])
         if hold.status is not HoldStatus.LIVE:
             raise OfferNotAvailable("this offer has expired")

@@ -1,5 +1,8 @@
 -- name: group_program
-SELECT program_id FROM activity_group WHERE id = $1;
+SELECT g.program_id, p.sale_id
+  FROM activity_group g
+  JOIN program p ON p.id = g.program_id
+ WHERE g.id = $1;
 
 -- name: waitlist_insert
 INSERT INTO waitlist_entry (group_id, family_id, person_id)

@@ -11,9 +11,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from rush.purchase.checkout import start_checkout
 from rush.purchase.orders import CheckoutResult, order_view
-from web.admission import require_admission
+from rush.purchase.shopping import check_out
+from web.admission import admission_token
 from web.api.family import family_id_of
 from web.auth import family_only
 from web.state import resources
@@ -38,13 +38,12 @@ class CheckoutController(Controller):
         data: JSONBody[CheckoutRequest],
     ) -> CheckoutResult:
         """Accept the terms, choose 1 or 2 instalments; answers the provider's payment page."""
-        res, family_id = resources(state), family_id_of(request)
-        await require_admission(request, res, family_id, sale_id)
-        return await start_checkout(
+        res = resources(state)
+        return await check_out(
             res.services,
-            res.provider,
-            family_id,
+            family_id_of(request),
             sale_id,
+            admission_token(request, sale_id),
             accept_terms=data.accept_terms,
             instalments=data.instalments,
             return_url=f"{res.settings.public_base_url}/api/v1/orders",

@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from rush.room.sales import join_queue
 from rush.room.snapshots import queued_standing
-from rush.room.waiting_room import QueueStanding, QueueState
+from rush.room.waiting_room import QueueStanding
 from web.api.family import family_id_of
 from web.auth import family_only
 from web.state import Resources, resources
@@ -45,9 +45,7 @@ def _status(
     sale_id: int,
     ticket_token: str | None = None,
 ) -> QueueStatus:
-    token = None
-    if standing.state is QueueState.ADMITTED:
-        token = res.services.tokens.issue(family_id, sale_id, standing.now_ms)
+    token = res.services.admission.token_for(standing, family_id, sale_id)
     if ticket_token is None and standing.ticket > 0:
         ticket_token = res.services.tickets.issue(
             family_id, sale_id, standing.ticket, standing.now_ms

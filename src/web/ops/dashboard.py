@@ -35,7 +35,6 @@ from rush.room.self_pacer import (
     self_pacing_changes,
     self_pacing_config,
 )
-from web.api.cart import carts
 from web.auth import current_account, staff_only
 from web.i18n import page_translator
 from web.locale import request_locale
@@ -156,7 +155,7 @@ class DashboardPages(Controller):
             )
             if family_id is None:
                 raise NotFoundException()
-            family_carts = carts(res)
+            family_carts = services.carts
             if action == "extend_cart":
                 await family_carts.extend_holds(
                     family_id, sale_id, _whole_number({"minutes": "10", **data}, "minutes") * 60_000

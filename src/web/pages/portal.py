@@ -33,6 +33,8 @@ class GroupRow(msgspec.Struct, frozen=True):
 
 class ProgramCard(msgspec.Struct, frozen=True):
     id: int
+    kind: str
+    """What a cap on this program counts: camp weeks for a day camp, places otherwise."""
     name: str
     description: str
     groups: list[GroupRow]
@@ -59,6 +61,7 @@ def program_cards(groups: list[CatalogueGroup], locale: str, age: int | None) ->
         cards.append(
             ProgramCard(
                 id=program_id,
+                kind=first.program_kind,
                 name=first.program_name_en if english else first.program_name_fr,
                 description=first.program_description_en
                 if english

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -12,17 +13,16 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from rush.catalogue.eligibility import allowances
 from rush.catalogue.reading import catalogue_groups
 from rush.db import query
-from rush.errors import RushError
+from rush.errors import InvalidAdmissionToken, NotAdmitted, RushError
 from rush.families.accounts import family_persons
 from rush.i18n import error_message
-from rush.purchase.checkout import start_checkout
 from rush.purchase.orders import order_view
+from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission
 from rush.room.sales import join_queue
-from rush.room.waiting_room import QueueState
-from web.admission import remember_admission, require_admission, session_admission
-from web.api.cart import carts
+from web.admission import admission_token, forget_admission, remember_admission
 from web.auth import family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id
@@ -49,21 +49,6 @@ async def _sale(res: Resources, sale_id: int, locale: str) -> dict[str, Any]:
     return sale
 
 
-async def _register_context(
-    res: Resources, family_id: int, sale_id: int, locale: str, program_id: int | None
-) -> dict[str, Any]:
-    """Members, programs and (once one is chosen) its groups with places left."""
-    persons = await family_persons(res.services.pool, family_id)
-    groups = await catalogue_groups(res.services.pool, res.services.engine, sale_id)
-    programs = program_cards(groups, locale, None)
-    return {
-        "sale": await _sale(res, sale_id, locale),
-        "persons": [p for p in persons if p.role == "child"],
-        "programs": programs,
-        "chosen": next((p for p in programs if p.id == program_id), None),
-    }
-
-
 async def _line_names(
     res: Resources, family_id: int, sale_id: int, locale: str
 ) -> tuple[dict[int, str], dict[int, str]]:
@@ -76,6 +61,44 @@ async def _line_names(
     cards = program_cards(groups, locale, None)
     names = {g.id: f"{card.name}, {g.name}" for card in cards for g in card.groups}
     return persons, names
+
+
+async def _register_page(
+    request: Request[Any, Any, Any],
+    res: Resources,
+    family_id: int,
+    sale_id: int,
+    program_id: int | None,
+    error: str | None = None,
+    picked: tuple[Collection[int], Collection[int]] = ((), ()),
+) -> Template:
+    """The register page: the children with what each may still take under the sale's caps,
+    the programs, and once one is chosen its groups with places left; after an error, the
+    family's choices (`picked`: persons, groups) stay ticked."""
+    locale = request_locale(request)
+    sale = await _sale(res, sale_id, locale)
+    persons = [p for p in await family_persons(res.services.pool, family_id) if p.role == "child"]
+    groups = await catalogue_groups(res.services.pool, res.services.engine, sale_id)
+    programs = program_cards(groups, locale, None)
+    chosen = next((p for p in programs if p.id == program_id), None)
+    left = (
+        await allowances(res.services.pool, sale_id, [p.id for p in persons], chosen.id)
+        if chosen
+        else {}
+    )
+    return page(
+        request,
+        "pages/register.html",
+        status_code=409 if error else 200,
+        sale=sale,
+        persons=persons,
+        programs=programs,
+        chosen=chosen,
+        allowances=left,
+        picked_persons=picked[0],
+        picked_groups=picked[1],
+        error=error,
+    )
 
 
 class RushMorningPages(Controller):
@@ -107,8 +130,8 @@ class RushMorningPages(Controller):
         """The self-refreshing part of the waiting room; on admission it moves on to the cart."""
         res, family_id = resources(state), page_family_id(request)
         standing = await res.services.room.standing(sale_id, family_id, join=False)
-        if standing.state is QueueState.ADMITTED:
-            token = res.services.tokens.issue(family_id, sale_id, standing.now_ms)
+        token = res.services.admission.token_for(standing, family_id, sale_id)
+        if token is not None:
             remember_admission(request, sale_id, token)
             return Response(
                 content="", status_code=200, headers={"HX-Redirect": f"/sales/{sale_id}/cart"}
@@ -126,64 +149,36 @@ class RushMorningPages(Controller):
     ) -> Template:
         """Register a member: choose the member(s), the program, then the level, group or weeks."""
         res, family_id = resources(state), page_family_id(request)
-        locale = request_locale(request)
-        sale = await _sale(res, sale_id, locale)
-        persons = [
-            p for p in await family_persons(res.services.pool, family_id) if p.role == "child"
-        ]
-        groups = await catalogue_groups(res.services.pool, res.services.engine, sale_id)
-        programs = program_cards(groups, locale, None)
-        chosen = next((p for p in programs if p.id == program_id), None)
-        return page(
-            request,
-            "pages/register.html",
-            sale=sale,
-            persons=persons,
-            programs=programs,
-            chosen=chosen,
-            error=None,
-        )
+        return await _register_page(request, res, family_id, sale_id, program_id)
 
     @post("/register")
     async def register(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int], data: Form
     ) -> Template | Redirect:
         res, family_id = resources(state), page_family_id(request)
-        sale_status = await res.services.pool.fetchval(query("sale_status"), sale_id)
-        live = sale_status == "open"
         options = {"tshirt_size": data["tshirt_size"]} if data.get("tshirt_size") else {}
+        person_ids, group_ids = _ints(data.get("person_ids")), _ints(data.get("group_ids"))
         try:
-            if live:
-                await require_admission(request, res, family_id, sale_id)
-            await carts(res).add(
+            await add_to_cart(
+                res.services,
                 family_id,
                 sale_id,
-                _ints(data.get("person_ids")),
-                _ints(data.get("group_ids")),
+                person_ids,
+                group_ids,
                 options,
-                live=live,
+                admission_token(request, sale_id),
             )
         except RushError as exc:
-            locale = request_locale(request)
             numbers = {k: v for k, v in vars(exc).items() if isinstance(v, int)}
-            message = error_message(exc.code, locale, **numbers)
-            persons = [
-                p for p in await family_persons(res.services.pool, family_id) if p.role == "child"
-            ]
-            groups = await catalogue_groups(res.services.pool, res.services.engine, sale_id)
-            programs = program_cards(groups, locale, None)
-            chosen_id = _ints(data.get("program_id"))
-            chosen = next((p for p in programs if chosen_id and p.id == chosen_id[0]), None)
-            sale = await _sale(res, sale_id, locale)
-            return page(
+            program_id = next(iter(_ints(data.get("program_id"))), None)
+            return await _register_page(
                 request,
-                "pages/register.html",
-                status_code=409,
-                sale=sale,
-                persons=persons,
-                programs=programs,
-                chosen=chosen,
-                error=message,
+                res,
+                family_id,
+                sale_id,
+                program_id,
+                error=error_message(exc.code, request_locale(request), **numbers),
+                picked=(person_ids, group_ids),
             )
         return Redirect(f"/sales/{sale_id}/cart")
 
@@ -195,12 +190,17 @@ class RushMorningPages(Controller):
         res, family_id = resources(state), page_family_id(request)
         locale = request_locale(request)
         sale = await _sale(res, sale_id, locale)
-        error = None
-        view = await carts(res).view(family_id, sale_id)
-        admitted = session_admission(request, sale_id) is not None
+        error, back_to_line = None, False
+        view = await res.services.carts.view(family_id, sale_id)
+        token = admission_token(request, sale_id)
+        admitted = token is not None
         if admitted and sale["status"] == "open" and any(h.status == "draft" for h in view.holds):
             try:
-                view = await carts(res).hold_cart(family_id, sale_id)
+                view = await hold_at_admission(res.services, family_id, sale_id, token)
+            except (NotAdmitted, InvalidAdmissionToken) as exc:
+                forget_admission(request, sale_id)
+                admitted, back_to_line = False, True
+                error = error_message(exc.code, locale)
             except RushError as exc:
                 error = error_message(exc.code, locale)
         persons, groups = await _line_names(res, family_id, sale_id, locale)
@@ -210,6 +210,10 @@ class RushMorningPages(Controller):
             sale=sale,
             cart=view,
             error=error,
+            back_to_line=back_to_line,
+            price_changed=any(
+                line.previous_price_cents not in (None, line.price_cents) for line in view.lines
+            ),
             admitted=admitted,
             persons=persons,
             groups=groups,
@@ -223,20 +227,20 @@ class RushMorningPages(Controller):
         sale_id: FromPath[int],
         item_id: FromPath[int],
     ) -> Redirect:
-        await carts(resources(state)).remove(page_family_id(request), sale_id, [item_id])
+        services = resources(state).services
+        await services.carts.remove(page_family_id(request), sale_id, [item_id])
         return Redirect(f"/sales/{sale_id}/cart")
 
     @post("/checkout")
     async def checkout(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int], data: Form
     ) -> Redirect:
-        res, family_id = resources(state), page_family_id(request)
-        await require_admission(request, res, family_id, sale_id)
-        result = await start_checkout(
+        res = resources(state)
+        result = await check_out(
             res.services,
-            res.provider,
-            family_id,
+            page_family_id(request),
             sale_id,
+            admission_token(request, sale_id),
             accept_terms=data.get("accept_terms") == "on",
             instalments=2 if data.get("instalments") == "2" else 1,
             return_url=f"{res.settings.public_base_url}/orders/{{order_id}}",

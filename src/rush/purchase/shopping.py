@@ -1,0 +1,69 @@
+"""What a family does with its cart on opening morning, the same through the API and the pages.
+
+Before opening, adding prepares a draft that holds nothing. While the sale is open, every add
+and the hold at admission first pass the one admission check (`rush.room.admission`); after
+the sell-out most adds are for full groups, refused from one Redis read before any Postgres
+work (`refuse_sold_out`); the hold script still decides every place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rush.catalogue.reading import refuse_sold_out
+from rush.db import query
+from rush.purchase.carts import CartView
+from rush.purchase.checkout import CheckoutResult, start_checkout
+from rush.services import Services
+
+__all__ = ["add_to_cart", "check_out", "hold_at_admission"]
+
+
+async def add_to_cart(
+    services: Services,
+    family_id: int,
+    sale_id: int,
+    person_ids: Sequence[int],
+    group_ids: Sequence[int],
+    options: Mapping[str, str],
+    admission_token: str | None,
+) -> CartView:
+    """Add every person to every group: a draft before opening, held places once admitted."""
+    live = await services.pool.fetchval(query("sale_status"), sale_id) == "open"
+    if live:
+        await services.admission.require(family_id, sale_id, admission_token)
+        catalogue = await services.catalogue.get((sale_id, None))
+        persons = len(set(person_ids))
+        await refuse_sold_out(services.engine, catalogue, group_ids, persons)
+    return await services.carts.add(family_id, sale_id, person_ids, group_ids, options, live=live)
+
+
+async def hold_at_admission(
+    services: Services, family_id: int, sale_id: int, admission_token: str | None
+) -> CartView:
+    """Hold the whole prepared cart in one step, for an admitted family only."""
+    await services.admission.require(family_id, sale_id, admission_token)
+    return await services.carts.hold_cart(family_id, sale_id)
+
+
+async def check_out(
+    services: Services,
+    family_id: int,
+    sale_id: int,
+    admission_token: str | None,
+    *,
+    accept_terms: bool,
+    instalments: int,
+    return_url: str,
+) -> CheckoutResult:
+    """Turn the admitted family's held cart into an order waiting for its first payment."""
+    await services.admission.require(family_id, sale_id, admission_token)
+    return await start_checkout(
+        services,
+        services.provider,
+        family_id,
+        sale_id,
+        accept_terms=accept_terms,
+        instalments=instalments,
+        return_url=return_url,
+    )
