@@ -32,8 +32,8 @@ from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from loadtests.bench_processes import bin_path, free_port
-from rush.engine import keys
 from rush.dev.servers import ServerUrls
+from rush.engine import keys
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_FOLDER = "/app"
