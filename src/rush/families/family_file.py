@@ -113,6 +113,7 @@ class FamilyFileInvalid(RushError):
     """
 
     code = "family_file_invalid"
+    status = 400
 
     def __init__(self, field: str, reason: Reason) -> None:
         super().__init__(f"{field}: {reason}")
@@ -122,6 +123,7 @@ class FamilyFileInvalid(RushError):
 
 class UnknownFamily(RushError):
     code = "unknown_family"
+    status = 404
 
     def __init__(self, family_id: int) -> None:
         super().__init__(f"family {family_id} does not exist")
