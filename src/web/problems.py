@@ -17,11 +17,10 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.types import ExceptionHandlersMap
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from rush.errors import RushError
 from rush.i18n import error_message
+from rush.outages import TRANSIENT_FAILURES
 from web.locale import request_locale
 from web.pages.errors import is_page_request, page_error
 
@@ -93,25 +92,13 @@ def _out_of_range(request: Request[Any, Any, Any], _: Exception) -> Response[Any
     return _problem(request, 400, "validation_failed", {})
 
 
-SERVERS_AWAY = (
-    RedisConnectionError,
-    RedisTimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    ConnectionError,
-    asyncpg.DeadlockDetectedError,
-    asyncpg.SerializationError,
-)
-"""Redis or Postgres unreachable for a moment (a restart, a failover), or Postgres aborting
-one of two transactions that crossed (a deadlock): nothing was done, trying again works."""
 RETRY_AFTER_S = 2
 
 
 def _servers_away(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """503 with Retry-After rather than a bare 500: the family's phone (or a load balancer)
-    can try again in a moment, and the message says so in the family's language."""
+    """503 with Retry-After rather than a bare 500 when a server is away or two transactions
+    crossed: the family's phone (or a load balancer) can try again in a moment, and the
+    message says so in the family's language."""
     log.warning("a server is away: %s", type(exc).__name__)
     response = _problem(request, 503, "service_unavailable", {})
     response.headers["retry-after"] = str(RETRY_AFTER_S)
@@ -125,5 +112,5 @@ def exception_handlers() -> ExceptionHandlersMap:
         asyncpg.DataError: _out_of_range,
         OverflowError: _out_of_range,
     }
-    handlers.update(dict.fromkeys(SERVERS_AWAY, _servers_away))
+    handlers.update(dict.fromkeys(TRANSIENT_FAILURES, _servers_away))
     return handlers
