@@ -21,6 +21,14 @@ from rush.emails.notifications import (
 )
 from rush.engine.drift_log import record_drift
 from rush.engine.reconcile import reconcile_all
+from rush.jobs import (
+    FINALIZE_ORDER,
+    SEND_ORDER_CONFIRMATION,
+    SEND_WAITLIST_OFFER,
+    finalize_sweep_id,
+    order_confirmation_id,
+    waitlist_offer_email_id,
+)
 from rush.ops.dashboard import build_snapshot, dashboard_channel
 from rush.ops.dashboard_history import record_point
 from rush.ops.dashboard_latest import store_latest
@@ -55,7 +63,7 @@ async def finalize_order_job(ctx: dict[str, Any], order_id: str) -> str:
         # One job id per order: a finalize retried after a crash asks for the email once more,
         # and send_once makes sure it leaves once.
         await ctx["redis"].enqueue_job(
-            "send_order_confirmation", order_id, _job_id=f"email:confirmation:{order_id}"
+            SEND_ORDER_CONFIRMATION, order_id, _job_id=order_confirmation_id(order_id)
         )
     return outcome.value
 
@@ -66,7 +74,7 @@ async def refinalize_orders(ctx: dict[str, Any]) -> int:
     minute = int(time.time() // 60)  # a fresh job id each minute: a finished sweep job
     for order_id in orders:  # keeps its id for an hour
         await ctx["redis"].enqueue_job(
-            "finalize_order", str(order_id), _job_id=f"finalize:{order_id}:sweep:{minute}"
+            FINALIZE_ORDER, str(order_id), _job_id=finalize_sweep_id(order_id, minute)
         )
     if orders:
         log.warning("finalize queued again for %d order(s) it never settled", len(orders))
@@ -142,7 +150,7 @@ async def offer_waitlist_places(ctx: dict[str, Any]) -> int:
     offers = await offer_freed_places(services.pool, services.engine)
     for offer in offers:
         await ctx["redis"].enqueue_job(
-            "send_waitlist_offer", offer.entry_id, _job_id=f"email:waitlist:{offer.entry_id}"
+            SEND_WAITLIST_OFFER, offer.entry_id, _job_id=waitlist_offer_email_id(offer.entry_id)
         )
     return len(offers)
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from arq import cron, func
+from arq.cron import CronJob
+from arq.typing import WorkerCoroutine
 
+from rush import jobs
 from rush.config import load_settings
 from rush.services import open_services
 from workers.jobs import (
@@ -45,35 +48,45 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     await ctx["services"].close()
 
 
+def _every(job: WorkerCoroutine, name: str, **when: Any) -> CronJob:
+    """`job` on a schedule, named after it and unique: many workers run each tick once."""
+    return cron(job, name=jobs.cron_name(name), unique=True, **when)
+
+
 class WorkerSettings:
+    # Every job registered under its name in `rush.jobs`, which is what `web` enqueues.
     functions: ClassVar[list[Any]] = [
-        func(finalize_order_job, name="finalize_order", max_tries=20),
-        func(deliver_webhook, name="deliver_webhook", max_tries=10),
-        func(send_order_confirmation_job, name="send_order_confirmation", max_tries=10),
-        func(send_waitlist_offer_job, name="send_waitlist_offer", max_tries=10),
-        func(send_account_link_job, name="send_account_link", max_tries=10),
-        func(send_family_decision_job, name="send_family_decision", max_tries=10),
-        offer_waitlist_places,
-        send_reminders,
-        publish_dashboards,
-        sweep_expired_holds,
-        reconcile_redis,
-        refinalize_orders,
-        admit_due,
-        copy_admissions,
-        self_pace_sales,
+        func(finalize_order_job, name=jobs.FINALIZE_ORDER, max_tries=20),
+        func(deliver_webhook, name=jobs.DELIVER_WEBHOOK, max_tries=10),
+        func(send_order_confirmation_job, name=jobs.SEND_ORDER_CONFIRMATION, max_tries=10),
+        func(send_waitlist_offer_job, name=jobs.SEND_WAITLIST_OFFER, max_tries=10),
+        func(send_account_link_job, name=jobs.SEND_ACCOUNT_LINK, max_tries=10),
+        func(send_family_decision_job, name=jobs.SEND_FAMILY_DECISION, max_tries=10),
+        func(offer_waitlist_places, name=jobs.OFFER_WAITLIST_PLACES),
+        func(send_reminders, name=jobs.SEND_REMINDERS),
+        func(publish_dashboards, name=jobs.PUBLISH_DASHBOARDS),
+        func(sweep_expired_holds, name=jobs.SWEEP_EXPIRED_HOLDS),
+        func(reconcile_redis, name=jobs.RECONCILE_REDIS),
+        func(refinalize_orders, name=jobs.REFINALIZE_ORDERS),
+        func(admit_due, name=jobs.ADMIT_DUE),
+        func(copy_admissions, name=jobs.COPY_ADMISSIONS),
+        func(self_pace_sales, name=jobs.SELF_PACE_SALES),
     ]
     cron_jobs: ClassVar[list[Any]] = [
-        # unique: with many workers, each tick runs once, not once per worker.
-        cron(sweep_expired_holds, second=set(range(0, 60, 5)), run_at_startup=True, unique=True),
-        cron(admit_due, second=set(range(60)), unique=True),
-        cron(copy_admissions, second=set(range(0, 60, 2)), unique=True),
-        cron(reconcile_redis, second={30}, unique=True),
-        cron(refinalize_orders, second=set(range(7, 60, 10)), unique=True),
-        cron(offer_waitlist_places, second=set(range(0, 60, 10)), unique=True),
-        cron(send_reminders, minute={0}, second={15}, unique=True),
-        cron(publish_dashboards, second=set(range(60)), unique=True),
-        cron(self_pace_sales, second=set(range(2, 60, 5)), unique=True),
+        _every(
+            sweep_expired_holds,
+            jobs.SWEEP_EXPIRED_HOLDS,
+            second=set(range(0, 60, 5)),
+            run_at_startup=True,
+        ),
+        _every(admit_due, jobs.ADMIT_DUE, second=set(range(60))),
+        _every(copy_admissions, jobs.COPY_ADMISSIONS, second=set(range(0, 60, 2))),
+        _every(reconcile_redis, jobs.RECONCILE_REDIS, second={30}),
+        _every(refinalize_orders, jobs.REFINALIZE_ORDERS, second=set(range(7, 60, 10))),
+        _every(offer_waitlist_places, jobs.OFFER_WAITLIST_PLACES, second=set(range(0, 60, 10))),
+        _every(send_reminders, jobs.SEND_REMINDERS, minute={0}, second={15}),
+        _every(publish_dashboards, jobs.PUBLISH_DASHBOARDS, second=set(range(60))),
+        _every(self_pace_sales, jobs.SELF_PACE_SALES, second=set(range(2, 60, 5))),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -11,11 +11,10 @@ import time
 import uvicorn
 from arq.connections import RedisSettings
 from arq.worker import Worker
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
 from rush.config import Settings
+from rush.outages import SERVERS_AWAY
 from web.app import create_app
 from web.logs import configure_logging
 from workers.settings import WorkerSettings
@@ -24,8 +23,12 @@ __all__ = ["build_worker", "run_worker", "serve_web", "serve_web_and_worker"]
 
 log = logging.getLogger("rush.workers")
 
-# arq polls inside a WATCH pipeline: a connection dropped there surfaces as a WatchError.
-_REDIS_LOST = (RedisConnectionError, RedisTimeoutError, WatchError, OSError)
+_WORKER_LOST_ITS_SERVERS: tuple[type[Exception], ...] = (
+    *SERVERS_AWAY,
+    # arq polls inside a WATCH pipeline: a connection dropped there surfaces as a WatchError,
+    # which elsewhere means a lost race, not a server away.
+    WatchError,
+)
 WORKER_STOP_GRACE_S = 30
 POLL_DELAY_S = 0.05
 """How often an idle worker looks for jobs: arq's 0.5 s was most of the payment-to-registration
@@ -63,7 +66,7 @@ def build_worker(
 def run_worker(
     settings: Settings, job_timeout_s: int = JOB_TIMEOUT_S, restart_after_s: float = 1.0
 ) -> None:
-    """Run one worker until a signal stops it, starting it again whenever Redis drops it.
+    """Run one worker until a signal stops it, starting it again whenever a server drops it.
 
     arq's worker exits when its Redis connection fails. Without this loop a Redis restart
     left every worker dead, and every payment after it recorded at the provider but never
@@ -75,8 +78,8 @@ def run_worker(
         try:
             worker.run()
             return
-        except _REDIS_LOST as exc:
-            log.warning("worker lost Redis (%s); starting again in %.0f s", exc, restart_after_s)
+        except _WORKER_LOST_ITS_SERVERS as exc:
+            log.warning("worker lost a server (%r); starting again in %.0f s", exc, restart_after_s)
         services = worker.ctx.get("services")
         if services is not None:  # arq's close() stopped at Redis, before on_shutdown
             with contextlib.suppress(Exception):

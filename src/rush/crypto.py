@@ -27,6 +27,7 @@ class UndecryptableField(RushError):
     """A stored token was not written with any key this process knows, or was altered."""
 
     code = "undecryptable_field"
+    status = 409
 
 
 def _fernet(secret_key: str) -> Fernet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rush.families.account_tokens import TokenPurpose, issue_token
+from rush.jobs import SEND_ACCOUNT_LINK
 from web.state import Resources
 
 __all__ = ["send_link"]
@@ -17,4 +18,4 @@ async def send_link(res: Resources, account_id: int, purpose: TokenPurpose) -> N
     """Issue a token and let a worker email its link; the page answers at once."""
     token = await issue_token(res.services.pool, account_id, purpose)
     url = f"{res.settings.public_base_url}{_PATHS[purpose]}?token={token}"
-    await res.jobs.enqueue_job("send_account_link", account_id, purpose.value, url)
+    await res.jobs.enqueue_job(SEND_ACCOUNT_LINK, account_id, purpose.value, url)

@@ -17,71 +17,18 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.types import ExceptionHandlersMap
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from rush.errors import RushError
 from rush.i18n import error_message
+from rush.outages import TRANSIENT_FAILURES
 from web.locale import request_locale
 from web.pages.errors import is_page_request, page_error
 
-__all__ = ["exception_handlers", "request_locale", "status_of"]
+__all__ = ["exception_handlers", "request_locale"]
 
 MEDIA_TYPE = "application/problem+json"
 
 log = logging.getLogger("rush.web")
-
-_STATUS_BY_CODE = {
-    "sold_out": 409,
-    "unknown_group": 404,
-    "hold_expired": 409,
-    "already_paid": 409,
-    "capacity_below_committed": 409,
-    "invalid_hold": 400,
-    "unknown_sale": 404,
-    "sale_closed": 409,
-    "not_admitted": 403,
-    "invalid_admission": 403,
-    "invalid_queue_ticket": 401,
-    "room_transition_refused": 409,
-    "email_taken": 409,
-    "invalid_credentials": 401,
-    "person_not_found": 404,
-    "invalid_cart": 400,
-    "invalid_pacing": 400,
-    "not_eligible_age": 422,
-    "already_registered": 409,
-    "already_in_cart": 409,
-    "child_cap_reached": 409,
-    "daycare_needs_week": 422,
-    "sale_not_open": 409,
-    "cart_empty": 409,
-    "terms_not_accepted": 422,
-    "instalments_not_offered": 422,
-    "order_not_found": 404,
-    "invalid_webhook": 400,
-    "places_available": 409,
-    "offer_not_available": 409,
-    "account_pending": 403,
-    "invalid_account_link": 400,
-    "family_file_invalid": 400,
-    "undecryptable_field": 409,
-    "unknown_family": 404,
-    "receipt_unavailable": 404,
-    "registration_not_found": 404,
-    "refund_amount_invalid": 422,
-    "refund_refused": 409,
-    "not_registered_in_group": 422,
-    "csrf_failed": 403,
-    "service_unavailable": 503,
-    "catalogue_invalid": 422,
-    "dates_out_of_order": 422,
-    "ages_out_of_order": 422,
-    "negative_amount": 422,
-    "not_positive": 422,
-    "daycare_group_invalid": 422,
-    "catalogue_not_found": 404,
-}
 
 _CODE_BY_HTTP = (
     (ValidationException, "validation_failed"),
@@ -126,13 +73,8 @@ def _problem(
     )
 
 
-def status_of(exc: RushError) -> int:
-    """The HTTP status of a domain error, for a page that shows it on its own form."""
-    return _STATUS_BY_CODE.get(exc.code, 400)
-
-
 def _rush_error(request: Request[Any, Any, Any], exc: RushError) -> Response[Any]:
-    return _problem(request, status_of(exc), exc.code, _public_params(exc))
+    return _problem(request, exc.status, exc.code, _public_params(exc))
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -150,25 +92,13 @@ def _out_of_range(request: Request[Any, Any, Any], _: Exception) -> Response[Any
     return _problem(request, 400, "validation_failed", {})
 
 
-SERVERS_AWAY = (
-    RedisConnectionError,
-    RedisTimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    ConnectionError,
-    asyncpg.DeadlockDetectedError,
-    asyncpg.SerializationError,
-)
-"""Redis or Postgres unreachable for a moment (a restart, a failover), or Postgres aborting
-one of two transactions that crossed (a deadlock): nothing was done, trying again works."""
 RETRY_AFTER_S = 2
 
 
 def _servers_away(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """503 with Retry-After rather than a bare 500: the family's phone (or a load balancer)
-    can try again in a moment, and the message says so in the family's language."""
+    """503 with Retry-After rather than a bare 500 when a server is away or two transactions
+    crossed: the family's phone (or a load balancer) can try again in a moment, and the
+    message says so in the family's language."""
     log.warning("a server is away: %s", type(exc).__name__)
     response = _problem(request, 503, "service_unavailable", {})
     response.headers["retry-after"] = str(RETRY_AFTER_S)
@@ -182,5 +112,5 @@ def exception_handlers() -> ExceptionHandlersMap:
         asyncpg.DataError: _out_of_range,
         OverflowError: _out_of_range,
     }
-    handlers.update(dict.fromkeys(SERVERS_AWAY, _servers_away))
+    handlers.update(dict.fromkeys(TRANSIENT_FAILURES, _servers_away))
     return handlers

@@ -15,14 +15,16 @@ import datetime as dt
 import time
 
 import pytest
+from arq.constants import in_progress_key_prefix
 from arq.jobs import Job
 
+from rush.jobs import FINALIZE_ID_PREFIX
 from tests.faults.driver import DriverReport
 from tests.faults.harness import FaultRush, FaultRushOptions, report
 
 pytestmark = pytest.mark.slow
 
-_IN_PROGRESS = "arq:in-progress:finalize:*"
+_IN_PROGRESS = f"{in_progress_key_prefix}{FINALIZE_ID_PREFIX}*"
 
 
 async def _kill_worker_mid_finalize(
@@ -40,7 +42,7 @@ async def _kill_worker_mid_finalize(
                 if worker.poll() is None:
                     rush.processes.kill_worker(worker)
             held = [
-                k.decode().removeprefix("arq:in-progress:")
+                k.decode().removeprefix(in_progress_key_prefix)
                 for k in await rush.redis.keys(_IN_PROGRESS)
             ]
             if held:

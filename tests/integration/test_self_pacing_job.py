@@ -7,6 +7,7 @@ import uuid
 
 import msgspec
 
+from rush.jobs import SELF_PACE_SALES, cron_name
 from rush.room.sales import prepare_room
 from rush.room.self_pacer import COOLDOWN_S, SelfPacingConfig, configure_self_pacing
 from rush.services import Services
@@ -131,6 +132,6 @@ async def test_payments_finalized_promptly_let_the_rate_climb(
 
 
 def test_the_worker_runs_self_pacing_every_five_seconds() -> None:
-    job = next(j for j in WorkerSettings.cron_jobs if j.name == "cron:self_pace_sales")
+    job = next(j for j in WorkerSettings.cron_jobs if j.name == cron_name(SELF_PACE_SALES))
     assert job.second == set(range(2, 60, 5))
     assert job.unique

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import asyncpg
 import msgspec
+import pytest
 from litestar import get
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
@@ -63,3 +64,29 @@ async def test_a_deadlock_postgres_broke_is_a_503_to_retry(settings: Settings, c
         answer = await client.get("/api/v1/groups/deadlocked")
     assert answer.status_code == 503
     assert answer.json()["code"] == "service_unavailable"
+
+
+@pytest.mark.parametrize(
+    "away",
+    [
+        asyncpg.TooManyConnectionsError("sorry, too many clients already"),
+        asyncpg.exceptions.CrashShutdownError("terminating connection"),
+        OSError("Multiple exceptions: [Errno 111] Connect call failed ('::1', 5432, 0, 0)"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+async def test_every_transient_failure_jobs_retry_is_a_503_on_the_web_too(
+    settings: Settings, clean: None, away: Exception
+) -> None:
+    """Postgres out of slots, crashed, or refusing on every address of `localhost`."""
+    app = create_app(settings)
+
+    @get("/api/v1/groups/away", sync_to_thread=False)  # a public path
+    def unreachable() -> None:
+        raise away
+
+    app.register(unreachable)
+    async with AsyncTestClient(app=app) as client:
+        answer = await client.get("/api/v1/groups/away")
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "2"

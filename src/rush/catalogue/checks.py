@@ -3,16 +3,7 @@
 Each error carries the `field` to point at on the form. The checks here need no database; the
 ones that do (a parent exists, a daycare group is of the same sale) live with the writes.
 
-Tree::
-
-    RushError
-    ├── CatalogueInvalid      code "catalogue_invalid"     missing, too long or out of range
-    │   ├── DatesOutOfOrder   code "dates_out_of_order"    an end before its start
-    │   ├── AgesOutOfOrder    code "ages_out_of_order"     age_min above age_max
-    │   ├── NegativeAmount    code "negative_amount"       a capacity, price or age below zero
-    │   ├── NotPositive       code "not_positive"          a per-child cap of zero
-    │   └── DaycareGroupInvalid code "daycare_group_invalid"
-    └── CatalogueItemNotFound code "catalogue_not_found"
+The errors, their codes and HTTP statuses are drawn in the tree of `rush.errors`.
 """
 
 from __future__ import annotations
@@ -60,6 +51,7 @@ class CatalogueInvalid(RushError):
     """A catalogue value is missing, too long or out of range; `field` names the input."""
 
     code = "catalogue_invalid"
+    status = 422
 
     def __init__(self, field: str) -> None:
         super().__init__(f"{field}: {self.code}")
@@ -68,28 +60,34 @@ class CatalogueInvalid(RushError):
 
 class DatesOutOfOrder(CatalogueInvalid):
     code = "dates_out_of_order"
+    status = 422
 
 
 class AgesOutOfOrder(CatalogueInvalid):
     code = "ages_out_of_order"
+    status = 422
 
 
 class NegativeAmount(CatalogueInvalid):
     code = "negative_amount"
+    status = 422
 
 
 class NotPositive(CatalogueInvalid):
     code = "not_positive"
+    status = 422
 
 
 class DaycareGroupInvalid(CatalogueInvalid):
     """A daycare slot must go with another group of the same sale, so one cart holds both."""
 
     code = "daycare_group_invalid"
+    status = 422
 
 
 class CatalogueItemNotFound(RushError):
     code = "catalogue_not_found"
+    status = 404
 
     def __init__(self, kind: str, item_id: int) -> None:
         super().__init__(f"no {kind} {item_id}")

@@ -62,6 +62,7 @@ class ReceiptUnavailable(RushError):
     """No document can be made: `reason` says whether the payer or the payment is missing."""
 
     code = "receipt_unavailable"
+    status = 404
 
     def __init__(self, reason: UnavailableReason) -> None:
         super().__init__(f"no receipt: {reason}")

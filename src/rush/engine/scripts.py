@@ -7,15 +7,25 @@ scripts shares a prelude (its keys and helpers), prepended here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
-from typing import Self
+from typing import Any, Self, TypeAlias
 
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
-__all__ = ["EngineScripts", "QueueScripts", "lua_source"]
+__all__ = ["EngineScripts", "QueueScripts", "Reply", "lua_source", "reply_text"]
+
+Reply: TypeAlias = Sequence[Any]
+"""A script's raw reply as redis-py hands it over: bytes and ints, nested for some scripts.
+Only the decoder of that script reads it."""
+
+
+def reply_text(value: Any) -> str:
+    """A string of a script's reply: redis-py gives bytes unless the client decodes them."""
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _prelude_for(name: str) -> str:

@@ -29,6 +29,7 @@ class InvalidAccountLink(RushError):
     """The link is unknown, already used or expired."""
 
     code = "invalid_account_link"
+    status = 400
 
 
 def _hash(token: str) -> bytes:

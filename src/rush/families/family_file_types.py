@@ -58,6 +58,7 @@ class FamilyFileInvalid(RushError):
     """
 
     code = "family_file_invalid"
+    status = 400
 
     def __init__(self, field: str, reason: Reason) -> None:
         super().__init__(f"{field}: {reason}")
@@ -67,6 +68,7 @@ class FamilyFileInvalid(RushError):
 
 class UnknownFamily(RushError):
     code = "unknown_family"
+    status = 404
 
     def __init__(self, family_id: int) -> None:
         super().__init__(f"family {family_id} does not exist")

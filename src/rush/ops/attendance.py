@@ -31,6 +31,7 @@ class NotRegisteredInGroup(RushError):
     """The child has no active registration in the group, so cannot be marked there."""
 
     code = "not_registered_in_group"
+    status = 422
 
     def __init__(self, group_id: int, person_id: int) -> None:
         super().__init__(f"person {person_id} is not registered in group {group_id}")

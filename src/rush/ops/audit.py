@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,8 +20,7 @@ from redis.asyncio import Redis
 
 from rush.config import Settings
 from rush.db import create_pool, query
-from rush.engine.keys import program_keys
-from rush.engine.scripts import lua_source
+from rush.engine.stored_state import EngineState, StoredGroup, StoredHold, read_engine_state
 from rush.room.fairness import fairness_report
 
 __all__ = [
@@ -186,36 +185,6 @@ class AuditReport(msgspec.Struct, frozen=True):
 
 
 @dataclass(frozen=True, slots=True)
-class _RedisGroup:
-    program_id: int
-    capacity: int
-    paid: int
-    held: int
-    held_in_holds: int
-
-
-@dataclass(frozen=True, slots=True)
-class _StoredHold:
-    program_id: int
-    hold_id: str
-    expires_at_ms: int
-    latest_ms: int
-    indexed_ms: int
-    items: dict[int, int]
-    redis_now_ms: int
-
-    @property
-    def live(self) -> bool:
-        return self.redis_now_ms < self.expires_at_ms
-
-
-@dataclass(frozen=True, slots=True)
-class _EngineState:
-    groups: dict[int, _RedisGroup]
-    holds: list[_StoredHold]
-
-
-@dataclass(frozen=True, slots=True)
 class _PostgresState:
     groups: list[asyncpg.Record]
     paid_holds: set[tuple[int, str]]
@@ -228,7 +197,7 @@ async def run_audit(
 ) -> AuditReport:
     """Audit one sale, or every sale when `sale_id` is None; reads only."""
     program_ids = [r["id"] for r in await pool.fetch(query("audit_programs"), sale_id)]
-    engine = await _read_engine(redis, program_ids)
+    engine = await read_engine_state(redis, program_ids)
     postgres = await _read_postgres(pool, sale_id)
     fairness = [await _sale_fairness(pool, sid) for sid in await _opened_sales(pool, sale_id)]
     redis_now_ms = await _redis_now_ms(redis)
@@ -271,39 +240,6 @@ async def audit_servers(settings: Settings, sale_id: int | None = None) -> Audit
 async def _redis_now_ms(redis: Redis) -> int:
     seconds, micros = await redis.time()
     return int(seconds) * 1000 + int(micros) // 1000
-
-
-async def _read_engine(redis: Redis, program_ids: Sequence[int]) -> _EngineState:
-    """Every program's engine state, one read-only script per program, pipelined."""
-    script = redis.register_script(lua_source("audit_program"))
-    async with redis.pipeline(transaction=False) as pipe:
-        for program_id in program_ids:
-            await script(keys=program_keys(program_id).all, args=[], client=pipe)
-        replies: list[Any] = await pipe.execute() if program_ids else []
-    groups: dict[int, _RedisGroup] = {}
-    holds: list[_StoredHold] = []
-    for program_id, (now, flat_groups, flat_holds) in zip(program_ids, replies, strict=True):
-        for n in range(0, len(flat_groups), 5):
-            group, cap, paid, held, in_holds = (int(v) for v in flat_groups[n : n + 5])
-            groups[group] = _RedisGroup(program_id, cap, paid, held, in_holds)
-        holds += [
-            _stored_hold(program_id, int(now), flat_holds[n : n + 5])
-            for n in range(0, len(flat_holds), 5)
-        ]
-    return _EngineState(groups, holds)
-
-
-def _stored_hold(program_id: int, now_ms: int, fields: list[Any]) -> _StoredHold:
-    hold_id, expiry, latest, indexed, items = fields
-    return _StoredHold(
-        program_id=program_id,
-        hold_id=hold_id.decode() if isinstance(hold_id, bytes) else str(hold_id),
-        expires_at_ms=int(expiry),
-        latest_ms=int(latest),
-        indexed_ms=int(indexed),
-        items=msgspec.json.decode(items, type=dict[int, int]),
-        redis_now_ms=now_ms,
-    )
 
 
 async def _read_postgres(pool: asyncpg.Pool, sale_id: int | None) -> _PostgresState:
@@ -377,13 +313,13 @@ def _find_double_charges(payments: Iterable[asyncpg.Record]) -> list[DoubleCharg
     return found
 
 
-def _in_flight(holds: Iterable[_StoredHold], paid_holds: set[tuple[int, str]]) -> list[_StoredHold]:
+def _in_flight(holds: Iterable[StoredHold], paid_holds: set[tuple[int, str]]) -> list[StoredHold]:
     """Holds Redis still stores that Postgres already records as paid: confirms to come."""
     return [h for h in holds if (h.program_id, h.hold_id) in paid_holds]
 
 
 def _find_drifts(
-    groups: Iterable[asyncpg.Record], engine: _EngineState, paid_holds: set[tuple[int, str]]
+    groups: Iterable[asyncpg.Record], engine: EngineState, paid_holds: set[tuple[int, str]]
 ) -> list[RedisDrift]:
     """Groups whose Redis capacity, paid or held counts disagree with Postgres or themselves."""
     in_flight: Counter[int] = Counter()
@@ -394,7 +330,7 @@ def _find_drifts(
     for g in groups:
         group_id = g["group_id"]
         known.add(group_id)
-        redis = engine.groups.get(group_id, _RedisGroup(g["program_id"], -1, 0, 0, 0))
+        redis = engine.groups.get(group_id, StoredGroup(g["program_id"], -1, 0, 0, 0))
         drift = RedisDrift(
             group_id,
             g["program_id"],
@@ -425,7 +361,7 @@ def _differs(drift: RedisDrift) -> bool:
     return any(expected != found for expected, found in (drift.capacity, drift.paid, drift.held))
 
 
-def _find_hold_breaches(holds: Iterable[_StoredHold], max_lifetime_ms: int) -> list[HoldBreach]:
+def _find_hold_breaches(holds: Iterable[StoredHold], max_lifetime_ms: int) -> list[HoldBreach]:
     """Stored holds that break the lifetime rule, by the Redis clock.
 
     The engine records each hold's latest expiry (its creation plus its lifetime), not its

@@ -44,6 +44,7 @@ __all__ = [
 
 class RegistrationNotInOrder(RushError):
     code = "registration_not_found"
+    status = 404
 
     def __init__(self, registration_id: int) -> None:
         super().__init__(f"registration {registration_id} is not in this order")
@@ -54,6 +55,7 @@ class RefundAmountInvalid(RushError):
     """Asked to give back less than nothing, or more than the places cost or was paid."""
 
     code = "refund_amount_invalid"
+    status = 422
 
     def __init__(self, amount_cents: int, max_cents: int) -> None:
         super().__init__(f"refund of {amount_cents} cents asked, at most {max_cents} allowed")

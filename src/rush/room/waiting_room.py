@@ -3,7 +3,8 @@
 Families who arrive before opening join a pre-queue that is drawn at opening in an order
 fixed by a recorded seed; later arrivals queue in order. Admission is paced (families per
 minute) and capped (families shopping at once), both changeable live; an admitted family
-that goes idle loses its slot. Each method wraps one Lua script.
+that goes idle loses its slot. Each method wraps one Lua script, whose reply is read by that
+script's one decoder, `decode_<script>` below.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from rush.engine.keys import KNOWN_SALES, sale_keys
-from rush.engine.scripts import QueueScripts
+from rush.engine.scripts import QueueScripts, Reply, reply_text
 from rush.errors import NotAdmitted, QueueClosed, RoomTransitionRefused, UnknownSale
 
 __all__ = [
@@ -25,6 +26,14 @@ __all__ = [
     "QueueState",
     "RoomStats",
     "WaitingRoom",
+    "decode_queue_admit",
+    "decode_queue_configure",
+    "decode_queue_leave",
+    "decode_queue_open",
+    "decode_queue_set_status",
+    "decode_queue_stats",
+    "decode_queue_status",
+    "decode_queue_touch",
 ]
 
 _MIN_POLL_SECONDS = 2
@@ -111,10 +120,6 @@ class AdmissionRecord:
     admitted_ms: int
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 class WaitingRoom:
     """Public API of the waiting rooms; one instance per Redis client."""
 
@@ -139,24 +144,12 @@ class WaitingRoom:
         args.append(status_if_new)
         reply = await self._call(self._scripts.queue_configure, sale_id, args)
         await self._redis.sadd(KNOWN_SALES, sale_id)  # type: ignore[misc]
-        return _text(reply[1])
+        return decode_queue_configure(reply)
 
     async def standing(self, sale_id: int, family_id: int, join: bool) -> QueueStanding:
         """The family's place; with `join`, take one (the same one from every device)."""
         reply = await self._call(self._scripts.queue_status, sale_id, [family_id, 1 if join else 0])
-        standing = QueueStanding(
-            state=QueueState(_text(reply[0])),
-            ticket=int(reply[1]),
-            ahead=int(reply[2]),
-            measured_rate_per_min=int(reply[3]),
-            now_ms=int(reply[4]),
-            room_status=_text(reply[5]),
-            waiting=int(reply[6]),
-            opens_ms=int(reply[7]),
-            configured_rate_per_min=int(reply[8]),
-        )
-        if standing.state is QueueState.UNKNOWN_SALE:
-            raise UnknownSale(sale_id)
+        standing = decode_queue_status(reply, sale_id)
         if join and standing.state is QueueState.CLOSED:
             raise QueueClosed(sale_id)
         return standing
@@ -164,9 +157,7 @@ class WaitingRoom:
     async def open(self, sale_id: int, seed: str) -> Draw:
         """Open the sale: draw the pre-queue by `seed`, then admit at the configured pace."""
         reply = await self._call(self._scripts.queue_open, sale_id, [seed])
-        if _text(reply[0]) != "ok":
-            raise RoomTransitionRefused(sale_id, _text(reply[1]) or "unknown", "open")
-        return Draw(int(reply[1]), [int(f) for f in reply[2:]])
+        return decode_queue_open(reply, sale_id)
 
     async def pause(self, sale_id: int) -> None:
         await self._set_status(sale_id, "paused")
@@ -180,38 +171,17 @@ class WaitingRoom:
     async def touch(self, sale_id: int, family_id: int) -> int:
         """Check the family is admitted and still shopping; returns the Redis clock in ms."""
         reply = await self._call(self._scripts.queue_touch, sale_id, [family_id])
-        if _text(reply[0]) != "ok":
-            raise NotAdmitted(sale_id, family_id)
-        return int(reply[1])
+        return decode_queue_touch(reply, sale_id, family_id)
 
     async def leave(self, sale_id: int, family_id: int) -> bool:
         """The family is done shopping; its slot goes to the next ticket."""
-        reply = await self._call(self._scripts.queue_leave, sale_id, [family_id])
-        return bool(int(reply[1]))
+        return decode_queue_leave(await self._call(self._scripts.queue_leave, sale_id, [family_id]))
 
     async def admit_due(self, sale_id: int) -> int:
-        reply = await self._call(self._scripts.queue_admit, sale_id, [])
-        return int(reply[0])
+        return decode_queue_admit(await self._call(self._scripts.queue_admit, sale_id, []))
 
     async def stats(self, sale_id: int) -> RoomStats:
-        r = await self._call(self._scripts.queue_stats, sale_id, [])
-        if _text(r[0]) == "unknown_sale":
-            raise UnknownSale(sale_id)
-        return RoomStats(
-            status=_text(r[0]),
-            prequeue=int(r[1]),
-            waiting=int(r[2]),
-            shopping=int(r[3]),
-            admitted_total=int(r[4]),
-            measured_rate_per_min=int(r[5]),
-            rate_per_min=int(r[6]),
-            max_shoppers=int(r[7]),
-            idle_ms=int(r[8]),
-            seed=_text(r[9]),
-            now_ms=int(r[10]),
-            opens_ms=int(r[11]),
-            median_wait_s=int(r[12]) or None,
-        )
+        return decode_queue_stats(await self._call(self._scripts.queue_stats, sale_id, []), sale_id)
 
     async def known_sales(self) -> list[int]:
         members = await self._redis.smembers(KNOWN_SALES)  # type: ignore[misc]
@@ -226,10 +196,13 @@ class WaitingRoom:
         )
         records = []
         for entry_id, fields in entries:
-            values = {_text(k): _text(v) for k, v in fields.items()}
+            values = {reply_text(k): reply_text(v) for k, v in fields.items()}
             records.append(
                 AdmissionRecord(
-                    _text(entry_id), int(values["seq"]), int(values["family"]), int(values["ms"])
+                    reply_text(entry_id),
+                    int(values["seq"]),
+                    int(values["family"]),
+                    int(values["ms"]),
                 )
             )
         return records
@@ -240,9 +213,85 @@ class WaitingRoom:
 
     async def _set_status(self, sale_id: int, status: str) -> None:
         reply = await self._call(self._scripts.queue_set_status, sale_id, [status])
-        if _text(reply[0]) != "ok":
-            raise RoomTransitionRefused(sale_id, _text(reply[1]) or "unknown", status)
+        decode_queue_set_status(reply, sale_id, status)
 
     async def _call(self, script: Any, sale_id: int, args: list[Any]) -> list[Any]:
         reply: list[Any] = await script(keys=sale_keys(sale_id).all, args=args)
         return reply
+
+
+# -- one reading of each script's reply, as its Lua header describes it ----------------------
+
+
+def decode_queue_configure(reply: Reply) -> str:
+    """`queue_configure.lua`: the room's status after the change."""
+    return reply_text(reply[1])
+
+
+def decode_queue_status(reply: Reply, sale_id: int) -> QueueStanding:
+    """`queue_status.lua`: where the family stands, or `UnknownSale`."""
+    standing = QueueStanding(
+        state=QueueState(reply_text(reply[0])),
+        ticket=int(reply[1]),
+        ahead=int(reply[2]),
+        measured_rate_per_min=int(reply[3]),
+        now_ms=int(reply[4]),
+        room_status=reply_text(reply[5]),
+        waiting=int(reply[6]),
+        opens_ms=int(reply[7]),
+        configured_rate_per_min=int(reply[8]),
+    )
+    if standing.state is QueueState.UNKNOWN_SALE:
+        raise UnknownSale(sale_id)
+    return standing
+
+
+def decode_queue_open(reply: Reply, sale_id: int) -> Draw:
+    """`queue_open.lua`: the pre-queue in drawn order, or `RoomTransitionRefused`."""
+    if reply_text(reply[0]) != "ok":
+        raise RoomTransitionRefused(sale_id, reply_text(reply[1]) or "unknown", "open")
+    return Draw(int(reply[1]), [int(f) for f in reply[2:]])
+
+
+def decode_queue_set_status(reply: Reply, sale_id: int, wanted: str) -> None:
+    """`queue_set_status.lua`: nothing when changed, else `RoomTransitionRefused`."""
+    if reply_text(reply[0]) != "ok":
+        raise RoomTransitionRefused(sale_id, reply_text(reply[1]) or "unknown", wanted)
+
+
+def decode_queue_touch(reply: Reply, sale_id: int, family_id: int) -> int:
+    """`queue_touch.lua`: the Redis clock in ms while the family shops, else `NotAdmitted`."""
+    if reply_text(reply[0]) != "ok":
+        raise NotAdmitted(sale_id, family_id)
+    return int(reply[1])
+
+
+def decode_queue_leave(reply: Reply) -> bool:
+    """`queue_leave.lua`: whether the family was shopping until now."""
+    return bool(int(reply[1]))
+
+
+def decode_queue_admit(reply: Reply) -> int:
+    """`queue_admit.lua`: how many families were admitted now."""
+    return int(reply[0])
+
+
+def decode_queue_stats(reply: Reply, sale_id: int) -> RoomStats:
+    """`queue_stats.lua`: the room's figures, or `UnknownSale`."""
+    if reply_text(reply[0]) == "unknown_sale":
+        raise UnknownSale(sale_id)
+    return RoomStats(
+        status=reply_text(reply[0]),
+        prequeue=int(reply[1]),
+        waiting=int(reply[2]),
+        shopping=int(reply[3]),
+        admitted_total=int(reply[4]),
+        measured_rate_per_min=int(reply[5]),
+        rate_per_min=int(reply[6]),
+        max_shoppers=int(reply[7]),
+        idle_ms=int(reply[8]),
+        seed=reply_text(reply[9]),
+        now_ms=int(reply[10]),
+        opens_ms=int(reply[11]),
+        median_wait_s=int(reply[12]) or None,
+    )

@@ -9,6 +9,7 @@ from litestar import Request, post
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK
 
+from rush.jobs import FINALIZE_ORDER, finalize_after_payment_id
 from rush.purchase.orders import record_payment_event
 from rush.purchase.payments import SIGNATURE_HEADER
 from web.state import resources
@@ -28,6 +29,8 @@ async def payment_webhook(request: Request[Any, Any, Any], state: State) -> dict
     order_id = await record_payment_event(res.services.pool, res.provider.name, event)
     if order_id is not None:
         await res.jobs.enqueue_job(
-            "finalize_order", str(order_id), _job_id=f"finalize:{order_id}:{event.event_id}"
+            FINALIZE_ORDER,
+            str(order_id),
+            _job_id=finalize_after_payment_id(order_id, event.event_id),
         )
     return {"recorded": order_id is not None}

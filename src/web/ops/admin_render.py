@@ -13,7 +13,6 @@ from rush.i18n import error_message
 from web.locale import request_locale
 from web.ops.catalogue_forms import FormField
 from web.pages.render import page
-from web.problems import status_of
 
 __all__ = ["Choices", "error_field", "form_page", "named"]
 
@@ -49,7 +48,7 @@ def form_page(
     return page(
         request,
         template,
-        status_code=status_of(error) if error else 200,
+        status_code=error.status if error else 200,
         fields=fields,
         form={k: "" if v is None else str(v) for k, v in values.items()},
         choices=choices or {},

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from rush.families.accounts import Account
 from rush.families.approvals import decide_family, pending_families, recent_decisions
+from rush.jobs import SEND_FAMILY_DECISION
 from web.auth import current_account, staff_only
 from web.pages.render import page
 from web.state import Resources, resources
@@ -62,4 +63,4 @@ async def decide_and_tell(res: Resources, staff: Account, family_id: int, *, app
     """Approve or refuse, logged; the email leaves from a worker. Unknown family: 404."""
     if not await decide_family(res.services.pool, staff.id, family_id, approve):
         raise NotFoundException()
-    await res.jobs.enqueue_job("send_family_decision", family_id, approve)
+    await res.jobs.enqueue_job(SEND_FAMILY_DECISION, family_id, approve)

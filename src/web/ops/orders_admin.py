@@ -20,6 +20,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from rush.families.accounts import Account
+from rush.jobs import SEND_WAITLIST_OFFER, waitlist_offer_email_id
 from rush.ops.staff_log import log_staff_action
 from rush.purchase.cancellations import cancel_places, send_pending_refunds
 from rush.purchase.staff_orders import search_orders, staff_order
@@ -64,7 +65,7 @@ async def cancel_and_refund(
     )
     for offer in cancelled.offers:
         await res.jobs.enqueue_job(
-            "send_waitlist_offer", offer.entry_id, _job_id=f"email:waitlist:{offer.entry_id}"
+            SEND_WAITLIST_OFFER, offer.entry_id, _job_id=waitlist_offer_email_id(offer.entry_id)
         )
     if cancelled.registration_ids:
         await log_staff_action(

@@ -14,6 +14,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from rush.i18n import format_money
+from rush.jobs import DELIVER_WEBHOOK
 from rush.purchase.payments import SimulatedProvider
 from web.state import resources
 
@@ -50,7 +51,7 @@ class SimulatedPaymentPage(Controller):
             ref, succeed=data.outcome == "succeed", now_s=int(time.time())
         )
         await res.jobs.enqueue_job(
-            "deliver_webhook",
+            DELIVER_WEBHOOK,
             webhook.body,
             webhook.signature_header,
             f"{res.settings.public_base_url}/api/v1/payments/webhook",

@@ -1,13 +1,6 @@
-"""Errors of the payment layer, each a `RushError` with a stable `code` for the web edge.
+"""Errors of the payment layer, each a `RushError` with a stable `code` and HTTP `status`.
 
-Tree::
-
-    RushError
-    ├── InvalidWebhook          code "invalid_webhook"          unsigned, forged, stale or malformed
-    ├── InvalidPaymentRequest   code "invalid_payment_request"  a charge the provider cannot take
-    ├── IdempotencyKeyReused    code "idempotency_key_reused"   one key sent with another request
-    ├── UnknownProviderPayment  code "unknown_provider_payment" the provider has no such payment
-    └── RefundRefused           code "refund_refused"           not paid, already refunded, too much
+They are drawn, with every other error, in the tree of `rush.errors`.
 """
 
 from __future__ import annotations
@@ -34,6 +27,7 @@ class InvalidWebhook(RushError):
     """A webhook we must not act on; `fault` says why, for logs and tests, never for the sender."""
 
     code = "invalid_webhook"
+    status = 400
 
     def __init__(self, fault: WebhookFault, detail: str) -> None:
         super().__init__(detail)
@@ -42,12 +36,14 @@ class InvalidWebhook(RushError):
 
 class InvalidPaymentRequest(RushError):
     code = "invalid_payment_request"
+    status = 400
 
 
 class IdempotencyKeyReused(RushError):
     """The key already names a different request: answering it would charge the wrong thing."""
 
     code = "idempotency_key_reused"
+    status = 400
 
     def __init__(self, idempotency_key: str) -> None:
         super().__init__(f"idempotency key {idempotency_key!r} was used for another request")
@@ -56,6 +52,7 @@ class IdempotencyKeyReused(RushError):
 
 class UnknownProviderPayment(RushError):
     code = "unknown_provider_payment"
+    status = 400
 
     def __init__(self, ref: str) -> None:
         super().__init__(f"the provider has no payment {ref!r}")
@@ -64,6 +61,7 @@ class UnknownProviderPayment(RushError):
 
 class RefundRefused(RushError):
     code = "refund_refused"
+    status = 409
 
     def __init__(self, ref: str, reason: str) -> None:
         super().__init__(f"payment {ref!r} cannot be refunded: {reason}")
