@@ -51,6 +51,8 @@ BUSINESS_OUTCOMES = frozenset(
 
 _FINAL_ORDER_STATES = frozenset({"paid", "conflict", "refunded", "cancelled"})
 _MAX_HOLD_ATTEMPTS = 4
+_MAX_JOIN_ATTEMPTS = 10
+"""A family arriving before staff prepared the room reloads once a second, ten times."""
 _ORDER_POLL_S = 1.0
 
 
@@ -103,6 +105,8 @@ class FamilyUser(FastHttpUser):
         self.plan = self.shared.next_plan(self.worker_index)
         self.events: list[TraceEvent] = []
         self.token: str | None = None
+        self._week_of: dict[int, int] = {}
+        """Daycare slot -> its camp week, from the catalogue the family reads first."""
         self.address = _fake_address(self.plan.key) if self.plan else "10.0.0.1"
 
     @task
@@ -155,13 +159,16 @@ class FamilyUser(FastHttpUser):
     def _enter(self, plan: FamilyPlan) -> tuple[list[int], int] | None:
         """Log in, join, draft the cart if early, wait until admitted: the children's ids and
         how many cart requests were drafted, or None if the family could not get in."""
-        self._call("GET", f"/api/v1/groups?sale_id={self.sale_id}", "groups")
+        groups = self._call("GET", f"/api/v1/groups?sale_id={self.sale_id}", "groups").body
+        self._week_of = {
+            g["id"]: g["daycare_for_group_id"] for g in groups or [] if g["daycare_for_group_id"]
+        }
         if self._call("POST", "/api/v1/auth/login", "login", json=_login(plan)).code:
             return None
         persons = self._children_ids(plan)
         if persons is None:
             return None  # the family file did not load: the family gives up, as on a phone
-        joined = self._call("POST", self._queue, "join")
+        joined = self._join()
         if joined.code:
             return None
         drafted = self._prepare(plan, persons) if joined.body["state"] == "prequeue" else 0
@@ -236,6 +243,16 @@ class FamilyUser(FastHttpUser):
             "GET", f"{self._queue}/standing", "status", headers={"rush-queue-ticket": ticket_token}
         )
 
+    def _join(self) -> Answer:
+        """Take a place in line; a room staff have not prepared yet is tried again shortly, as
+        a parent reloads a page that says the waiting room is not ready."""
+        for _ in range(_MAX_JOIN_ATTEMPTS):
+            joined = self._call("POST", self._queue, "join", business={"unknown_sale"})
+            if joined.code != "unknown_sale":
+                return joined
+            gevent.sleep(1.0)
+        return self._call("POST", self._queue, "join")
+
     def _prepare(self, plan: FamilyPlan, persons: list[int]) -> int:
         """Before opening: the cart as a draft, holding nothing yet. Returns how many of the
         family's requests were drafted before the sale opened."""
@@ -288,7 +305,9 @@ class FamilyUser(FastHttpUser):
                     break
                 if answer.code != "sold_out" or answer.body.get("group_id") not in wanted:
                     break
-                wanted.remove(answer.body["group_id"])
+                full = answer.body["group_id"]
+                # A daycare slot goes with its camp week: a family drops both.
+                wanted = [g for g in wanted if full not in (g, self._week_of.get(g))]
                 if not wanted:
                     break
         return cart

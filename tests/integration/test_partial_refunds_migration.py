@@ -54,7 +54,7 @@ async def test_refunds_made_before_0012_are_kept_and_a_partly_refunded_payment_c
     for ref, status, refunded in rows:
         await pool.execute(INSERT_PAYMENT, ref, uuid.uuid4(), status, refunded)
 
-    assert await apply_migrations(conn) == ["0012_partial_refunds"]
+    assert await apply_migrations(conn, up_to="0012_partial_refunds") == ["0012_partial_refunds"]
 
     payments = await pool.fetch(
         "SELECT id, status, refunded_cents FROM sim_provider_payment ORDER BY id"
