@@ -11,8 +11,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from rush.purchase.staff_cancellations import CancelOutcome, cancel_and_refund
 from web.auth import current_account, staff_only
-from web.ops.orders_admin import CancelOutcome, cancel_and_refund
 from web.state import resources
 
 __all__ = ["CancelRequest", "OpsOrdersController"]
@@ -39,9 +39,11 @@ class OpsOrdersController(Controller):
         data: JSONBody[CancelRequest],
     ) -> CancelOutcome:
         """Idempotent: a repeated request cancels and refunds nothing more."""
+        res = resources(state)
         return await cancel_and_refund(
-            resources(state),
-            current_account(request),
+            res.services,
+            res.jobs,
+            current_account(request).id,
             order_id,
             registration_id=data.registration_id,
             amount_cents=data.amount_cents,
