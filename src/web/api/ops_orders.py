@@ -23,6 +23,9 @@ class CancelRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """None cancels every active place of the order."""
     amount_cents: int | None = None
     """None refunds the price of the cancelled places (at most what was paid)."""
+    with_daycare: bool = True
+    """Cancel the child's daycare slots of the cancelled camp weeks too: a daycare slot is not
+    allowed without its week."""
 
 
 class OpsOrdersController(Controller):
@@ -47,4 +50,5 @@ class OpsOrdersController(Controller):
             order_id,
             registration_id=data.registration_id,
             amount_cents=data.amount_cents,
+            with_daycare=data.with_daycare,
         )

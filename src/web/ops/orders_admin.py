@@ -77,7 +77,8 @@ class OrdersAdminPages(Controller):
         order_id: FromPath[uuid.UUID],
         data: Form,
     ) -> Redirect:
-        """Cancel the registration named in the form, or the whole order when none is."""
+        """Cancel the registration named in the form, or the whole order when none is; the
+        daycare of its weeks only when its box, checked by default, was left checked."""
         res = resources(state)
         await cancel_and_refund(
             res.services,
@@ -86,5 +87,6 @@ class OrdersAdminPages(Controller):
             order_id,
             registration_id=_registration_id(data.get("registration_id", "").strip()),
             amount_cents=parse_cents(data.get("amount", "")),
+            with_daycare=data.get("with_daycare") == "on",
         )
         return Redirect(f"/ops/orders/{order_id}")
