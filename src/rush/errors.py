@@ -60,6 +60,8 @@ Tree (class, status, code, why)::
     ├── ReceiptUnavailable      404 receipt_unavailable       no payer named, or no payment
     │ rush.ops.attendance
     ├── NotRegisteredInGroup    422 not_registered_in_group   cannot be marked present there
+    │ rush.ops.sale_controls
+    ├── NoFamilyWithEmail       404 unknown_family            no family account has that email
     │ rush.purchase.cancellations
     ├── RegistrationNotInOrder  404 registration_not_found
     ├── RefundAmountInvalid     422 refund_amount_invalid     below zero, or above what was paid

@@ -3,13 +3,14 @@
 A job's name is the contract between whoever enqueues it (`web`, `workers`) and the worker
 that registers it, so both read it here; `rush` stays free of arq. arq drops an enqueue
 whose job id is already queued, running or kept as a result, which is how a job id makes
-a redelivered webhook or a retried job ask for the work once.
+a redelivered webhook or a retried job ask for the work once. A workflow of `rush` that
+queues a job takes a `JobQueue`, which arq's pool is without `rush` importing arq.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Final
+from typing import Any, Final, Protocol
 
 __all__ = [
     "ADMIT_DUE",
@@ -28,12 +29,21 @@ __all__ = [
     "SEND_REMINDERS",
     "SEND_WAITLIST_OFFER",
     "SWEEP_EXPIRED_HOLDS",
+    "JobQueue",
     "cron_name",
     "finalize_after_payment_id",
     "finalize_sweep_id",
     "order_confirmation_id",
     "waitlist_offer_email_id",
 ]
+
+
+class JobQueue(Protocol):
+    """Where a workflow queues a job by name; `arq.connections.ArqRedis` is one."""
+
+    async def enqueue_job(self, function: str, *args: Any, _job_id: str | None = None) -> Any:
+        """Queue `function(*args)` once per `_job_id` (None: every time)."""
+
 
 # -- enqueued on demand -----------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ async def cancel_and_refund(
         services,
         order_id,
         staff_account_id=staff,
-        registration_id=registration_id,
+        registration_ids=None if registration_id is None else [registration_id],
         amount_cents=amount_cents,
     )
     return cancelled, await send_pending_refunds(services.pool, provider, order_id)
@@ -272,7 +272,7 @@ async def test_a_refund_outside_zero_and_the_price_is_refused_and_nothing_change
             services,
             paid.order_id,
             staff_account_id=await staff_id(services.pool),
-            registration_id=paid.registration_ids[0],
+            registration_ids=paid.registration_ids[:1],
             amount_cents=amount,
         )
 
@@ -314,7 +314,7 @@ async def test_another_orders_registration_or_an_unknown_order_is_not_found(
             services,
             mine.order_id,
             staff_account_id=staff,
-            registration_id=theirs.registration_ids[0],
+            registration_ids=theirs.registration_ids[:1],
         )
     with pytest.raises(OrderNotFound):
         await cancel_places(services, uuid.uuid4(), staff_account_id=staff)

@@ -82,7 +82,7 @@ async def cancel_week(
         services.pool, email="caisse@ville.qc.ca", password="staff password 1", role="admin"
     )
     cancelled = await cancel_places(
-        services, order_id, staff_account_id=staff.id, registration_id=registration_id
+        services, order_id, staff_account_id=staff.id, registration_ids=[registration_id]
     )
     await send_pending_refunds(services.pool, provider, order_id)
     return cancelled

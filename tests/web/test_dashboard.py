@@ -195,6 +195,31 @@ async def test_admin_controls_change_capacity_and_carts_and_are_logged(
     assert "admin@ville.qc.ca" in page.text
 
 
+async def test_a_control_logs_the_same_details_through_the_form_and_the_api(
+    admin: Client, catalogue: CatalogueFactory, services: Services
+) -> None:
+    camp = await catalogue.program([10])
+    await prepare_room(services.pool, services.room, camp.sale_id)
+
+    form = await admin.post(
+        f"/ops/sales/{camp.sale_id}/actions/pace",
+        data={"rate_per_min": "30", "max_shoppers": "", "_csrf_token": admin.cookies["csrftoken"]},
+        follow_redirects=False,
+    )
+    api = await admin.patch(
+        f"/api/v1/ops/sales/{camp.sale_id}/pace",
+        headers={"x-csrftoken": admin.cookies["csrftoken"]},
+        json={"rate_per_min": 30},
+    )
+
+    assert form.status_code in (302, 303)
+    assert api.status_code == 200
+    logged = await services.pool.fetch("SELECT action, details FROM staff_action ORDER BY id")
+    assert [(r["action"], json.loads(r["details"])) for r in logged] == [
+        ("pace", {"rate_per_min": 30, "max_shoppers": None})
+    ] * 2
+
+
 async def test_the_fairness_audit_recomputes_the_draw_from_the_seed(
     supervisor: Client, catalogue: CatalogueFactory, services: Services
 ) -> None:

@@ -1,8 +1,10 @@
-"""What staff watch and download: the dashboard, the staff log, exports, attendance, the audit.
+"""What staff watch, change and download: the dashboard, the sale controls, the staff log,
+exports, attendance, the audit.
 
 `dashboard` aggregates a sale's numbers once for every watcher (`dashboard_history` and
-`dashboard_latest` keep them in Redis); `staff_log` records who did what; `exports` and
-`attendance` serve staff all year; `audit` (with `audit_table`) proves nothing was lost.
+`dashboard_latest` keep them in Redis); `sale_controls` change a live sale and log it;
+`staff_log` records who did what; `exports` and `attendance` serve staff all year; `audit`
+(with `audit_table`) proves nothing was lost.
 """
 
 __all__ = [
@@ -13,5 +15,6 @@ __all__ = [
     "dashboard_history",
     "dashboard_latest",
     "exports",
+    "sale_controls",
     "staff_log",
 ]

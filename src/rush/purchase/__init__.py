@@ -2,7 +2,8 @@
 
 `carts` holds and releases a family's places; `checkout` turns a held cart into an order;
 `orders` records payment events and finalizes paid orders; `finalize_sweep` finds those whose
-finalize never finished; `cancellations` refunds; `waitlist` offers freed places;
+finalize never finished; `cancellations` refunds; `staff_cancellations` is an admin's whole
+cancellation (cancel, offer, log, refund); `waitlist` offers freed places;
 `staff_orders` is what staff read of orders; `payments/` is the provider interface.
 """
 
@@ -13,6 +14,7 @@ __all__ = [
     "finalize_sweep",
     "orders",
     "payments",
+    "staff_cancellations",
     "staff_orders",
     "waitlist",
 ]

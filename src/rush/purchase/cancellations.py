@@ -1,6 +1,6 @@
 """Staff cancel paid places: registrations cancelled, money given back once, places offered again.
 
-Three steps, each safe to repeat, so a retry after a crash anywhere finishes the job:
+Two steps, each safe to repeat, so a retry after a crash anywhere finishes the job:
 
 1. `cancel_places`, one Postgres transaction: lock the order, cancel the chosen active
    registrations (the registration trigger gives the places back to `paid_count`) and write
@@ -10,7 +10,8 @@ Three steps, each safe to repeat, so a retry after a crash anywhere finishes the
    key, so asking twice never pays twice; the row then becomes `succeeded`.
 
 Cancelling again finds nothing active: nothing more is cancelled or refunded, and only
-refunds left pending by an earlier failure are sent again.
+refunds left pending by an earlier failure are sent again. `week_daycare` finds the daycare
+slots that go with camp weeks, since a daycare slot is never allowed without its week.
 
 Errors::
 
@@ -22,6 +23,7 @@ Errors::
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 import asyncpg
 import msgspec
@@ -35,10 +37,12 @@ from rush.services import Services
 
 __all__ = [
     "CancelledPlaces",
+    "DaycareSlot",
     "RefundAmountInvalid",
     "RegistrationNotInOrder",
     "cancel_places",
     "send_pending_refunds",
+    "week_daycare",
 ]
 
 
@@ -77,31 +81,49 @@ class CancelledPlaces(msgspec.Struct, frozen=True, kw_only=True):
     """Waitlist offers made at once on the freed places; their families still need an email."""
 
 
+class DaycareSlot(msgspec.Struct, frozen=True, kw_only=True):
+    """An active daycare registration of the child of a camp week, and the order that paid it."""
+
+    registration_id: int
+    order_id: uuid.UUID
+    week_registration_id: int
+    group_fr: str
+    group_en: str
+
+
+async def week_daycare(
+    conn: Executor, order_id: uuid.UUID, week_registration_id: int | None = None
+) -> list[DaycareSlot]:
+    """The active daycare slots of the order's camp weeks (or of that one), in any order."""
+    rows = await conn.fetch(query("cancel_week_daycare"), order_id, week_registration_id)
+    return [DaycareSlot(**dict(r.items())) for r in rows]
+
+
 async def cancel_places(
     services: Services,
     order_id: uuid.UUID,
     *,
     staff_account_id: int,
-    registration_id: int | None = None,
+    registration_ids: Sequence[int] | None = None,
     amount_cents: int | None = None,
 ) -> CancelledPlaces:
-    """Cancel one registration of an order (or all of them) and plan its refund.
+    """Cancel some registrations of an order (or all of them) and plan their refund.
 
     `amount_cents` defaults to the price of the cancelled places, capped by what the family
     paid and was not given back yet; an explicit amount must lie within that bound.
     """
     pool = services.pool
+    chosen = None if registration_ids is None else list(registration_ids)
     async with pool.acquire() as conn, conn.transaction():
         order = await conn.fetchrow(query("order_lock"), order_id)
         if order is None:
             raise OrderNotFound(str(order_id))
-        if registration_id is not None:
-            found = await conn.fetchrow(
-                query("cancel_registration_of_order"), order_id, registration_id
-            )
-            if found is None:
-                raise RegistrationNotInOrder(registration_id)
-        freed = await conn.fetch(query("cancel_registrations"), order_id, registration_id)
+        if chosen is not None:
+            found = await conn.fetch(query("cancel_registrations_of_order"), order_id, chosen)
+            missing = set(chosen) - {r["id"] for r in found}
+            if missing:
+                raise RegistrationNotInOrder(min(missing))
+        freed = await conn.fetch(query("cancel_registrations"), order_id, chosen)
         refund_cents = 0
         if freed:
             refund_cents = await _plan_refunds(

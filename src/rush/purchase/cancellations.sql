@@ -1,21 +1,39 @@
--- name: cancel_registration_of_order
--- One registration of an order, whatever its status; another order's registration is not found.
-SELECT r.id, r.status
+-- name: cancel_registrations_of_order
+-- Which of the registrations $2 belong to the order, whatever their status; another order's
+-- registration is not found.
+SELECT r.id
   FROM registration r
   JOIN order_line ol ON ol.id = r.order_line_id
- WHERE ol.order_id = $1 AND r.id = $2;
+ WHERE ol.order_id = $1 AND r.id = ANY($2::bigint[]);
 
 -- name: cancel_registrations
--- Cancel an order's active registrations (all of them, or only $2): the registration trigger
--- gives each place back to its group's paid_count. Returns what was freed and its price.
+-- Cancel an order's active registrations (all of them, or only those in $2): the registration
+-- trigger gives each place back to its group's paid_count. Returns what was freed and its price.
 UPDATE registration r
    SET status = 'cancelled', cancelled_at = now()
   FROM order_line ol
  WHERE ol.id = r.order_line_id
    AND ol.order_id = $1
    AND r.status = 'active'
-   AND ($2::bigint IS NULL OR r.id = $2)
+   AND ($2::bigint[] IS NULL OR r.id = ANY($2::bigint[]))
 RETURNING r.id, r.group_id, ol.program_id, ol.price_cents;
+
+-- name: cancel_week_daycare
+-- The active daycare slots (groups whose daycare_for_group_id is the week's group) of the
+-- same child for the camp weeks of an order (all of them, or only registration $2), whichever
+-- order bought them. The week's own status does not matter, so a cancellation that stopped
+-- after the week still finds its daycare when asked again.
+SELECT dr.id AS registration_id, dol.order_id, wr.id AS week_registration_id,
+       dg.name_fr AS group_fr, dg.name_en AS group_en
+  FROM registration wr
+  JOIN order_line wol ON wol.id = wr.order_line_id
+  JOIN activity_group dg ON dg.daycare_for_group_id = wr.group_id
+  JOIN registration dr ON dr.group_id = dg.id AND dr.person_id = wr.person_id
+  JOIN order_line dol ON dol.id = dr.order_line_id
+ WHERE wol.order_id = $1
+   AND ($2::bigint IS NULL OR wr.id = $2)
+   AND dr.status = 'active'
+ ORDER BY dr.id;
 
 -- name: cancel_order_close
 -- A paid order with no active place left ends `refunded` when money went back, else `cancelled`.

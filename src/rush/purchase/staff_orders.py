@@ -10,6 +10,7 @@ import msgspec
 
 from rush.db import query
 from rush.errors import OrderNotFound
+from rush.purchase.cancellations import DaycareSlot, week_daycare
 
 __all__ = [
     "OrderFound",
@@ -44,6 +45,8 @@ class StaffLine(msgspec.Struct, frozen=True, kw_only=True):
     registration_id: int | None
     registration_status: str | None
     cancelled_at: dt.datetime | None
+    daycare: list[DaycareSlot] = msgspec.field(default_factory=list)
+    """The child's active daycare slots of this camp week, which cancelling it can take too."""
 
     @property
     def cancellable(self) -> bool:
@@ -92,6 +95,12 @@ class StaffOrder(msgspec.Struct, frozen=True, kw_only=True):
     def cancellable(self) -> bool:
         return any(line.cancellable for line in self.lines)
 
+    @property
+    def daycare_elsewhere(self) -> list[DaycareSlot]:
+        """Daycare slots of this order's weeks bought in other orders: cancelling the whole
+        order takes them only if asked, since they are not on this page's lines."""
+        return [d for line in self.lines for d in line.daycare if d.order_id != self.id]
+
 
 async def search_orders(pool: asyncpg.Pool, text: str, limit: int = 50) -> list[OrderFound]:
     """Orders by id prefix, email fragment or last name; the latest ones for an empty search."""
@@ -109,10 +118,17 @@ async def staff_order(pool: asyncpg.Pool, order_id: uuid.UUID) -> StaffOrder:
         refunds = await conn.fetch(query("staff_order_refunds"), order_id)
         # What a cancellation could still give back: the very payments it would refund from.
         refundable = await conn.fetch(query("cancel_refundable_payments"), order_id)
+        daycare = await week_daycare(conn, order_id)
+    daycare_of: dict[int, list[DaycareSlot]] = {}
+    for slot in daycare:
+        daycare_of.setdefault(slot.week_registration_id, []).append(slot)
     return StaffOrder(
         **dict(order.items()),
         refundable_cents=sum(p["refundable_cents"] for p in refundable),
-        lines=[StaffLine(**dict(r.items())) for r in lines],
+        lines=[
+            StaffLine(**dict(r.items()), daycare=daycare_of.get(r["registration_id"], []))
+            for r in lines
+        ],
         payments=[StaffPayment(**dict(r.items())) for r in payments],
         refunds=[StaffRefund(**dict(r.items())) for r in refunds],
     )

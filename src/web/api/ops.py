@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-import asyncpg
 import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from rush.ops.staff_log import log_staff_action
-from rush.room.sales import close_sale, open_sale, pause_sale, prepare_room, resume_sale, set_pace
-from rush.room.waiting_room import RoomStats, WaitingRoom
+from rush.ops.sale_controls import SaleControls
+from rush.room.waiting_room import RoomStats
 from web.auth import current_account, staff_only
 from web.state import resources
 
@@ -28,6 +25,14 @@ class Opened(msgspec.Struct, frozen=True):
     drawn_families: int
 
 
+def _controls(request: Request[Any, Any, Any], state: State) -> SaleControls:
+    return SaleControls(resources(state).services, current_account(request).id)
+
+
+async def _room_stats(state: State, sale_id: int) -> RoomStats:
+    return await resources(state).services.room.stats(sale_id)
+
+
 class OpsSaleController(Controller):
     path = "/api/v1/ops/sales/{sale_id:int}"
     tags = ["ops"]
@@ -36,44 +41,42 @@ class OpsSaleController(Controller):
     @get("/queue")
     async def queue_stats(self, state: State, sale_id: FromPath[int]) -> RoomStats:
         """Pre-queue, waiting, shopping, admitted, measured and configured pace."""
-        return await resources(state).services.room.stats(sale_id)
+        return await _room_stats(state, sale_id)
 
     @post("/prepare", status_code=HTTP_200_OK, opt={"admin": True})
     async def prepare(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> dict[str, str]:
         """Create the waiting room from the sale's settings, so families can pre-queue."""
-        services = resources(state).services
-        status = await prepare_room(services.pool, services.room, sale_id)
-        await _log(request, state, "prepare", sale_id)
-        return {"status": status}
+        return {"status": await _controls(request, state).prepare(sale_id)}
 
     @post("/open", status_code=HTTP_200_OK, opt={"admin": True})
     async def open(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> Opened:
-        services = resources(state).services
-        draw = await open_sale(services.pool, services.room, sale_id)
-        await _log(request, state, "open", sale_id, drawn=len(draw.families))
+        draw = await _controls(request, state).open(sale_id)
         return Opened(len(draw.families))
 
     @post("/pause", status_code=HTTP_200_OK, opt={"admin": True})
     async def pause(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> RoomStats:
-        return await _transition(request, state, sale_id, "pause", pause_sale)
+        await _controls(request, state).pause(sale_id)
+        return await _room_stats(state, sale_id)
 
     @post("/resume", status_code=HTTP_200_OK, opt={"admin": True})
     async def resume(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> RoomStats:
-        return await _transition(request, state, sale_id, "resume", resume_sale)
+        await _controls(request, state).resume(sale_id)
+        return await _room_stats(state, sale_id)
 
     @post("/close", status_code=HTTP_200_OK, opt={"admin": True})
     async def close(
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> RoomStats:
-        return await _transition(request, state, sale_id, "close", close_sale)
+        await _controls(request, state).close(sale_id)
+        return await _room_stats(state, sale_id)
 
     @patch("/pace", opt={"admin": True})
     async def pace(
@@ -83,41 +86,7 @@ class OpsSaleController(Controller):
         sale_id: FromPath[int],
         data: JSONBody[Pace],
     ) -> RoomStats:
-        services = resources(state).services
-        await set_pace(
-            services.pool,
-            services.room,
-            sale_id,
-            rate_per_min=data.rate_per_min,
-            max_shoppers=data.max_shoppers,
+        await _controls(request, state).pace(
+            sale_id, rate_per_min=data.rate_per_min, max_shoppers=data.max_shoppers
         )
-        await _log(
-            request,
-            state,
-            "pace",
-            sale_id,
-            rate_per_min=data.rate_per_min,
-            max_shoppers=data.max_shoppers,
-        )
-        return await services.room.stats(sale_id)
-
-
-async def _log(
-    request: Request[Any, Any, Any], state: State, action: str, sale_id: int, **details: Any
-) -> None:
-    staff = current_account(request)
-    await log_staff_action(resources(state).services.pool, staff.id, action, sale_id, **details)
-
-
-async def _transition(
-    request: Request[Any, Any, Any],
-    state: State,
-    sale_id: int,
-    name: str,
-    change: Callable[[asyncpg.Pool, WaitingRoom, int], Awaitable[None]],
-) -> RoomStats:
-    """Pause, resume or close: change the sale, log who did it, answer the room's numbers."""
-    services = resources(state).services
-    await change(services.pool, services.room, sale_id)
-    await _log(request, state, name, sale_id)
-    return await services.room.stats(sale_id)
+        return await _room_stats(state, sale_id)

@@ -11,8 +11,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from rush.purchase.staff_cancellations import CancelOutcome, cancel_and_refund
 from web.auth import current_account, staff_only
-from web.ops.orders_admin import CancelOutcome, cancel_and_refund
 from web.state import resources
 
 __all__ = ["CancelRequest", "OpsOrdersController"]
@@ -23,6 +23,9 @@ class CancelRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """None cancels every active place of the order."""
     amount_cents: int | None = None
     """None refunds the price of the cancelled places (at most what was paid)."""
+    with_daycare: bool = True
+    """Cancel the child's daycare slots of the cancelled camp weeks too: a daycare slot is not
+    allowed without its week."""
 
 
 class OpsOrdersController(Controller):
@@ -39,10 +42,13 @@ class OpsOrdersController(Controller):
         data: JSONBody[CancelRequest],
     ) -> CancelOutcome:
         """Idempotent: a repeated request cancels and refunds nothing more."""
+        res = resources(state)
         return await cancel_and_refund(
-            resources(state),
-            current_account(request),
+            res.services,
+            res.jobs,
+            current_account(request).id,
             order_id,
             registration_id=data.registration_id,
             amount_cents=data.amount_cents,
+            with_daycare=data.with_daycare,
         )

@@ -8,7 +8,7 @@ all of them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Annotated, Any
 
 import msgspec
@@ -21,17 +21,14 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, ServerSentEvent, Template
 
-from rush.db import query
-from rush.engine.capacity import change_capacity
 from rush.errors import InvalidPacingSettings
 from rush.ops.dashboard import build_snapshot, dashboard_channel
 from rush.ops.dashboard_history import sale_history
-from rush.ops.staff_log import log_staff_action, staff_actions
+from rush.ops.sale_controls import SaleControls
+from rush.ops.staff_log import staff_actions
 from rush.room.fairness import fairness_report
-from rush.room.sales import close_sale, open_sale, pause_sale, resume_sale, set_pace
 from rush.room.self_pacer import (
     SelfPacingConfig,
-    configure_self_pacing,
     self_pacing_changes,
     self_pacing_config,
 )
@@ -45,7 +42,12 @@ from web.state import resources
 __all__ = ["DashboardPages"]
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-_ACTIONS = {"open": open_sale, "pause": pause_sale, "resume": resume_sale, "close": close_sale}
+_TRANSITIONS: dict[str, Callable[[SaleControls, int], Awaitable[object]]] = {
+    "open": SaleControls.open,
+    "pause": SaleControls.pause,
+    "resume": SaleControls.resume,
+    "close": SaleControls.close,
+}
 
 
 def _status_labels_json(request: Request[Any, Any, Any]) -> str:
@@ -60,6 +62,11 @@ def _whole_number(data: dict[str, str], name: str) -> int:
         return int(data[name])
     except (KeyError, ValueError) as exc:
         raise ValidationException(f"{name} must be a whole number") from exc
+
+
+def _optional_whole_number(data: dict[str, str], name: str) -> int | None:
+    """A whole number, or None when the field is left blank (the setting is kept)."""
+    return _whole_number(data, name) if data.get(name) else None
 
 
 def _self_pacing_form(data: dict[str, str]) -> SelfPacingConfig:
@@ -137,48 +144,31 @@ class DashboardPages(Controller):
         data: Form,
     ) -> Redirect:
         """Open, pause, resume, close, pace or self-pace, capacity, a family's cart; all logged."""
-        res = resources(state)
-        services = res.services
-        staff = current_account(request)
-        details = {k: v for k, v in data.items() if k != "_csrf_token"}
+        controls = SaleControls(resources(state).services, current_account(request).id)
         if action == "capacity":
-            await change_capacity(
-                services.pool,
-                services.engine,
-                _whole_number(data, "group_id"),
-                _whole_number(data, "capacity"),
-                sale_id=sale_id,
-            )
-        elif action in ("extend_cart", "release_cart"):
-            family_id = await services.pool.fetchval(
-                query("family_by_email"), data.get("email", "")
-            )
-            if family_id is None:
-                raise NotFoundException()
-            family_carts = services.carts
-            if action == "extend_cart":
-                await family_carts.extend_holds(
-                    family_id, sale_id, _whole_number({"minutes": "10", **data}, "minutes") * 60_000
-                )
-            else:
-                await family_carts.release_holds(family_id, sale_id)
-        elif action == "pace":
-            await set_pace(
-                services.pool,
-                services.room,
+            await controls.change_capacity(
                 sale_id,
-                rate_per_min=_whole_number(data, "rate_per_min")
-                if data.get("rate_per_min")
-                else None,
-                max_shoppers=_whole_number(data, "max_shoppers")
-                if data.get("max_shoppers")
-                else None,
+                group_id=_whole_number(data, "group_id"),
+                capacity=_whole_number(data, "capacity"),
+            )
+        elif action == "extend_cart":
+            await controls.extend_cart(
+                sale_id,
+                email=data.get("email", ""),
+                minutes=_whole_number({"minutes": "10", **data}, "minutes"),
+            )
+        elif action == "release_cart":
+            await controls.release_cart(sale_id, email=data.get("email", ""))
+        elif action == "pace":
+            await controls.pace(
+                sale_id,
+                rate_per_min=_optional_whole_number(data, "rate_per_min"),
+                max_shoppers=_optional_whole_number(data, "max_shoppers"),
             )
         elif action == "self_pacing":
-            await configure_self_pacing(services.pool, sale_id, _self_pacing_form(data))
-        elif action in _ACTIONS:
-            await _ACTIONS[action](services.pool, services.room, sale_id)
+            await controls.configure_self_pacing(sale_id, _self_pacing_form(data))
+        elif action in _TRANSITIONS:
+            await _TRANSITIONS[action](controls, sale_id)
         else:
             raise NotFoundException()
-        await log_staff_action(services.pool, staff.id, action, sale_id, **details)
         return Redirect(f"/ops/sales/{sale_id}")

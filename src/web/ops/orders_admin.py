@@ -1,7 +1,6 @@
 """Admins find an order, see its places, payments and refunds, and cancel places with a refund.
 
-`cancel_and_refund` is the one path the page and the JSON API both take: cancel in Postgres
-and the engine, email the families offered the freed places, log, then send the refunds.
+Cancelling takes `rush.purchase.staff_cancellations.cancel_and_refund`, as the JSON API does.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Final
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
@@ -19,77 +17,16 @@ from litestar.exceptions import ValidationException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from rush.families.accounts import Account
-from rush.jobs import SEND_WAITLIST_OFFER, waitlist_offer_email_id
-from rush.ops.staff_log import log_staff_action
-from rush.purchase.cancellations import cancel_places, send_pending_refunds
+from rush.purchase.staff_cancellations import cancel_and_refund
 from rush.purchase.staff_orders import search_orders, staff_order
 from web.auth import current_account, staff_only
 from web.pages.render import page
-from web.state import Resources, resources
+from web.state import resources
 
-__all__ = ["CancelOutcome", "OrdersAdminPages", "cancel_and_refund", "parse_cents"]
+__all__ = ["OrdersAdminPages", "parse_cents"]
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 _AMOUNT: Final = re.compile(r"[0-9]+(?:[.,][0-9]{1,2})?")
-
-
-class CancelOutcome(msgspec.Struct, frozen=True, kw_only=True):
-    order_id: uuid.UUID
-    order_status: str
-    registration_ids: list[int]
-    """Registrations cancelled by this request (empty when all were cancelled before)."""
-    refund_cents: int
-    """The refund this request decided."""
-    refunded_cents: int
-    """Money the provider confirmed during this request, earlier pending refunds included."""
-    waitlist_offers: int
-
-
-async def cancel_and_refund(
-    res: Resources,
-    staff: Account,
-    order_id: uuid.UUID,
-    *,
-    registration_id: int | None,
-    amount_cents: int | None,
-) -> CancelOutcome:
-    """Cancel one registration or the whole order; safe to repeat, it never refunds twice."""
-    pool = res.services.pool
-    cancelled = await cancel_places(
-        res.services,
-        order_id,
-        staff_account_id=staff.id,
-        registration_id=registration_id,
-        amount_cents=amount_cents,
-    )
-    for offer in cancelled.offers:
-        await res.jobs.enqueue_job(
-            SEND_WAITLIST_OFFER, offer.entry_id, _job_id=waitlist_offer_email_id(offer.entry_id)
-        )
-    if cancelled.registration_ids:
-        await log_staff_action(
-            pool,
-            staff.id,
-            "cancel_places",
-            cancelled.sale_id,
-            order_id=str(order_id),
-            registration_ids=cancelled.registration_ids,
-            refund_cents=cancelled.refund_cents,
-        )
-    refunded = await send_pending_refunds(pool, res.provider, order_id)
-    if refunded:
-        await log_staff_action(
-            pool, staff.id, "refund", cancelled.sale_id, order_id=str(order_id), cents=refunded
-        )
-    return CancelOutcome(
-        order_id=order_id,
-        order_status=cancelled.order_status,
-        registration_ids=cancelled.registration_ids,
-        refund_cents=cancelled.refund_cents,
-        refunded_cents=refunded,
-        waitlist_offers=len(cancelled.offers),
-    )
 
 
 def parse_cents(text: str) -> int | None:
@@ -140,12 +77,16 @@ class OrdersAdminPages(Controller):
         order_id: FromPath[uuid.UUID],
         data: Form,
     ) -> Redirect:
-        """Cancel the registration named in the form, or the whole order when none is."""
+        """Cancel the registration named in the form, or the whole order when none is; the
+        daycare of its weeks only when its box, checked by default, was left checked."""
+        res = resources(state)
         await cancel_and_refund(
-            resources(state),
-            current_account(request),
+            res.services,
+            res.jobs,
+            current_account(request).id,
             order_id,
             registration_id=_registration_id(data.get("registration_id", "").strip()),
             amount_cents=parse_cents(data.get("amount", "")),
+            with_daycare=data.get("with_daycare") == "on",
         )
         return Redirect(f"/ops/orders/{order_id}")
