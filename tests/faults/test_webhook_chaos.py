@@ -31,7 +31,6 @@ from rush.ops.audit import run_audit
 from rush.purchase.orders import FinalizeOutcome, finalize_order, record_payment_event
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
-from tests.catalogue_factory import CatalogueFactory
 from tests.faults.payment_chaos import (
     WEBHOOK_URL,
     PlacedOrder,
@@ -45,6 +44,7 @@ from tests.faults.payment_chaos import (
     run_worker,
     stale,
 )
+from tests.support.catalogue_factory import CatalogueFactory
 
 Client = AsyncTestClient[Any]
 

@@ -30,7 +30,7 @@ from rush.config import Settings
 from rush.crypto import FieldCipher
 from rush.dev.mail_catcher import MailCatcher
 from rush.families.accounts import create_staff_account
-from tests.catalogue_factory import CatalogueFactory
+from tests.support.catalogue_factory import CatalogueFactory
 
 pytestmark = pytest.mark.slow
 

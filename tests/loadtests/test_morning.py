@@ -10,8 +10,8 @@ import pytest
 from loadtests.morning import MorningClock, MorningSettings, RunState
 from loadtests.traces import generate_trace, main, read_trace, write_trace
 from rush.config import Settings
-from tests.catalogue_factory import CatalogueFactory
 from tests.loadtests.test_traces import summer_catalogue
+from tests.support.catalogue_factory import CatalogueFactory
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from loadtests.traces import (
 from rush.catalogue.eligibility import age_on
 from rush.families.accounts import authenticate
 from rush.families.readiness import readiness
-from tests.catalogue_factory import CatalogueFactory
+from tests.support.catalogue_factory import CatalogueFactory
 
 REFERENCE = dt.date(2027, 9, 30)
 

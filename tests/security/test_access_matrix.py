@@ -28,8 +28,8 @@ from rush.families.family_file_types import ChildDetails
 from rush.purchase.payments import SimulatedProvider
 from rush.purchase.waitlist import join_waitlist
 from rush.services import Services
-from tests.catalogue_factory import CatalogueFactory
-from tests.paid_orders import check_out, program_of_kind, put_in_cart
+from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.paid_orders import check_out, program_of_kind, put_in_cart
 from web.app import CSRF_EXEMPT, create_app
 from web.auth import PUBLIC_PATHS
 

@@ -20,8 +20,8 @@ from rush.families.family_file_types import ChildDetails
 from rush.room.admission_tokens import AdmissionTokens
 from rush.room.sales import open_sale, prepare_room, set_pace
 from rush.services import Services
-from tests.catalogue_factory import CatalogueFactory, TestFamily, TestProgram
-from tests.web.ops_sessions import signed_in_family
+from tests.support.catalogue_factory import CatalogueFactory, TestFamily, TestProgram
+from tests.support.ops_sessions import signed_in_family
 
 Client = AsyncTestClient[Any]
 REFUSED = {"invalid_admission", "not_admitted"}

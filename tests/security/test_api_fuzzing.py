@@ -27,8 +27,8 @@ from rush.families.family_file_storage import add_child
 from rush.families.family_file_types import ChildDetails
 from rush.room.sales import prepare_room
 from rush.services import Services
-from tests.catalogue_factory import CatalogueFactory
-from tests.figures import record
+from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.figures import record
 from web.app import create_app
 
 PASSWORD = "correct horse battery staple"

@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from rush.config import Settings
 from rush.room.sales import prepare_room
 from rush.services import Services
-from tests.catalogue_factory import CatalogueFactory
+from tests.support.catalogue_factory import CatalogueFactory
 from web.app import create_app
 from web.rate_limits import QUEUE_JOINS_PER_MINUTE
 

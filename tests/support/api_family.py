@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 
 from cli.processes import build_worker
 from rush.config import Settings
-from tests.catalogue_factory import CatalogueFactory, TestProgram
+from tests.support.catalogue_factory import CatalogueFactory, TestProgram
 
 __all__ = [
     "Client",

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from rush.config import load_settings
 from rush.dev.servers import ServerUrls
 from rush.engine.holds import HoldEngine
-from tests.catalogue_factory import CatalogueFactory
+from tests.support.catalogue_factory import CatalogueFactory
 from web.app import create_app
 
 

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
 from rush.engine.holds import HoldEngine
-from tests.catalogue_factory import CatalogueFactory
+from tests.support.catalogue_factory import CatalogueFactory
 from web.app import create_app
 
 Client = AsyncTestClient[Any]

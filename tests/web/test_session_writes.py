@@ -6,8 +6,8 @@ import asyncpg
 from redis.asyncio import Redis
 
 from rush.config import Settings
-from tests.catalogue_factory import CatalogueFactory
-from tests.web.ops_sessions import signed_in_family
+from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.ops_sessions import signed_in_family
 
 
 async def _session_key(redis: Redis, session_id: str) -> bytes:
