@@ -1,10 +1,12 @@
 """From a prepared cart to paid places, and back when staff cancel.
 
-`carts` holds and releases a family's places; `checkout` turns a held cart into an order;
-`orders` records payment events and finalizes paid orders; `finalize_sweep` finds those whose
-finalize never finished; `cancellations` refunds; `staff_cancellations` is an admin's whole
-cancellation (cancel, offer, log, refund); `waitlist` offers freed places;
-`staff_orders` is what staff read of orders; `payments/` is the provider interface.
+`shopping` is what a family does on opening morning (add to cart, hold at admission, check
+out), the same through the API and the pages; `carts` holds and releases a family's places;
+`checkout` turns a held cart into an order; `orders` records payment events and finalizes
+paid orders; `finalize_sweep` finds those whose finalize never finished; `cancellations`
+refunds; `staff_cancellations` is an admin's whole cancellation (cancel, offer, log, refund);
+`waitlist` offers freed places; `staff_orders` is what staff read of orders; `payments/` is
+the provider interface.
 """
 
 __all__ = [
@@ -14,6 +16,7 @@ __all__ = [
     "finalize_sweep",
     "orders",
     "payments",
+    "shopping",
     "staff_cancellations",
     "staff_orders",
     "waitlist",

@@ -7,18 +7,23 @@ assumed from the engine's own invariant.
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import json
-import random
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from time import perf_counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import asyncpg
 from redis.asyncio import Redis
 
 from rush.db import apply_migrations, create_pool, query
+from rush.dev.bench.workload import (
+    SELLOUT_CAPACITY,
+    HoldingAudit,
+    HoldStore,
+    PhaseFigures,
+    SelloutAudit,
+    run_phase,
+    sell_out,
+)
 from rush.engine.holds import ConfirmOutcome, HoldEngine
 from rush.engine.reconcile import reconcile_program
 from rush.errors import PlacesShort
@@ -28,183 +33,12 @@ __all__ = ["run_engine_bench"]
 HOLD_TTL_MS = 60_000
 HOLD_MAX_LIFETIME_MS = 120_000
 MANY_GROUPS = 100
-SELLOUT_CAPACITY = 200
 PG_POOL_LIMIT = 90
 """Postgres allows 100 connections by default; the rest stay free for setup and superusers."""
 WARMUP_S = 0.3
 
 _PG_HOT_GROUP = 1
 _PG_SELLOUT_GROUP = 2
-
-TakePlace = Callable[[int, str], Awaitable[bool]]
-"""Tries to take one place of a group under a hold id; False when the group is full."""
-GiveBack = Callable[[int, str], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class HoldStore:
-    """One system under test, seen only through the calls of the workload."""
-
-    hold: TakePlace
-    release: GiveBack
-    hold_and_confirm: TakePlace
-    paid: Callable[[int], Awaitable[int]]
-
-
-@dataclass(slots=True)
-class PhaseTally:
-    """What the clients of one phase saw: attempts, successes and hold-call latencies."""
-
-    holds: int = 0
-    attempts: int = 0
-    refused: int = 0
-    latencies_s: list[float] = field(default_factory=list)
-    elapsed_s: float = 0.0
-
-    def record(self, latency_s: float, granted: bool) -> None:
-        self.attempts += 1
-        self.latencies_s.append(latency_s)
-        if granted:
-            self.holds += 1
-        else:
-            self.refused += 1
-
-
-@dataclass(frozen=True, slots=True)
-class PhaseFigures:
-    """A phase's tally turned into the rates and percentiles that are printed."""
-
-    name: str
-    holds_per_s: float
-    attempts_per_s: float
-    refused: int
-    p50_ms: float
-    p99_ms: float
-
-    @classmethod
-    def of(cls, name: str, tally: PhaseTally) -> PhaseFigures:
-        elapsed = tally.elapsed_s or 1.0
-        latencies = sorted(tally.latencies_s)
-        return cls(
-            name,
-            round(tally.holds / elapsed, 1),
-            round(tally.attempts / elapsed, 1),
-            tally.refused,
-            round(_percentile(latencies, 0.50) * 1000, 3),
-            round(_percentile(latencies, 0.99) * 1000, 3),
-        )
-
-
-def _percentile(ordered: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile of already sorted values; 0 when there are none."""
-    if not ordered:
-        return 0.0
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-class HoldingAudit:
-    """Counts, per group, the clients that know they hold a place right now.
-
-    A client enters only after its hold is acknowledged and leaves before its release is sent,
-    so the count never exceeds what the store really holds: above capacity means oversold.
-    """
-
-    def __init__(self, capacities: Mapping[int, int]) -> None:
-        self._capacities = dict(capacities)
-        self._holding = dict.fromkeys(capacities, 0)
-        self.checked = 0
-        self.oversold = 0
-
-    def enter(self, group: int) -> None:
-        self._holding[group] += 1
-        self.checked += 1
-        self.oversold += max(self._holding[group] - self._capacities[group], 0)
-
-    def leave(self, group: int) -> None:
-        self._holding[group] -= 1
-
-
-@dataclass(frozen=True, slots=True)
-class SelloutAudit:
-    """A sell-out seen twice: by the clients' successful confirms and by the store's paid count."""
-
-    capacity: int
-    confirmed_seen: int
-    paid_in_store: int
-
-    @property
-    def oversold(self) -> int:
-        return max(self.confirmed_seen - self.capacity, self.paid_in_store - self.capacity, 0)
-
-    @property
-    def exact(self) -> bool:
-        return self.confirmed_seen == self.capacity == self.paid_in_store
-
-
-# The workload, shared by both systems.
-
-
-async def _hold_then_release(
-    store: HoldStore,
-    groups: Sequence[int],
-    deadline: float,
-    hold_ids: Iterator[str],
-    tally: PhaseTally,
-    audit: HoldingAudit,
-) -> None:
-    """One client: hold one place, release it at once, until the deadline."""
-    while perf_counter() < deadline:
-        group = random.choice(groups)
-        hold_id = next(hold_ids)
-        started = perf_counter()
-        granted = await store.hold(group, hold_id)
-        tally.record(perf_counter() - started, granted)
-        if granted:
-            await _audited_release(store, group, hold_id, audit)
-
-
-async def _audited_release(store: HoldStore, group: int, hold_id: str, audit: HoldingAudit) -> None:
-    audit.enter(group)
-    # Without one turn of the event loop inside the window, no other client could ever be
-    # counted in it at the same time and the audit would prove nothing.
-    await asyncio.sleep(0)
-    audit.leave(group)
-    await store.release(group, hold_id)
-
-
-async def _run_phase(
-    store: HoldStore,
-    groups: Sequence[int],
-    seconds: float,
-    concurrency: int,
-    audit: HoldingAudit,
-    prefix: str,
-) -> PhaseTally:
-    """`concurrency` clients hammer `groups` for `seconds`; hold ids are unique per phase."""
-    tally = PhaseTally()
-    hold_ids = (f"{prefix}-{n}" for n in itertools.count())
-    started = perf_counter()
-    deadline = started + seconds
-    async with asyncio.TaskGroup() as clients:
-        for _ in range(concurrency):
-            clients.create_task(_hold_then_release(store, groups, deadline, hold_ids, tally, audit))
-    tally.elapsed_s = perf_counter() - started
-    return tally
-
-
-async def _sell_out(store: HoldStore, group: int, concurrency: int, prefix: str) -> SelloutAudit:
-    """All clients race to hold-and-confirm one place at a time until they are refused."""
-    hold_ids = (f"{prefix}-{n}" for n in itertools.count())
-
-    async def client() -> int:
-        confirmed = 0
-        while await store.hold_and_confirm(group, next(hold_ids)):
-            confirmed += 1
-        return confirmed
-
-    seen = sum(await asyncio.gather(*(client() for _ in range(concurrency))))
-    return SelloutAudit(SELLOUT_CAPACITY, seen, await store.paid(group))
-
 
 # Rush: the Redis hold engine.
 
@@ -357,8 +191,8 @@ async def _measure(
     """A short warm-up opens connections and loads scripts, then the measured phase runs."""
     audit = HoldingAudit(capacities)
     groups = list(capacities)
-    await _run_phase(store, groups, WARMUP_S, setup.concurrency, audit, f"{name}-warm")
-    tally = await _run_phase(store, groups, setup.seconds, setup.concurrency, audit, name)
+    await run_phase(store, groups, WARMUP_S, setup.concurrency, audit, f"{name}-warm")
+    tally = await run_phase(store, groups, setup.seconds, setup.concurrency, audit, name)
     return Measured(PhaseFigures.of(name, tally), audit)
 
 
@@ -383,7 +217,7 @@ async def _bench_rush(database_url: str, redis_url: str, setup: BenchSetup) -> S
             setup,
         )
         sellout_store = _rush_store(engine, sellout_program)
-        sellout = await _sell_out(sellout_store, sellout_group, setup.concurrency, "sellout")
+        sellout = await sell_out(sellout_store, sellout_group, setup.concurrency, "sellout")
     finally:
         await redis.aclose()
     return SystemResults([hot, many], sellout)
@@ -397,7 +231,7 @@ async def _bench_baseline(database_url: str, setup: BenchSetup) -> SystemResults
         store = _pg_store(pool)
         capacities = {_PG_HOT_GROUP: setup.hot_capacity}
         hot = await _measure(store, "postgres hot group", capacities, setup)
-        sellout = await _sell_out(store, _PG_SELLOUT_GROUP, setup.concurrency, "sellout")
+        sellout = await sell_out(store, _PG_SELLOUT_GROUP, setup.concurrency, "sellout")
     finally:
         await pool.close()
     return SystemResults([hot], sellout)
