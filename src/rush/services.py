@@ -17,6 +17,7 @@ from rush.purchase.carts import Carts, HoldTimes
 from rush.purchase.payments import PaymentProvider, SimulatedProvider
 from rush.room.admission import AdmissionCheck
 from rush.room.admission_tokens import AdmissionTokens
+from rush.room.sales_on_show import SalesOnShow
 from rush.room.snapshots import RoomSnapshots
 from rush.room.tickets import QueueTickets
 from rush.room.waiting_room import WaitingRoom
@@ -36,6 +37,8 @@ class Services:
     snapshots: RoomSnapshots
     hold_timings: BufferedHoldTimings
     catalogue: CatalogueReadings
+    sales: SalesOnShow
+    """The sales announced on every page, read at most once a second."""
     cipher: FieldCipher
     """Encrypts the SIN and the health insurance number at rest."""
     carts: Carts
@@ -71,6 +74,7 @@ def build_services(settings: Settings, pool: asyncpg.Pool, redis: Redis) -> Serv
         snapshots=RoomSnapshots(room),
         hold_timings=hold_timings,
         catalogue=CatalogueReadings(pool, engine),
+        sales=SalesOnShow(pool),
         cipher=FieldCipher(settings.secret_key),
         carts=Carts(pool, engine, hold_times, hold_timings),
         provider=SimulatedProvider(pool, settings.webhook_secret, settings.public_base_url),

@@ -7,7 +7,13 @@ from typing import Any
 
 from litestar import Request
 
-__all__ = ["ADMISSION_HEADER", "admission_token", "forget_admission", "remember_admission"]
+__all__ = [
+    "ADMISSION_HEADER",
+    "admission_token",
+    "admitted_sales",
+    "forget_admission",
+    "remember_admission",
+]
 
 ADMISSION_HEADER = "rush-admission"
 
@@ -28,6 +34,11 @@ def admission_token(request: Request[Any, Any, Any], sale_id: int) -> str | None
     """The token this request carries for the sale, from its header or else its session."""
     token = request.headers.get(ADMISSION_HEADER) or _admissions(request).get(str(sale_id))
     return token if isinstance(token, str) else None
+
+
+def admitted_sales(request: Request[Any, Any, Any]) -> set[int]:
+    """The sales whose admission token the session keeps: where "Go to my cart" leads."""
+    return {int(sale_id) for sale_id in _admissions(request) if sale_id.isdigit()}
 
 
 def _admissions(request: Request[Any, Any, Any]) -> dict[str, Any]:

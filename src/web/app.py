@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.csrf import CSRFConfig
@@ -43,6 +44,7 @@ from web.pages.account import AccountPages
 from web.pages.family_pages import family_file_pages
 from web.pages.portal import PortalPages
 from web.pages.records import RecordsPages
+from web.pages.render import load_sales_on_show
 from web.pages.rush_morning import OrderPages, RushMorningPages
 from web.pages.sim_pay import SimulatedPaymentPage
 from web.pages.waitlist import WaitlistPages
@@ -63,6 +65,15 @@ __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
 CSRF_EXEMPT = ["/api/v1/payments/webhook", "/sim-pay/"]
+
+
+_NOT_FAMILY_PAGES = ("/api/", "/static/", "/ops", "/sim-pay/", "/metrics", "/health", "/ping")
+
+
+async def announce_sales_on_pages(request: Request[Any, Any, Any]) -> None:
+    """A family page's header says where registration stands; API calls never pay for it."""
+    if not request.url.path.startswith(_NOT_FAMILY_PAGES):
+        await load_sales_on_show(request)
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -116,6 +127,7 @@ def create_app(settings: Settings) -> Litestar:
             login_rate_limit().middleware,
             queue_join_rate_limit().middleware,
         ],
+        before_request=announce_sales_on_pages,
         before_send=[security_headers_hook(settings)],
         on_app_init=[session_auth.on_app_init],
         plugins=[

@@ -103,6 +103,8 @@ async def test_a_family_goes_from_the_queue_to_a_confirmed_registration(
     text = email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Léa Gagnon" in text
     assert "196,00" in text
+    assert f"{app_settings.public_base_url}/orders/{order['order_id']}" in text
+    assert f"{app_settings.public_base_url}/records" in text
 
 
 async def test_forged_expired_and_other_family_tokens_are_refused(

@@ -114,8 +114,11 @@ def confirmation_email(
     instalments: list[Instalment],
     *,
     sender: str,
+    order_url: str = "",
+    records_url: str = "",
 ) -> EmailMessage:
-    """The proof of registration sent once an order is paid; lists instalments when any."""
+    """The proof of registration sent once an order is paid; lists instalments when any and
+    links the order (its receipt) and the family's records, what a family opens next."""
     _ = translator(locale).gettext
     subject = _("Your registration is confirmed")
     body = _Body()
@@ -147,6 +150,12 @@ def confirmation_email(
             ]
         )
     body.paragraph(_("Keep this email: it is your proof of registration."))
+    if order_url:
+        label = _("See my order and its receipt")
+        body.link(_("{label}: {url}").format(label=label, url=order_url), label, order_url)
+    if records_url:
+        label = _("My records")
+        body.link(_("{label}: {url}").format(label=label, url=records_url), label, records_url)
     body.paragraph(_("The Recreation Department"))
     return _compose(sender, to, locale, subject, body)
 

@@ -72,6 +72,8 @@ async def send_order_confirmation(
         total_cents=order["total_cents"],
         instalments=[Instalment(p["instalment"], p["amount_cents"], p["due_on"]) for p in payments],
         sender=settings.mail_from,
+        order_url=f"{settings.public_base_url}/orders/{order_id}",
+        records_url=f"{settings.public_base_url}/records",
     )
     return await send_once(pool, smtp_settings(settings), f"confirmation:{order_id}", message)
 

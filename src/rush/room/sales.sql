@@ -34,6 +34,3 @@ UPDATE sale SET admissions_copied_through = $2 WHERE id = $1;
 -- name: sale_for_page
 SELECT id, status, name_fr, name_en, opens_at, two_instalments_min_cents, second_instalment_due_on
   FROM sale WHERE id = $1;
-
--- name: sales_on_show
-SELECT id, name_fr, name_en, opens_at FROM sale WHERE status <> 'closed' ORDER BY opens_at;

@@ -8,11 +8,11 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get
 from litestar.datastructures import State
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from rush.catalogue.reading import CatalogueGroup, catalogue_groups
-from rush.db import query
 from rush.i18n import SUPPORTED_LOCALES
 from web.locale import request_locale
 from web.pages.render import page
@@ -33,6 +33,7 @@ class GroupRow(msgspec.Struct, frozen=True):
 
 class ProgramCard(msgspec.Struct, frozen=True):
     id: int
+    sale_id: int
     kind: str
     """What a cap on this program counts: camp weeks for a day camp, places otherwise."""
     name: str
@@ -61,6 +62,7 @@ def program_cards(groups: list[CatalogueGroup], locale: str, age: int | None) ->
         cards.append(
             ProgramCard(
                 id=program_id,
+                sale_id=first.sale_id,
                 kind=first.program_kind,
                 name=first.program_name_en if english else first.program_name_fr,
                 description=first.program_description_en
@@ -83,33 +85,45 @@ def program_cards(groups: list[CatalogueGroup], locale: str, age: int | None) ->
     return cards
 
 
+def _optional_int(text: str | None, field: str) -> int | None:
+    """A whole number typed in a filter, or None when the field was left empty."""
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit() or len(text.strip()) > 9:
+        raise ValidationException(extra=[{"key": field, "message": "a whole number"}])
+    return int(text)
+
+
 class PortalPages(Controller):
     include_in_schema = False
 
     @get("/")
     async def home(self, request: Request[Any, Any, Any], state: State) -> Template:
-        pool = resources(state).services.pool
-        english = request_locale(request) == "en"
-        sales = [
-            {
-                "id": r["id"],
-                "name": r["name_en"] if english else r["name_fr"],
-                "opens_at": r["opens_at"],
-            }
-            for r in await pool.fetch(query("sales_on_show"))
-        ]
-        return page(request, "pages/home.html", sales=sales)
+        return page(request, "pages/home.html")
 
     @get("/catalogue")
     async def catalogue(
         self,
         request: Request[Any, Any, Any],
         state: State,
-        sale_id: FromQuery[int | None] = None,
-        age: FromQuery[int | None] = None,
+        sale_id: FromQuery[str | None] = None,
+        age: FromQuery[str | None] = None,
         kind: FromQuery[str | None] = None,
     ) -> Template:
-        """Programs of the season by type, for a child's age, with places left live."""
+        """Programs of the season by type, for a child's age, with places left live; the
+        filter form sends an empty field for "any", which means no filter."""
+        return await self._catalogue(
+            request, state, _optional_int(sale_id, "sale_id"), _optional_int(age, "age"), kind
+        )
+
+    async def _catalogue(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        sale_id: int | None,
+        age: int | None,
+        kind: str | None,
+    ) -> Template:
         services = resources(state).services
         groups = await catalogue_groups(services.pool, services.engine, sale_id)
         kinds = sorted({g.program_kind for g in groups})

@@ -9,9 +9,14 @@ from litestar import Request
 from litestar.response import Template
 
 from rush.families.accounts import Account
+from web.admission import admitted_sales
 from web.i18n import page_context
+from web.state import resources
 
-__all__ = ["page", "signed_in"]
+__all__ = ["SALES_ON_SHOW", "load_sales_on_show", "page", "signed_in"]
+
+SALES_ON_SHOW = "sales_on_show"
+"""Where a page request keeps the sales its header announces (`load_sales_on_show`)."""
 
 
 def signed_in(request: Request[Any, Any, Any]) -> Account | None:
@@ -20,6 +25,12 @@ def signed_in(request: Request[Any, Any, Any]) -> Account | None:
     if not isinstance(session, dict) or not session.get("account"):
         return None
     return msgspec.convert(session["account"], Account)
+
+
+async def load_sales_on_show(request: Request[Any, Any, Any]) -> None:
+    """Before a page handler: the sales every page announces, from the process's reading."""
+    sales = await resources(request.app.state).services.sales.get(None)
+    setattr(request.state, SALES_ON_SHOW, sales)
 
 
 def page(
@@ -31,6 +42,8 @@ def page(
         context={
             **page_context(request),
             "account": signed_in(request),
+            "sales_on_show": getattr(request.state, SALES_ON_SHOW, []),
+            "admitted_sales": admitted_sales(request),
             "request_path": request.url.path,
             **context,
         },

@@ -146,10 +146,13 @@ class RushMorningPages(Controller):
         state: State,
         sale_id: FromPath[int],
         program_id: FromQuery[int | None] = None,
+        group_id: FromQuery[int | None] = None,
     ) -> Template:
-        """Register a member: choose the member(s), the program, then the level, group or weeks."""
+        """Register a member: choose the member(s), the program, then the level, group or weeks
+        (a group chosen in the catalogue comes ticked)."""
         res, family_id = resources(state), page_family_id(request)
-        return await _register_page(request, res, family_id, sale_id, program_id)
+        picked = ((), [group_id] if group_id is not None else [])
+        return await _register_page(request, res, family_id, sale_id, program_id, picked=picked)
 
     @post("/register")
     async def register(

@@ -1,0 +1,147 @@
+"""A parent finds the way by clicking: every page says where registration stands and links the
+next step, and the catalogue's rows lead to registering (issue 14, first part)."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from rush.families.accounts import set_family_status
+from rush.services import Services
+from tests.support.api_family import Client, call, open_sale, sign_up_with_two_children
+from tests.support.catalogue_factory import CatalogueFactory
+
+_NOT_TO_FOLLOW = ("/static/", "/lang/", "/logout", "/api/", "/schema", "/sim-pay/")
+
+
+def links(html: str) -> list[str]:
+    return [href.replace("&amp;", "&") for href in re.findall(r'<a [^>]*href="([^"#]+)"', html)]
+
+
+async def crawl(client: Client, start: str = "/", limit: int = 40) -> dict[str, int]:
+    """Every local page reachable by following links from `start`, with its status."""
+    seen: dict[str, int] = {}
+    todo = deque([start])
+    while todo and len(seen) < limit:
+        url = todo.popleft()
+        if url in seen:
+            continue
+        answer = await client.get(url)
+        seen[url] = answer.status_code
+        if answer.status_code != 200 or "text/html" not in answer.headers.get("content-type", ""):
+            continue
+        for href in links(answer.text):
+            target = urljoin(url, href)
+            if urlsplit(target).netloc or target.startswith(_NOT_TO_FOLLOW):
+                continue
+            todo.append(target)
+    return seen
+
+
+async def family_signed_up(client: Client, services: Services) -> int:
+    await sign_up_with_two_children(client)
+    family_id: int = await services.pool.fetchval(
+        "SELECT family_id FROM account WHERE email = 'famille@example.ca'"
+    )
+    return family_id
+
+
+async def test_a_signed_in_family_reaches_registration_by_clicking_from_home(
+    family_client: Client, catalogue: CatalogueFactory, services: Services
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    await catalogue.program([10], sale_id=sale_id, ages=(5, 12))
+    await family_signed_up(family_client, services)
+
+    reached = await crawl(family_client)
+
+    assert reached[f"/sales/{sale_id}/register"] == 200
+    assert reached[f"/sales/{sale_id}/ready"] == 200
+    assert all(status < 500 for status in reached.values()), reached
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("scheduled", ["/sales/{sale}/ready", "/sales/{sale}/register"]),
+        ("open", ["/sales/{sale}/queue"]),
+        ("paused", ["/sales/{sale}/queue"]),
+        ("closed", ["/catalogue?sale_id={sale}"]),
+    ],
+)
+async def test_every_page_links_the_step_that_fits_the_sale(
+    family_client: Client,
+    catalogue: CatalogueFactory,
+    services: Services,
+    status: str,
+    expected: list[str],
+) -> None:
+    sale_id = await catalogue.sale(status=status)
+    await family_signed_up(family_client, services)
+
+    for page in ("/", "/catalogue", "/family", "/records"):
+        html = (await family_client.get(page)).text
+        banner = html.split('class="sale-banner"', 1)[1].split("</section>", 1)[0]
+        for href in expected:
+            assert href.format(sale=sale_id) in links(banner), (page, banner)
+
+
+async def test_an_admitted_family_is_led_to_its_cart_and_a_visitor_to_sign_up(
+    family_client: Client,
+    admin_client: Client,
+    catalogue: CatalogueFactory,
+    services: Services,
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([10], sale_id=sale_id, ages=(5, 12))
+    await family_signed_up(family_client, services)
+    await call(admin_client, "post", f"/api/v1/ops/sales/{sale_id}/prepare")
+    await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
+    await open_sale(admin_client, camp)
+    await family_client.get(f"/sales/{sale_id}/queue/status", headers={"hx-request": "true"})
+
+    home = (await family_client.get("/")).text
+    await family_client.post("/logout", data={"_csrf_token": _csrf(home)})
+    visitor = (await family_client.get("/")).text
+
+    assert f"/sales/{sale_id}/cart" in links(home)
+    assert "/signup" in links(visitor)
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+async def test_the_catalogue_filter_accepts_empty_fields_and_its_rows_lead_to_registering(
+    family_client: Client, catalogue: CatalogueFactory, services: Services
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([10, 0], sale_id=sale_id, ages=(5, 12))
+    await family_signed_up(family_client, services)
+
+    filtered = await family_client.get("/catalogue?sale_id=&kind=&age=")
+    register_links = [h for h in links(filtered.text) if "/register?" in h]
+    register = await family_client.get(register_links[0])
+
+    assert filtered.status_code == 200
+    assert register_links == [
+        f"/sales/{sale_id}/register?program_id={camp.id}&group_id={camp.group_ids[0]}"
+    ]  # the full group offers its waitlist, not registering
+    assert re.search(rf'value="{camp.group_ids[0]}"\s+checked', register.text)
+
+
+async def test_a_family_pending_approval_is_still_shown_the_way(
+    family_client: Client, catalogue: CatalogueFactory, services: Services
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    family_id = await family_signed_up(family_client, services)
+    await set_family_status(services.pool, family_id, "pending")
+
+    home = (await family_client.get("/")).text
+
+    assert f"/sales/{sale_id}/ready" in links(home)
