@@ -34,6 +34,7 @@ __all__ = [
     "Instalment",
     "OrderLineDraft",
     "finalize_order",
+    "first_payment_declines",
     "order_result",
     "order_view",
     "record_payment_event",
@@ -148,16 +149,35 @@ async def order_result(
     payment_url = None
     first = payments[0] if payments else None
     if order["status"] == "awaiting_payment" and first is not None and first["amount_cents"] > 0:
+        key = await _first_attempt_key(services, order_id)
         opened = await provider.create_payment(
             first["id"],
             first["amount_cents"],
-            idempotency_key=f"{order_id}:1",
+            idempotency_key=key,
             description=f"Rush order {order_id}",
             return_url=return_url.format(order_id=order_id),
         )
         await pool.execute(query("payment_set_pending"), first["id"], opened.ref)
         payment_url = opened.redirect_url
     return _result(order, payments, payment_url)
+
+
+async def _first_attempt_key(services: Services, order_id: uuid.UUID) -> str:
+    """The idempotency key of the first instalment's current attempt: the same key resumes an
+    open attempt; after a decline the instalment is reopened under a new key, so the provider
+    opens a new payment and the declined one can never be charged."""
+    declines, current_declined = await first_payment_declines(services.pool, order_id)
+    if current_declined:
+        await services.pool.execute(query("payment_reopen_first"), order_id)
+    return f"{order_id}:1" if not declines else f"{order_id}:1:after-decline-{declines}"
+
+
+async def first_payment_declines(pool: asyncpg.Pool, order_id: uuid.UUID) -> tuple[int, bool]:
+    """How many attempts at the first instalment were declined, and whether the current one
+    (the provider payment the instalment points at now) is one of them."""
+    row = await pool.fetchrow(query("payment_first_attempts"), order_id)
+    assert row is not None  # an aggregate always answers one row
+    return row["declines"], row["current_declined"]
 
 
 def _result(

@@ -90,3 +90,24 @@ SELECT pe.first_name || ' ' || pe.last_name AS person_name,
   JOIN program p ON p.id = g.program_id
  WHERE ol.order_id = $1
  ORDER BY ol.id;
+
+-- name: payment_first_attempts
+-- The attempts at the order's first instalment the provider declined so far, and whether the
+-- current one (the provider payment the instalment points at now) is one of them.
+SELECT count(e.id)::int AS declines,
+       coalesce(bool_or(e.payload ->> 'payment_ref' = p.provider_ref AND p.status = 'pending'),
+                false) AS current_declined
+  FROM payment p
+  LEFT JOIN payment_event e
+    ON e.order_id = p.order_id AND e.kind = 'payment.failed'
+   AND e.payload ->> 'payment_id' = p.id::text
+ WHERE p.order_id = $1 AND p.instalment = 1;
+
+-- name: payment_reopen_first
+-- A declined first instalment is scheduled again, so the next attempt opens a new payment.
+UPDATE payment SET status = 'scheduled', provider_ref = NULL
+ WHERE order_id = $1 AND instalment = 1 AND status = 'pending';
+
+-- name: order_holds
+-- The holds an order's places are kept under, one per program.
+SELECT DISTINCT program_id, hold_id FROM order_line WHERE order_id = $1;

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from rush.purchase.orders import CheckoutResult, order_view
+from rush.purchase.payment_retry import pay_again
 from rush.purchase.shopping import check_out
 from web.admission import admission_token
 from web.api.family import family_id_of
@@ -47,6 +48,20 @@ class CheckoutController(Controller):
             accept_terms=data.accept_terms,
             instalments=data.instalments,
             return_url=f"{res.settings.public_base_url}/api/v1/orders",
+        )
+
+    @post("/orders/{order_id:uuid}/pay", status_code=HTTP_200_OK)
+    async def pay_again(
+        self, request: Request[Any, Any, Any], state: State, order_id: FromPath[uuid.UUID]
+    ) -> CheckoutResult:
+        """After a declined card: a new payment page while the places are held (409
+        `hold_expired` once they went back); an attempt still open is answered again."""
+        res = resources(state)
+        return await pay_again(
+            res.services,
+            family_id_of(request),
+            order_id,
+            f"{res.settings.public_base_url}/api/v1/orders",
         )
 
     @get("/orders/{order_id:uuid}")

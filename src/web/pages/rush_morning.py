@@ -20,6 +20,7 @@ from rush.errors import InvalidAdmissionToken, NotAdmitted, RushError
 from rush.families.accounts import family_persons
 from rush.i18n import error_message
 from rush.purchase.orders import order_view
+from rush.purchase.payment_retry import pay_again, payment_standing
 from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission
 from rush.room.sales import join_queue
 from web.admission import admission_token, forget_admission, remember_admission
@@ -271,4 +272,26 @@ class OrderPages(Controller):
             }
             for r in await res.services.pool.fetch(query("order_lines_for_page"), order_id)
         ]
-        return page(request, "pages/order.html", order=order, lines=lines)
+        standing = await payment_standing(res.services, family_id, order_id)
+        return page(
+            request,
+            "pages/order.html",
+            order=order,
+            lines=lines,
+            payment=standing.state.value,
+            held_for_ms=standing.held_for_ms,
+        )
+
+    @post("/orders/{order_id:uuid}/pay")
+    async def pay_again(
+        self, request: Request[Any, Any, Any], state: State, order_id: FromPath[uuid.UUID]
+    ) -> Redirect:
+        """After a declined card: a new attempt while the places are held."""
+        res = resources(state)
+        result = await pay_again(
+            res.services,
+            page_family_id(request),
+            order_id,
+            f"{res.settings.public_base_url}/orders/{{order_id}}",
+        )
+        return Redirect(result.payment_url or f"/orders/{order_id}")
