@@ -69,6 +69,8 @@ class QueueStanding:
         """Seconds until admission at the measured pace (the configured one before any data)."""
         if self.state is not QueueState.QUEUED or self.room_status != "open":
             return None
+        if self.configured_rate_per_min <= 0:
+            return None  # staff stopped admissions: the last minute's pace says nothing
         rate = self.measured_rate_per_min or self.configured_rate_per_min
         if rate <= 0:
             return None
