@@ -8,6 +8,7 @@ row, so two tabs of one family never race each other.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -22,7 +23,7 @@ from rush.catalogue.eligibility import Purpose, check_sale_status, require_eligi
 from rush.db import Executor, query
 from rush.engine.hold_timing import HoldTimings
 from rush.engine.holds import HoldEngine, HoldGranted, HoldStatus
-from rush.errors import FamilyNotApproved, InvalidCartRequest, RushError
+from rush.errors import FamilyNotApproved, HoldExpired, InvalidCartRequest, RushError
 
 __all__ = ["CartHold", "CartLine", "CartView", "Carts", "cart_lines", "hold_id_for"]
 
@@ -171,9 +172,11 @@ class Carts:
         return _cart_view(sale_id, cart_id, lines, holds)
 
     async def extend_holds(self, family_id: int, sale_id: int, ttl_ms: int) -> CartView:
-        """Staff give a family more time (never past each hold's latest expiry)."""
+        """More time for a family's live holds (never past each hold's latest expiry, which the
+        hold script keeps); a hold already expired stays expired."""
         for cart_id, program_id in await self._held_programs(family_id, sale_id):
-            await self._engine.extend(program_id, hold_id_for(cart_id), ttl_ms)
+            with contextlib.suppress(HoldExpired):
+                await self._engine.extend(program_id, hold_id_for(cart_id), ttl_ms)
         return await self.view(family_id, sale_id)
 
     async def release_holds(self, family_id: int, sale_id: int) -> int:

@@ -16,7 +16,7 @@ from rush.purchase.carts import CartView
 from rush.purchase.checkout import CheckoutResult, start_checkout
 from rush.services import Services
 
-__all__ = ["add_to_cart", "check_out", "hold_at_admission"]
+__all__ = ["add_to_cart", "check_out", "hold_at_admission", "more_time"]
 
 
 async def add_to_cart(
@@ -44,6 +44,15 @@ async def hold_at_admission(
     """Hold the whole prepared cart in one step, for an admitted family only."""
     await services.admission.require(family_id, sale_id, admission_token)
     return await services.carts.hold_cart(family_id, sale_id)
+
+
+async def more_time(
+    services: Services, family_id: int, sale_id: int, admission_token: str | None
+) -> CartView:
+    """The family asks for more time to pay (WCAG 2.2.1): each live hold runs for a fresh
+    time-to-live, never past its latest expiry, so a cart can never be held for ever."""
+    await services.admission.require(family_id, sale_id, admission_token)
+    return await services.carts.extend_holds(family_id, sale_id, services.settings.hold_ttl_ms)
 
 
 async def check_out(

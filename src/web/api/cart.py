@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from rush.purchase.carts import CartView
-from rush.purchase.shopping import add_to_cart, hold_at_admission
+from rush.purchase.shopping import add_to_cart, hold_at_admission, more_time
 from web.admission import admission_token
 from web.api.family import family_id_of
 from web.auth import family_only
@@ -67,6 +67,18 @@ class CartController(Controller):
     ) -> CartView:
         return await resources(state).services.carts.remove(
             family_id_of(request), sale_id, [item_id]
+        )
+
+    @post("/more-time", status_code=HTTP_200_OK)
+    async def ask_more_time(
+        self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
+    ) -> CartView:
+        """More time to pay: each live hold runs again for its time-to-live, up to its cap."""
+        return await more_time(
+            resources(state).services,
+            family_id_of(request),
+            sale_id,
+            admission_token(request, sale_id),
         )
 
     @post("/hold", status_code=HTTP_200_OK)

@@ -21,7 +21,7 @@ from rush.families.accounts import family_persons
 from rush.i18n import error_message
 from rush.purchase.orders import order_view
 from rush.purchase.payment_retry import pay_again, payment_standing
-from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission
+from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission, more_time
 from rush.room.sales import join_queue
 from web.admission import admission_token, forget_admission, remember_admission
 from web.auth import family_only
@@ -222,6 +222,19 @@ class RushMorningPages(Controller):
             persons=persons,
             groups=groups,
         )
+
+    @post("/cart/more-time")
+    async def ask_more_time(
+        self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
+    ) -> Redirect:
+        """The family needs more time to pay: its holds run again, up to their cap."""
+        await more_time(
+            resources(state).services,
+            page_family_id(request),
+            sale_id,
+            admission_token(request, sale_id),
+        )
+        return Redirect(f"/sales/{sale_id}/cart")
 
     @post("/cart/items/{item_id:int}/remove")
     async def remove_item(
