@@ -73,6 +73,7 @@ async def test_a_declined_card_is_paid_again_while_the_places_are_held(
     await run_worker(app_settings)
     paid = await call(family_client, "get", f"/api/v1/orders/{order_id}")
     report = await run_audit(services.pool, services.redis, app_settings, sale_id)
+    waiting_room = (await family_client.get(f"/sales/{sale_id}/queue")).text
 
     assert "/orders/" in declined.text
     assert f'action="/orders/{order_id}/pay"' in declined.text
@@ -80,6 +81,7 @@ async def test_a_declined_card_is_paid_again_while_the_places_are_held(
     assert second_ref != first_ref
     assert paid["status"] == "paid"
     assert report.clean, report
+    assert "Votre inscription est payée" in waiting_room  # not "you stayed inactive"
     assert (await provider.payment(first_ref)).status == "failed"  # type: ignore[union-attr]
 
 

@@ -111,3 +111,9 @@ UPDATE payment SET status = 'scheduled', provider_ref = NULL
 -- name: order_holds
 -- The holds an order's places are kept under, one per program.
 SELECT DISTINCT program_id, hold_id FROM order_line WHERE order_id = $1;
+
+-- name: family_paid_in_sale
+-- Whether the family has a paid order in the sale (the waiting room tells it so).
+SELECT EXISTS (
+    SELECT 1 FROM orders WHERE family_id = $1 AND sale_id = $2 AND status = 'paid'
+);

@@ -23,6 +23,7 @@ from rush.purchase.orders import order_view
 from rush.purchase.payment_retry import pay_again, payment_standing
 from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission, more_time
 from rush.room.sales import join_queue
+from rush.room.waiting_room import QueueStanding, QueueState
 from web.admission import admission_token, forget_admission, remember_admission
 from web.auth import family_only
 from web.locale import request_locale
@@ -102,6 +103,16 @@ async def _register_page(
     )
 
 
+async def _paid_after_its_turn(
+    res: Resources, standing: QueueStanding, family_id: int, sale_id: int
+) -> bool:
+    """Whether a family whose turn ended has paid in this sale: it is told so plainly, and that
+    adding a forgotten activity means a new place in line. Read only once the turn ended."""
+    if standing.state is not QueueState.EXPIRED:
+        return False
+    return bool(await res.services.pool.fetchval(query("family_paid_in_sale"), family_id, sale_id))
+
+
 class RushMorningPages(Controller):
     guards = [family_only]
     path = "/sales/{sale_id:int}"
@@ -114,7 +125,8 @@ class RushMorningPages(Controller):
         res, family_id = resources(state), page_family_id(request)
         sale = await _sale(res, sale_id, request_locale(request))
         standing = await res.services.room.standing(sale_id, family_id, join=False)
-        return page(request, "pages/queue.html", sale=sale, standing=standing)
+        paid = await _paid_after_its_turn(res, standing, family_id, sale_id)
+        return page(request, "pages/queue.html", sale=sale, standing=standing, paid=paid)
 
     @post("/queue")
     async def join_queue(
@@ -138,7 +150,8 @@ class RushMorningPages(Controller):
                 content="", status_code=200, headers={"HX-Redirect": f"/sales/{sale_id}/cart"}
             )
         sale = {"id": sale_id}
-        return page(request, "pages/_queue_status.html", sale=sale, standing=standing)
+        paid = await _paid_after_its_turn(res, standing, family_id, sale_id)
+        return page(request, "pages/_queue_status.html", sale=sale, standing=standing, paid=paid)
 
     @get("/register")
     async def register_page(
