@@ -49,6 +49,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     issuer_number: str = "0000000000"
     """Its Quebec enterprise number (NEQ) or business number; the default is a visible
     placeholder, not a made-up number."""
+    help_phone: str = "418 555-0100"
+    """The recreation department's help line, in every family page's footer (555-01xx: a
+    number reserved for examples, so a town must set its own)."""
+    help_hours_fr: str = "du lundi au vendredi, de 8 h 30 à 16 h 30"
+    help_hours_en: str = "Monday to Friday, 8:30 a.m. to 4:30 p.m."
 
     def __post_init__(self) -> None:
         if self.hold_ttl_seconds <= 0 or self.hold_max_lifetime_seconds < self.hold_ttl_seconds:

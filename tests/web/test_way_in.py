@@ -7,12 +7,16 @@ import re
 from collections import deque
 from urllib.parse import urljoin, urlsplit
 
+import asyncpg
 import pytest
+from litestar.testing import AsyncTestClient
 
-from rush.families.accounts import set_family_status
+from rush.config import Settings
+from rush.families.accounts import create_staff_account, set_family_status
 from rush.services import Services
 from tests.support.api_family import Client, call, open_sale, sign_up_with_two_children
 from tests.support.catalogue_factory import CatalogueFactory
+from web.app import create_app
 
 _NOT_TO_FOLLOW = ("/static/", "/lang/", "/logout", "/api/", "/schema", "/sim-pay/")
 
@@ -145,3 +149,38 @@ async def test_a_family_pending_approval_is_still_shown_the_way(
     home = (await family_client.get("/")).text
 
     assert f"/sales/{sale_id}/ready" in links(home)
+
+
+async def test_every_family_page_shows_the_help_line_from_the_settings(
+    family_client: Client, app_settings: Settings
+) -> None:
+    french = (await family_client.get("/catalogue")).text
+    english = (await family_client.get("/catalogue?lang=en")).text
+
+    assert f'href="tel:{app_settings.help_phone.replace(" ", "").replace("-", "")}"' in french
+    assert app_settings.help_hours_fr in french
+    assert app_settings.help_hours_en in english
+
+
+async def test_staff_land_on_their_own_pages_after_logging_in(
+    settings: Settings, pool: asyncpg.Pool, clean: None
+) -> None:
+    await create_staff_account(
+        pool, email="chef@ville.qc.ca", password="staff pw 123", role="admin"
+    )
+    async with AsyncTestClient(app=create_app(settings)) as staff:
+        login = await staff.get("/login")
+        answer = await staff.post(
+            "/login",
+            data={
+                "email": "chef@ville.qc.ca",
+                "password": "staff pw 123",
+                "_csrf_token": _csrf(login.text),
+            },
+            follow_redirects=False,
+        )
+        home = await staff.get("/")
+
+    assert answer.headers["location"] == "/ops"
+    assert "sale-banner" not in home.text  # the families' way in is not shown to staff
+    assert 'class="staff"' in home.text  # staff pages use a desktop's width

@@ -155,7 +155,7 @@ class AccountPages(Controller):
                 request, "pages/login.html", form={"email": email}, error=error, status_code=401
             )
         _sign_in(request, session_payload(account))
-        return Redirect("/family" if account.role == "family" else "/")
+        return Redirect("/family" if account.role == "family" else "/ops")
 
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:

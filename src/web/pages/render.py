@@ -33,6 +33,14 @@ async def load_sales_on_show(request: Request[Any, Any, Any]) -> None:
     setattr(request.state, SALES_ON_SHOW, sales)
 
 
+def _help_line(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The help phone and its hours in the page's language, from the town's settings."""
+    settings = resources(request.app.state).settings
+    english = page_context(request)["locale"] == "en"
+    hours = settings.help_hours_en if english else settings.help_hours_fr
+    return {"phone": settings.help_phone, "hours": hours}
+
+
 def page(
     request: Request[Any, Any, Any], name: str, status_code: int = 200, **context: Any
 ) -> Template:
@@ -43,6 +51,7 @@ def page(
             **page_context(request),
             "account": signed_in(request),
             "sales_on_show": getattr(request.state, SALES_ON_SHOW, []),
+            "help_line": _help_line(request),
             "admitted_sales": admitted_sales(request),
             "request_path": request.url.path,
             **context,
