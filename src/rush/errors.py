@@ -65,6 +65,8 @@ Tree (class, status, code, why)::
     │ rush.purchase.cancellations
     ├── RegistrationNotInOrder  404 registration_not_found
     ├── RefundAmountInvalid     422 refund_amount_invalid     below zero, or above what was paid
+    │ rush.purchase.policies
+    ├── PolicyEmpty             422 policy_empty              a policy text missing in a language
     │ rush.purchase.payments.errors
     ├── InvalidWebhook          400 invalid_webhook           unsigned, forged, stale, malformed
     ├── InvalidPaymentRequest   400 invalid_payment_request   a charge the provider cannot take

@@ -284,6 +284,7 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
         "A daycare slot must go with another group of the same registration period."
     ),
     "catalogue_not_found": N_("We cannot find this item of the catalogue."),
+    "policy_empty": N_("Write the text in French and in English."),
     "registration_not_found": N_("This registration is not part of this order."),
     "refund_amount_invalid": N_(
         "The refund cannot be negative nor exceed what the cancelled places cost"

@@ -40,6 +40,7 @@ from web.ops.families_admin import FamiliesAdminPages
 from web.ops.group_admin import GroupAdminPages
 from web.ops.home import OpsHome
 from web.ops.orders_admin import OrdersAdminPages
+from web.ops.policies_admin import PoliciesAdminPages
 from web.pages.account import AccountPages
 from web.pages.family_pages import family_file_pages
 from web.pages.portal import PortalPages
@@ -110,6 +111,7 @@ def create_app(settings: Settings) -> Litestar:
             GroupAdminPages,
             FamiliesAdminPages,
             OrdersAdminPages,
+            PoliciesAdminPages,
             AttendancePages,
             ExportPages,
             create_static_files_router(path="/static", directories=[HERE / "static"]),

@@ -1,6 +1,9 @@
 -- name: order_insert
-INSERT INTO orders (id, family_id, sale_id, status, total_cents, instalments, terms_accepted_at)
-VALUES ($1, $2, $3, 'awaiting_payment', $4, $5, now());
+-- The family accepts the payment terms in force now: the order keeps which version.
+INSERT INTO orders (id, family_id, sale_id, status, total_cents, instalments, terms_accepted_at,
+                    terms_version_id)
+VALUES ($1, $2, $3, 'awaiting_payment', $4, $5, now(),
+        (SELECT max(id) FROM policy_version WHERE kind = 'terms'));
 
 -- name: order_line_insert
 INSERT INTO order_line (order_id, person_id, group_id, program_id, hold_id, price_cents, options)

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from rush.catalogue.reading import CatalogueGroup, catalogue_groups
 from rush.i18n import SUPPORTED_LOCALES
+from rush.purchase.policies import current_policies
 from web.locale import request_locale
 from web.pages.render import page
 from web.state import resources
@@ -139,6 +140,12 @@ class PortalPages(Controller):
             kind=kind,
             kinds=kinds,
         )
+
+    @get("/terms")
+    async def terms(self, request: Request[Any, Any, Any], state: State) -> Template:
+        """The payment terms and refund policy in force: what a family accepts at checkout."""
+        policies = await current_policies(resources(state).services.pool)
+        return page(request, "pages/terms.html", policies=policies)
 
     @get("/catalogue/programs/{program_id:int}/places")
     async def program_places(
