@@ -30,6 +30,7 @@ async def test_the_cart_groups_lines_by_child_and_shows_each_t_shirt_size(
         )
     await family_client.get(f"/sales/{camp.sale_id}/queue/status", headers={"hx-request": "1"})
     page = (await family_client.get(f"/sales/{camp.sale_id}/cart")).text
+    english = (await family_client.get(f"/sales/{camp.sale_id}/cart?lang=en")).text
 
     headings = re.findall(r"<h2>([^<]+)</h2>", page)
     assert headings == ["Léa Gagnon", "Noah Gagnon"]
@@ -38,6 +39,9 @@ async def test_the_cart_groups_lines_by_child_and_shows_each_t_shirt_size(
     assert 'id="countdown-warning"' in page
     assert "Il reste 5 minutes pour payer" in page
     assert f'action="/sales/{camp.sale_id}/cart/more-time"' in page
+    assert "Total : " in page  # French puts a space before the colon
+    assert "Total: " in english
+    assert "Total :" not in english
 
 
 async def test_more_time_renews_the_holds_up_to_their_cap(

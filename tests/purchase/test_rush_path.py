@@ -102,6 +102,7 @@ async def test_a_family_goes_from_the_queue_to_a_confirmed_registration(
     assert email["To"] == "famille@example.ca"
     text = email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Léa Gagnon" in text
+    assert text.startswith("Bonjour Julie,")  # the parent, by first name
     assert "196,00" in text
     assert f"{app_settings.public_base_url}/orders/{order['order_id']}" in text
     assert f"{app_settings.public_base_url}/records" in text

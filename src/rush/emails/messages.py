@@ -108,7 +108,7 @@ def confirmation_email(
     to: str,
     locale: str,
     order_ref: str,
-    family_name: str,
+    greeting_name: str,
     lines: list[ConfirmationLine],
     total_cents: int,
     instalments: list[Instalment],
@@ -122,7 +122,7 @@ def confirmation_email(
     _ = translator(locale).gettext
     subject = _("Your registration is confirmed")
     body = _Body()
-    body.paragraph(_("Hello {family_name},").format(family_name=family_name))
+    body.paragraph(_("Hello {name},").format(name=greeting_name))
     body.paragraph(_("Thank you! Your registration is confirmed."))
     body.paragraph(_("Order number: {order_ref}").format(order_ref=order_ref))
     body.heading(_("Registrations"))

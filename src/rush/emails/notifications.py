@@ -67,7 +67,7 @@ async def send_order_confirmation(
         contact["email"],
         contact["locale"],
         order_ref=str(order_id)[:8].upper(),
-        family_name=contact["family_name"] or "",
+        greeting_name=contact["first_name"] or "",
         lines=lines,
         total_cents=order["total_cents"],
         instalments=[Instalment(p["instalment"], p["amount_cents"], p["due_on"]) for p in payments],

@@ -1,8 +1,9 @@
 -- name: family_contact
--- Where a family's emails go: its (first) account's address, in that account's language.
+-- Where a family's emails go: its (first) account's address, in that account's language, and
+-- the first name its emails greet (the family's first adult: "Bonjour Julie,").
 SELECT a.email::text AS email, a.locale,
-       (SELECT pe.last_name FROM person pe WHERE pe.family_id = a.family_id AND pe.role = 'adult'
-         ORDER BY pe.id LIMIT 1) AS family_name
+       (SELECT pe.first_name FROM person pe WHERE pe.family_id = a.family_id AND pe.role = 'adult'
+         ORDER BY pe.id LIMIT 1) AS first_name
   FROM account a
  WHERE a.family_id = $1
  ORDER BY a.id
