@@ -37,6 +37,7 @@ PUBLIC_PATHS = [
     "^/(signup|login|logout|confirm-email)$",
     "^/password/",
     "^/catalogue",
+    "^/terms$",
     "^/lang/",
     "^/static/",
     "^/health$",

@@ -37,6 +37,7 @@ from rush.families.family_file_types import (
     HealthSheet,
 )
 from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.forms import csrf_of
 from web.app import create_app
 
 Client = AsyncTestClient[Any]
@@ -56,12 +57,6 @@ async def browser(settings: Settings, clean: None) -> AsyncIterator[Client]:
 async def other_browser(settings: Settings, clean: None) -> AsyncIterator[Client]:
     async with AsyncTestClient(app=create_app(settings)) as client:
         yield client
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page)
-    assert found, "the page carries no CSRF token"
-    return found.group(1)
 
 
 def text_of(response: httpx.Response) -> str:

@@ -4,7 +4,6 @@ Relevé 24 and receipts as real PDFs, never another family's."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from rush.purchase.payments import SimulatedProvider
 from rush.purchase.waitlist import join_waitlist, offer_freed_places
 from rush.services import Services
 from tests.support.catalogue_factory import CatalogueFactory, TestProgram
+from tests.support.forms import csrf_of
 from tests.support.paid_orders import (
     check_out,
     name_tax_payer,
@@ -84,18 +84,12 @@ async def family_with_paid_camp(
     return PaidFamily(family.id, family.account_id, child_id, order.order_id)
 
 
-def token_in(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
-
-
 async def log_in(client: Client, pool: asyncpg.Pool, account_id: int) -> None:
     email = await pool.fetchval("SELECT email FROM account WHERE id = $1", account_id)
     form = await client.get("/login")
     answer = await client.post(
         "/login",
-        data={"email": email, "password": PASSWORD, "_csrf_token": token_in(form.text)},
+        data={"email": email, "password": PASSWORD, "_csrf_token": csrf_of(form.text)},
         follow_redirects=False,
     )
     assert answer.status_code in (302, 303)
@@ -296,7 +290,7 @@ async def test_accepting_a_waitlist_offer_needs_the_terms_then_opens_the_payment
     records = await browser.get("/records")
     action = f'action="/records/waitlist/{entry_id}/accept"'
     assert action in records.text
-    token = token_in(records.text)
+    token = csrf_of(records.text)
     url = f"/records/waitlist/{entry_id}/accept"
 
     refused = await browser.post(url, data={"_csrf_token": token}, follow_redirects=False)

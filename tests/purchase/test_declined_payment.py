@@ -3,7 +3,6 @@ told plainly, card not charged, once they went back (issue 14)."""
 
 from __future__ import annotations
 
-import re
 import time
 
 from rush.config import Settings
@@ -12,6 +11,7 @@ from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.support.api_family import Client, admitted_family, call, run_worker
 from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.forms import csrf_of
 
 
 async def checked_out(
@@ -43,12 +43,6 @@ async def pay(family: Client, provider: SimulatedProvider, ref: str, succeed: bo
         content=webhook.body,
         headers={"rush-signature": webhook.signature_header},
     )
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
 
 
 async def test_a_declined_card_is_paid_again_while_the_places_are_held(

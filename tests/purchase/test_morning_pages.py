@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,6 +19,7 @@ from rush.purchase.payments import SimulatedProvider
 from rush.room.sales import open_sale, prepare_room
 from rush.services import Services
 from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.forms import csrf_of
 from web.app import create_app
 
 Client = AsyncTestClient[Any]
@@ -31,16 +31,10 @@ async def browser(settings: Settings, clean: None) -> AsyncIterator[Client]:
         yield client
 
 
-def token_in(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
-
-
 async def post_form(client: Client, url: str, form_page: str, data: dict[str, Any]) -> Any:
     page = await client.get(form_page)
     return await client.post(
-        url, data={**data, "_csrf_token": token_in(page.text)}, follow_redirects=False
+        url, data={**data, "_csrf_token": csrf_of(page.text)}, follow_redirects=False
     )
 
 
@@ -114,7 +108,7 @@ async def test_a_family_prepares_waits_is_admitted_holds_and_pays_through_the_pa
 
     paying = await browser.post(
         f"/sales/{sale_id}/checkout",
-        data={"accept_terms": "on", "instalments": "1", "_csrf_token": token_in(cart.text)},
+        data={"accept_terms": "on", "instalments": "1", "_csrf_token": csrf_of(cart.text)},
         follow_redirects=False,
     )
     payment_url = paying.headers["location"]

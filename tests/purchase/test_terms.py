@@ -3,17 +3,10 @@ links them, and each order keeps the version its family accepted."""
 
 from __future__ import annotations
 
-import re
-
 from rush.services import Services
 from tests.support.api_family import Client, admitted_family, call
 from tests.support.catalogue_factory import CatalogueFactory
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
+from tests.support.forms import csrf_of
 
 
 async def publish(admin: Client, kind: str, body_fr: str, body_en: str) -> int:

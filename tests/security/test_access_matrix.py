@@ -150,6 +150,7 @@ def _value(param: str, path: str, world: World) -> str:
         "item_id": 1,
         "cap_id": 1,
         "action": "pause",
+        "kind": "terms",
         "code": "en",
         "ref": "unknown-payment",
         "date": today,

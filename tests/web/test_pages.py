@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from rush.config import Settings
 from rush.engine.holds import HoldEngine
 from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.forms import csrf_of
 from web.app import create_app
 
 Client = AsyncTestClient[Any]
@@ -21,12 +22,6 @@ Client = AsyncTestClient[Any]
 async def browser(settings: Settings, clean: None) -> AsyncIterator[Client]:
     async with AsyncTestClient(app=create_app(settings)) as client:
         yield client
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found, "the form carries no CSRF token"
-    return found.group(1)
 
 
 async def test_pages_speak_french_first_and_english_on_request(browser: Client) -> None:

@@ -16,6 +16,7 @@ from rush.families.accounts import create_staff_account, set_family_status
 from rush.services import Services
 from tests.support.api_family import Client, call, open_sale, sign_up_with_two_children
 from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.forms import csrf_of
 from web.app import create_app
 
 _NOT_TO_FOLLOW = ("/static/", "/lang/", "/logout", "/api/", "/schema", "/sim-pay/")
@@ -108,17 +109,14 @@ async def test_an_admitted_family_is_led_to_its_cart_and_a_visitor_to_sign_up(
     await family_client.get(f"/sales/{sale_id}/queue/status", headers={"hx-request": "true"})
 
     home = (await family_client.get("/")).text
-    await family_client.post("/logout", data={"_csrf_token": _csrf(home)})
+    await family_client.post("/logout", data={"_csrf_token": csrf_of(home)})
     visitor = (await family_client.get("/")).text
+    terms = await family_client.get("/terms")  # linked from every footer, read before signing up
 
     assert f"/sales/{sale_id}/cart" in links(home)
     assert "/signup" in links(visitor)
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
+    assert "/terms" in links(visitor)
+    assert terms.status_code == 200
 
 
 async def test_the_catalogue_filter_accepts_empty_fields_and_its_rows_lead_to_registering(
@@ -175,7 +173,7 @@ async def test_staff_land_on_their_own_pages_after_logging_in(
             data={
                 "email": "chef@ville.qc.ca",
                 "password": "staff pw 123",
-                "_csrf_token": _csrf(login.text),
+                "_csrf_token": csrf_of(login.text),
             },
             follow_redirects=False,
         )
