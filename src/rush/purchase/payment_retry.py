@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from dataclasses import dataclass
 
 from rush.db import query
 from rush.engine.holds import HoldStatus
@@ -32,12 +33,12 @@ class PaymentState(enum.Enum):
     """Declined, and the places went back to other families: nothing was charged."""
 
 
+@dataclass(frozen=True, slots=True)
 class PaymentStanding:
     """Where the first payment of an order stands, and how long its places stay held."""
 
-    def __init__(self, state: PaymentState, held_for_ms: int | None) -> None:
-        self.state = state
-        self.held_for_ms = held_for_ms
+    state: PaymentState
+    held_for_ms: int | None
 
 
 async def payment_standing(
