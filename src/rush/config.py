@@ -29,6 +29,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     hold_max_lifetime_seconds: int = 1800
     sweep_interval_seconds: int = 5
     admission_token_seconds: int = 1800
+    turn_grace_after_paying_seconds: int = 120
+    """How long a family that just paid keeps its turn without activity, to add a forgotten
+    activity without queueing again; its slot then goes to the next family. 0 frees the slot
+    at payment (more families shop at once, no second chance)."""
     public_base_url: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025

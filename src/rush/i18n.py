@@ -44,6 +44,7 @@ __all__ = [
     "N_plural",
     "error_message",
     "format_date",
+    "format_date_range",
     "format_datetime",
     "format_money",
     "gettext",
@@ -181,6 +182,16 @@ def format_date(date: dt.date, locale: str) -> str:
         # French writes the first of the month as an ordinal; CLDR's pattern does not.
         return _babel_date(date, "d'er' MMMM y", locale=_FORMATS[locale])
     return _babel_date(date, "long", locale=_FORMATS[locale])
+
+
+def format_date_range(start: dt.date, end: dt.date, locale: str) -> str:
+    """A camp week's dates as a parent reads them: "du 28 juin au 2 juillet 2027",
+    "June 28 to July 2, 2027" (Babel's intervals abbreviate the months)."""
+    babel_locale = _FORMATS[_require_supported(locale)]
+    if locale == "fr-CA":
+        first = "d'er' MMMM" if start.day == 1 else "d MMMM"
+        return f"du {_babel_date(start, first, locale=babel_locale)} au {format_date(end, locale)}"
+    return f"{_babel_date(start, 'MMMM d', locale=babel_locale)} to {format_date(end, locale)}"
 
 
 def format_datetime(moment: dt.datetime, locale: str) -> str:

@@ -15,6 +15,7 @@ from litestar import Request
 from rush.i18n import (
     SUPPORTED_LOCALES,
     format_date,
+    format_date_range,
     format_datetime,
     format_money,
     load_catalog,
@@ -45,6 +46,7 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "html_lang": locale,
         "money": partial(format_money, locale=locale),
         "date": partial(format_date, locale=locale),
+        "date_range": partial(format_date_range, locale=locale),
         "datetime": partial(format_datetime, locale=locale),
         "other_languages": {code: name for code, name in LANGUAGE_NAMES.items() if code != locale},
         "languages": SUPPORTED_LOCALES,

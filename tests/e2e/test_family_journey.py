@@ -1,43 +1,50 @@
-"""A parent's whole opening morning in a real browser (Debian's Chromium, phone-sized),
-on a running `rush demo`: sign up, staff approval, family file with two children, a prepared
-cart, the waiting room, admission, two siblings in the same camp weeks with daycare,
-checkout in two instalments, the confirmation email and the Relevé 24 PDF.
+"""A parent's whole opening morning in a real browser (Debian's Chromium) on a running
+`rush demo`, reached by clicking only: the first URL is `/`, every later page is a link or a
+button the parent chose. In French on a phone: sign up, family file with two children, staff
+approval, a prepared cart, the waiting room, admission, a declined card then a payment in two
+instalments, a forgotten activity added without queueing again, the confirmation email and the
+Relevé 24. In English on a desktop, with the keyboard only: join the open sale, register a child,
+pay. axe-core checks every page both saw, at phone and desktop sizes.
 
 Screenshots of the main pages land in docs/screens/ (shown in README)."""
 
 from __future__ import annotations
 
+import asyncio
 import email
-import shutil
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from email import policy
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from tests.e2e.browsing import (
+    DESKTOP,
+    PHONE,
+    AccessibilityLog,
+    chromium,
+    needs_chromium,
+    shot,
+    tab_to,
+    tab_to_text,
+)
 from tests.e2e.live_demo import LiveDemo, live_demo
 
-playwright_api = pytest.importorskip("playwright.async_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "mot de passe 123"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> AsyncIterator[LiveDemo]:
+def demo(tmp_path: Path) -> Iterator[LiveDemo]:
     with live_demo(tmp_path / "demo", accounts_need_approval="true") as running:
         yield running
 
 
 def staff_client(demo: LiveDemo) -> httpx.Client:
-    """The recreation service's admin, signed in to the ops API."""
+    """The recreation service's admin, signed in to the ops API (another person, elsewhere)."""
     client = httpx.Client(base_url=demo.base_url)
     client.get("/api/v1/groups")
     headers = {"x-csrftoken": client.cookies["csrftoken"]}
@@ -50,144 +57,276 @@ def staff_client(demo: LiveDemo) -> httpx.Client:
     return client
 
 
-async def shot(page: object, name: str) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+async def approve(browser: Any, demo: LiveDemo, family_email: str) -> None:
+    """The recreation service's admin approves the family from the approval screen."""
+    context = await browser.new_context(viewport=DESKTOP, locale="fr-CA")
+    page = await context.new_page()
+    await page.goto(f"{demo.base_url}/")
+    await click(page, "link", "Se connecter")
+    await page.fill("input[name=email]", "admin@rush.local")
+    await page.fill("input[name=password]", "rush-demo-admin")
+    await page.click("main form button[type=submit]")
+    await page.wait_for_url("**/ops")
+    await click(page, "link", "Familles")
+    row = page.locator("[data-family]", has_text=family_email)
+    await row.get_by_role("button", name="Approuver").click()
+    await page.locator("#decided [data-family]", has_text=family_email).wait_for()
+    await context.close()
 
 
-async def test_a_parent_registers_two_children_on_opening_morning(demo: LiveDemo) -> None:
-    async with playwright_api.async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = await browser.new_context(viewport=PHONE, locale="fr-CA", accept_downloads=True)
-        page = await context.new_page()
-        base = demo.base_url
+async def click(page: Any, role: str, name: str) -> None:
+    await page.get_by_role(role, name=name, exact=True).first.click()
 
-        await page.goto(f"{base}/")
-        assert "Inscrivez vos enfants" in await page.inner_text("h1")
-        await shot(page, "01-home")
-        await page.goto(f"{base}/catalogue")
-        await shot(page, "02-catalogue")
 
-        await page.goto(f"{base}/signup")
-        await page.fill("input[name=first_name]", "Julie")
+async def french_parent_on_a_phone(
+    browser: Any, demo: LiveDemo, staff: httpx.Client, a11y: AccessibilityLog
+) -> None:
+    context = await browser.new_context(viewport=PHONE, locale="fr-CA", accept_downloads=True)
+    page = await context.new_page()
+    await page.goto(f"{demo.base_url}/")
+    assert "Inscrivez vos enfants" in await page.inner_text("h1")
+    await a11y.check(page)
+    await shot(page, "01-home")
+    await click(page, "link", "Catalogue")
+    await a11y.check(page)
+    await shot(page, "02-catalogue")
+
+    await click(page, "link", "Créer un compte")
+    await a11y.check(page)
+    await page.fill("input[name=first_name]", "Julie")
+    await page.fill("input[name=last_name]", "Gagnon")
+    await page.fill("input[name=email]", "julie.gagnon@example.ca")
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("main form button[type=submit]")
+    await page.wait_for_url("**/family")
+    assert "approbation" in await page.inner_text("main")
+    await a11y.check(page)
+
+    await click(page, "link", "Ajouter l'adresse")
+    await a11y.check(page)
+    await page.fill("input[name=street]", "12, rue des Érables")
+    await page.fill("input[name=city]", "Mont-Joli")
+    await page.fill("input[name=postal_code]", "g5h 1a1")
+    await page.click("main form button[type=submit]")
+    await page.wait_for_url("**/family")
+    for first, born in (("Léa", "2019-04-02"), ("Noah", "2017-08-30")):
+        await click(page, "link", "Ajouter un enfant")
+        await page.fill("input[name=first_name]", first)
         await page.fill("input[name=last_name]", "Gagnon")
-        await page.fill("input[name=email]", "julie.gagnon@example.ca")
-        await page.fill("input[name=password]", PASSWORD)
+        await page.fill("input[name=birth_date]", born)
         await page.click("main form button[type=submit]")
-        await page.wait_for_url(f"{base}/family")
-        assert "approbation" in (await page.content())
-
-        pending = await page.evaluate("() => document.body.innerText")
-        assert "attente" in pending.lower()
-
-        await page.goto(f"{base}/family/address")
-        await page.fill("input[name=street]", "12, rue des Érables")
-        await page.fill("input[name=city]", "Mont-Joli")
-        await page.fill("input[name=postal_code]", "g5h 1a1")
+        await page.wait_for_url("**/family")
+    for first in ("Léa", "Noah"):
+        card = page.locator(".card", has=page.get_by_role("heading", name=f"{first} Gagnon"))
+        await card.get_by_role("link", name="Fiche santé et sécurité").click()
+        await a11y.check(page)
+        await page.fill("textarea[name=allergies]", "Arachides")
+        await page.check("input[name=epipen]")
         await page.click("main form button[type=submit]")
-        for first, born in (("Léa", "2019-04-02"), ("Noah", "2017-08-30")):
-            await page.goto(f"{base}/family/children/new")
-            await page.fill("input[name=first_name]", first)
-            await page.fill("input[name=last_name]", "Gagnon")
-            await page.fill("input[name=birth_date]", born)
-            await page.click("main form button[type=submit]")
-            await page.wait_for_url(f"{base}/family")
-        persons = await page.evaluate("() => fetch('/api/v1/family/persons').then(r => r.json())")
-        children = {p["first_name"]: p["id"] for p in persons if p["role"] == "child"}
-        assert set(children) == {"Léa", "Noah"}
-        for child_id in children.values():
-            await page.goto(f"{base}/family/children/{child_id}/health")
-            await page.fill("textarea[name=allergies]", "Arachides")
-            await page.check("input[name=epipen]")
-            await page.click("main form button[type=submit]")
-            await page.goto(f"{base}/family/children/{child_id}/contacts")
-            await page.fill("input[name=contact-0-name]", "Marc Gagnon")
-            await page.fill("input[name=contact-0-relationship]", "Père")
-            await page.fill("input[name=contact-0-phone]", "418 555-0199")
-            await page.select_option("select[name=contact-0-kind]", "emergency")
-            await page.click("main form button[type=submit]")
-        await page.goto(f"{base}/family/tax-payer")
-        await page.check("input[name=person_id]")
-        await page.fill("input[name=sin]", "046 454 286")
+        await page.wait_for_url("**/family")
+        card = page.locator(".card", has=page.get_by_role("heading", name=f"{first} Gagnon"))
+        await card.get_by_role("link", name="Personnes à joindre").click()
+        await a11y.check(page)
+        await page.fill("input[name=contact-0-name]", "Marc Gagnon")
+        await page.fill("input[name=contact-0-relationship]", "Père")
+        await page.fill("input[name=contact-0-phone]", "418 555-0199")
+        await page.select_option("select[name=contact-0-kind]", "emergency")
         await page.click("main form button[type=submit]")
-        await page.goto(f"{base}/family")
-        assert "046 454 286" not in await page.content()
-        await shot(page, "03-family-file")
+        await page.wait_for_url("**/family")
+    await click(page, "link", "Choisir l'adulte")
+    await a11y.check(page)
+    await page.check("input[name=person_id]")
+    await page.fill("input[name=sin]", "046 454 286")
+    await page.click("main form button[type=submit]")
+    await page.wait_for_url("**/family")
+    assert "046 454 286" not in await page.content()
+    await a11y.check(page)
+    await shot(page, "03-family-file")
 
-        me = await page.evaluate("() => fetch('/api/v1/auth/me').then(r => r.json())")
-        staff = staff_client(demo)
-        staff.post(f"/api/v1/ops/families/{me['family_id']}/approve").raise_for_status()
+    await approve(browser, demo, "julie.gagnon@example.ca")
+    await page.reload()
+    await click(page, "link", "Me préparer")
+    assert "dossier familial est complet" in await page.inner_text("main")
+    await a11y.check(page)
+    await shot(page, "04-readiness")
 
-        await page.goto(f"{base}/sales/1/ready")
-        await shot(page, "04-readiness")
+    await click(page, "link", "Préparer mon panier")
+    await page.select_option("select[name=program_id]", label="Camp de jour estival")
+    await click(page, "button", "Afficher les groupes")
+    await page.wait_for_selector("input[name=group_ids]")
+    await a11y.check(page)
+    for first in ("Léa", "Noah"):
+        await page.get_by_role("checkbox", name=f"{first} Gagnon").check()
+    for week in ("Semaine 1", "Semaine 2"):
+        await page.get_by_role("checkbox", name=week).first.check()
+    await page.get_by_label("Taille de t-shirt de Léa").select_option("6-8")
+    await page.get_by_label("Taille de t-shirt de Noah").select_option("10-12")
+    await shot(page, "05-register-day-camp")
+    await click(page, "button", "Ajouter au panier")
+    await page.wait_for_url("**/cart")
+    assert "rien n'est réservé" in await page.inner_text("main")
+    await a11y.check(page)
 
-        groups = staff.get("/api/v1/groups?sale_id=1").json()
-        camp = [g for g in groups if g["program_kind"] == "day_camp"]
-        weeks = [g for g in camp if g["week_number"] in (1, 2)]
-        program_id = camp[0]["program_id"]
-        await page.goto(f"{base}/sales/1/register?program_id={program_id}")
-        for child_id in children.values():
-            await page.check(f"input[name=person_ids][value='{child_id}']")
-        for group in weeks:
-            await page.check(f"input[name=group_ids][value='{group['id']}']")
-        await page.select_option("select[name=tshirt_size]", "6-8")
-        await shot(page, "05-register-day-camp")
-        await page.click("main form.stack button[type=submit]")
-        await page.wait_for_url(f"{base}/sales/1/cart")
-        assert "rien n'est réservé" in await page.inner_text("main")
+    await click(page, "link", "Aller à la salle d'attente")
+    await click(page, "button", "Prendre ma place dans la file")
+    await page.wait_for_url("**/queue")
+    await page.wait_for_selector("#queue-live")
+    await a11y.check(page)
+    await shot(page, "06-waiting-room")
+    # Nine o'clock: the service opens the sale.
+    opened = await asyncio.to_thread(staff.post, "/api/v1/ops/sales/1/open")
+    opened.raise_for_status()
+    await page.wait_for_url("**/cart", timeout=60_000)
+    await page.wait_for_selector("#countdown")
+    await a11y.check(page)
+    await shot(page, "07-cart-countdown")
 
-        await page.goto(f"{base}/sales/1/queue")
-        await page.click("main form button[type=submit]")
-        await page.wait_for_url(f"{base}/sales/1/queue")
-        await shot(page, "06-waiting-room")
-        staff.post("/api/v1/ops/sales/1/open").raise_for_status()
-        await page.wait_for_url(f"{base}/sales/1/cart", timeout=60_000)
-        await page.wait_for_selector("#countdown")
-        await shot(page, "07-cart-countdown")
-        held = staff.get("/api/v1/groups?sale_id=1").json()
-        assert all(g["held"] == 2 for g in held if g["id"] in {w["id"] for w in weeks})
+    await page.get_by_role("radio", name="Deux versements").check()
+    await page.get_by_role("checkbox", name="J'accepte").check()
+    await shot(page, "08-checkout")
+    await click(page, "button", "Payer")
+    await page.wait_for_url("**/sim-pay/**")
+    await a11y.check(page)
+    await page.click("button[value=fail]")
+    await page.wait_for_url("**/orders/**")
+    await page.get_by_text("Votre paiement a été refusé").first.wait_for()
+    await a11y.check(page)
+    await click(page, "button", "Payer de nouveau")
+    await page.wait_for_url("**/sim-pay/**")
+    await page.click("button[value=succeed]")
+    await page.wait_for_url("**/orders/**")
+    await page.wait_for_function(
+        "() => document.body.innerText.includes('Votre inscription est confirmée')",
+        timeout=60_000,
+    )
+    await a11y.check(page)
+    await shot(page, "09-confirmation")
 
-        await page.check("input[name=instalments][value='2']")
-        await page.check("input[name=accept_terms]")
-        await shot(page, "08-checkout")
-        await page.click("main form.card button[type=submit]")
-        await page.wait_for_url("**/sim-pay/**")
-        await page.click("button[value=succeed]")
-        await page.wait_for_url("**/orders/**")
-        await page.wait_for_function(
-            "() => document.body.innerText.includes('Votre inscription est confirmée')",
-            timeout=60_000,
-        )
-        await shot(page, "09-confirmation")
+    # A forgotten activity, while the family's turn lasts: no second trip through the line.
+    await click(page, "link", "Ajouter une activité oubliée")
+    await page.select_option("select[name=program_id]", label="Natation Croix-Rouge")
+    await click(page, "button", "Afficher les groupes")
+    await page.get_by_role("checkbox", name="Léa Gagnon").check()
+    await page.locator("input[name=group_ids]:not([disabled])").first.check()
+    await click(page, "button", "Ajouter au panier")
+    await page.wait_for_url("**/cart")
+    await page.wait_for_selector("#countdown")
+    await page.get_by_role("checkbox", name="J'accepte").check()
+    await click(page, "button", "Payer")
+    await page.wait_for_url("**/sim-pay/**")
+    await page.click("button[value=succeed]")
+    await page.wait_for_function(
+        "() => document.body.innerText.includes('Votre inscription est confirmée')",
+        timeout=60_000,
+    )
 
-        await page.goto(f"{base}/records")
-        await shot(page, "10-records")
-        async with page.expect_download() as download_info:
-            await page.click("a[href*='/records/releve24/']")
-        download = await download_info.value
-        pdf = await download.path()
-        with open(pdf, "rb") as downloaded:  # noqa: ASYNC230 - a few bytes of a local file
-            assert downloaded.read(4) == b"%PDF"
-        await browser.close()
+    await click(page, "link", "Mon dossier")
+    await a11y.check(page)
+    await shot(page, "10-records")
+    async with page.expect_download() as download_info:
+        await page.click("a[href*='/records/releve24/']")
+    download = await download_info.value
+    pdf = await download.path()
+    with open(pdf, "rb") as downloaded:  # noqa: ASYNC230 - a few bytes of a local file
+        assert downloaded.read(4) == b"%PDF"
+    await context.close()
+
+
+async def english_parent_with_the_keyboard(
+    browser: Any, demo: LiveDemo, staff: httpx.Client, a11y: AccessibilityLog
+) -> None:
+    context = await browser.new_context(viewport=DESKTOP, locale="en-CA")
+    page = await context.new_page()
+    keys = page.keyboard
+    await page.goto(f"{demo.base_url}/")
+    assert "Register your children" in await page.inner_text("h1")
+    await tab_to_text(page, "a", "Create an account")
+    await keys.press("Enter")
+    await page.wait_for_url("**/signup")
+    for name, value in (
+        ("first_name", "Sam"),
+        ("last_name", "Miller"),
+        ("email", "sam.miller@example.ca"),
+        ("password", PASSWORD),
+    ):
+        await tab_to(page, f"input[name={name}]")
+        await keys.type(value)
+    await keys.press("Enter")
+    await page.wait_for_url("**/family")
+    await tab_to_text(page, "a", "Add a child")
+    await keys.press("Enter")
+    await page.wait_for_url("**/children/new")
+    await a11y.check(page)
+    for name, value in (("first_name", "Ava"), ("last_name", "Miller")):
+        await tab_to(page, f"input[name={name}]")
+        await keys.type(value)
+    await tab_to(page, "input[name=birth_date]")
+    await page.fill("input[name=birth_date]", "2018-06-15")  # the date picker's own widget
+    await keys.press("Enter")
+    await page.wait_for_url("**/family")
+    await approve(browser, demo, "sam.miller@example.ca")
+
+    await page.reload()
+    await tab_to_text(page, "a", "Go to the waiting room")
+    await keys.press("Enter")
+    await page.wait_for_url("**/queue")
+    await tab_to_text(page, "button", "Take my place in line")
+    await keys.press("Enter")
+    await page.wait_for_url("**/cart", timeout=60_000)
+    await a11y.check(page)
+    await tab_to_text(page, "a", "Register a member")
+    await keys.press("Enter")
+    await page.wait_for_url("**/register")
+    await tab_to(page, "select[name=program_id]")
+    await page.select_option("select[name=program_id]", label="Red Cross swimming")
+    await tab_to_text(page, "button", "Show the groups")
+    await keys.press("Enter")
+    await page.wait_for_selector("input[name=group_ids]")
+    await a11y.check(page)
+    await tab_to(page, "input[name=person_ids]")
+    await keys.press("Space")
+    await tab_to(page, "input[name=group_ids]:not([disabled])")
+    await keys.press("Space")
+    await tab_to_text(page, "button", "Add to cart")
+    await keys.press("Enter")
+    await page.wait_for_url("**/cart")
+    await page.wait_for_selector("#countdown")
+    await a11y.check(page)
+    await tab_to(page, "input[name=accept_terms]")
+    await keys.press("Space")
+    await tab_to_text(page, "button", "Pay")
+    await keys.press("Enter")
+    await page.wait_for_url("**/sim-pay/**")
+    assert "Simulated payment" in await page.inner_text("h1")
+    await tab_to(page, "button[value=succeed]")
+    await keys.press("Enter")
+    await page.wait_for_function(
+        "() => document.body.innerText.includes('Your registration is confirmed')",
+        timeout=60_000,
+    )
+    await a11y.check(page)
+    await context.close()
+
+
+async def test_parents_reach_a_paid_place_by_clicking_from_the_home_page(
+    demo: LiveDemo,
+) -> None:
+    staff = staff_client(demo)
+    a11y = AccessibilityLog()
+    async with chromium() as browser:
+        await french_parent_on_a_phone(browser, demo, staff, a11y)
+        await english_parent_with_the_keyboard(browser, demo, staff, a11y)
+    a11y.assert_clean()
+    assert len(a11y.seen) >= 20
 
     emails = [
         email.message_from_bytes(path.read_bytes(), policy=policy.default)
         for path in sorted(demo.mail_dir.glob("*.eml"))
     ]
-    subjects = [m["Subject"] for m in emails]
-    assert "Confirmation de votre inscription" in subjects
-    confirmation = next(m for m in emails if m["Subject"] == "Confirmation de votre inscription")
-    body = confirmation.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    confirmations = [m for m in emails if m["Subject"] == "Confirmation de votre inscription"]
+    assert confirmations
+    body = confirmations[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Léa Gagnon" in body
     assert "Noah Gagnon" in body
     assert "Versement 2" in body
+    assert any(m["Subject"] == "Your registration is confirmed" for m in emails)

@@ -25,9 +25,19 @@ from rush.engine.hold_timing import HoldTimings
 from rush.engine.holds import HoldEngine, HoldGranted, HoldStatus
 from rush.errors import FamilyNotApproved, HoldExpired, InvalidCartRequest, RushError
 
-__all__ = ["CartHold", "CartLine", "CartView", "Carts", "cart_lines", "hold_id_for"]
+__all__ = [
+    "TSHIRT_SIZE_CHOICES",
+    "CartHold",
+    "CartLine",
+    "CartView",
+    "Carts",
+    "cart_lines",
+    "hold_id_for",
+]
 
-TSHIRT_SIZES = frozenset({"2-4", "6-8", "10-12", "14-16", "XS", "S", "M", "L", "XL"})
+TSHIRT_SIZE_CHOICES = ("2-4", "6-8", "10-12", "14-16", "XS", "S", "M", "L", "XL")
+"""Children's sizes first, in the order a form lists them."""
+TSHIRT_SIZES = frozenset(TSHIRT_SIZE_CHOICES)
 
 
 def hold_id_for(cart_id: uuid.UUID) -> str:
@@ -94,11 +104,18 @@ class Carts:
         options: Mapping[str, str] | None = None,
         *,
         live: bool,
+        options_by_person: Mapping[int, Mapping[str, str]] | None = None,
     ) -> CartView:
-        """Add every person to every group (siblings, camp weeks, daycare), all or nothing."""
+        """Add every person to every group (siblings, camp weeks, daycare), all or nothing.
+        `options` apply to everyone; `options_by_person` override them per child (siblings
+        wear different t-shirt sizes)."""
         if not person_ids or not group_ids:
             raise InvalidCartRequest("choose at least one person and one group")
-        clean_options = _checked_options(options or {})
+        each = options_by_person or {}
+        clean_options = {
+            p: json.dumps(_checked_options({**(options or {}), **each.get(p, {})}))
+            for p in person_ids
+        }
         purpose = Purpose.HOLD if live else Purpose.DRAFT
         async with self._pool.acquire() as conn, conn.transaction():
             cart_id = await _lock_cart(conn, family_id, sale_id)
@@ -108,7 +125,7 @@ class Carts:
                 conn, family_id, sale_id, person_ids, group_ids, purpose, in_cart
             )
             new = [
-                (cart_id, g.program_id, p, g.group_id, g.price_cents, json.dumps(clean_options))
+                (cart_id, g.program_id, p, g.group_id, g.price_cents, clean_options[p])
                 for p in dict.fromkeys(person_ids)
                 for g in groups.values()
             ]

@@ -57,6 +57,7 @@ class CheckoutResult(msgspec.Struct, frozen=True):
     total_cents: int
     instalments: list[Instalment]
     payment_url: str | None
+    sale_id: int | None = None
     """The provider's hosted page for the instalment due now; None when nothing is to pay."""
 
 
@@ -192,6 +193,7 @@ def _result(
             for p in payments
         ],
         payment_url=payment_url,
+        sale_id=order["sale_id"],
     )
 
 
@@ -224,7 +226,8 @@ async def finalize_order(
         status = await _mark_conflict(pool, order, lines, lost) if lost else "paid"
     if status == "paid":
         await _confirm_in_redis(services, lines)
-        await services.room.leave(order["sale_id"], order["family_id"])
+        grace_ms = services.settings.turn_grace_after_paying_seconds * 1000
+        await services.room.leave(order["sale_id"], order["family_id"], grace_ms)
         return FinalizeOutcome.PAID
     if status == "conflict":
         # Also where a run stopped between the conflict and its refund (provider down, crash).

@@ -27,6 +27,7 @@ async def add_to_cart(
     group_ids: Sequence[int],
     options: Mapping[str, str],
     admission_token: str | None,
+    options_by_person: Mapping[int, Mapping[str, str]] | None = None,
 ) -> CartView:
     """Add every person to every group: a draft before opening, held places once admitted."""
     live = await services.pool.fetchval(query("sale_status"), sale_id) == "open"
@@ -35,7 +36,15 @@ async def add_to_cart(
         catalogue = await services.catalogue.get((sale_id, None))
         persons = len(set(person_ids))
         await refuse_sold_out(services.engine, catalogue, group_ids, persons)
-    return await services.carts.add(family_id, sale_id, person_ids, group_ids, options, live=live)
+    return await services.carts.add(
+        family_id,
+        sale_id,
+        person_ids,
+        group_ids,
+        options,
+        live=live,
+        options_by_person=options_by_person,
+    )
 
 
 async def hold_at_admission(

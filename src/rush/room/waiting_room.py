@@ -175,9 +175,11 @@ class WaitingRoom:
         reply = await self._call(self._scripts.queue_touch, sale_id, [family_id])
         return decode_queue_touch(reply, sale_id, family_id)
 
-    async def leave(self, sale_id: int, family_id: int) -> bool:
-        """The family is done shopping; its slot goes to the next ticket."""
-        return decode_queue_leave(await self._call(self._scripts.queue_leave, sale_id, [family_id]))
+    async def leave(self, sale_id: int, family_id: int, grace_ms: int = 0) -> bool:
+        """The family is done shopping; its slot goes to the next ticket, at once or after
+        `grace_ms` without activity (a family that just paid may add a forgotten activity)."""
+        reply = await self._call(self._scripts.queue_leave, sale_id, [family_id, grace_ms])
+        return decode_queue_leave(reply)
 
     async def admit_due(self, sale_id: int) -> int:
         return decode_queue_admit(await self._call(self._scripts.queue_admit, sale_id, []))

@@ -24,6 +24,8 @@ class AddToCart(msgspec.Struct, frozen=True):
     person_ids: Ids
     group_ids: Ids
     options: dict[str, str] = {}
+    options_by_person: dict[int, dict[str, str]] = {}
+    """Per-child options over `options`, e.g. {"12": {"tshirt_size": "10-12"}}."""
 
 
 class CartController(Controller):
@@ -55,6 +57,7 @@ class CartController(Controller):
             data.group_ids,
             data.options,
             admission_token(request, sale_id),
+            data.options_by_person,
         )
 
     @delete("/items/{item_id:int}", status_code=HTTP_200_OK)

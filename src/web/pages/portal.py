@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -30,6 +31,11 @@ class GroupRow(msgspec.Struct, frozen=True):
     age_min: int | None
     age_max: int | None
     places_left: int
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    week_number: int | None = None
+    daycare_for_group_id: int | None = None
+    """Set on a daycare slot: the camp week it belongs under."""
 
 
 class ProgramCard(msgspec.Struct, frozen=True):
@@ -78,6 +84,10 @@ def program_cards(groups: list[CatalogueGroup], locale: str, age: int | None) ->
                         age_min=g.age_min,
                         age_max=g.age_max,
                         places_left=g.places_left,
+                        starts_on=g.starts_on,
+                        ends_on=g.ends_on,
+                        week_number=g.week_number,
+                        daycare_for_group_id=g.daycare_for_group_id,
                     )
                     for g in members
                 ],

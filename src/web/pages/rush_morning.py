@@ -19,7 +19,8 @@ from rush.db import query
 from rush.errors import InvalidAdmissionToken, NotAdmitted, RushError
 from rush.families.accounts import family_persons
 from rush.i18n import error_message
-from rush.purchase.orders import order_view
+from rush.purchase.carts import TSHIRT_SIZE_CHOICES
+from rush.purchase.orders import CheckoutResult, order_view
 from rush.purchase.payment_retry import pay_again, payment_standing
 from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission, more_time
 from rush.room.sales import join_queue
@@ -73,6 +74,8 @@ async def _register_page(
     program_id: int | None,
     error: str | None = None,
     picked: tuple[Collection[int], Collection[int]] = ((), ()),
+    error_field: str = "groups",
+    sizes: dict[int, str] | None = None,
 ) -> Template:
     """The register page: the children with what each may still take under the sale's caps,
     the programs, and once one is chosen its groups with places left; after an error, the
@@ -100,6 +103,9 @@ async def _register_page(
         picked_persons=picked[0],
         picked_groups=picked[1],
         error=error,
+        error_field=error_field,
+        sizes=sizes or {},
+        tshirt_sizes=TSHIRT_SIZE_CHOICES,
     )
 
 
@@ -111,6 +117,30 @@ async def _paid_after_its_turn(
     if standing.state is not QueueState.EXPIRED:
         return False
     return bool(await res.services.pool.fetchval(query("family_paid_in_sale"), family_id, sale_id))
+
+
+def _sizes(data: dict[str, Any], person_ids: list[int]) -> dict[int, str]:
+    """Each chosen child's t-shirt size (`tshirt_size-<person id>`), where one was picked."""
+    picked = {p: str(data.get(f"tshirt_size-{p}") or "") for p in person_ids}
+    return {p: size for p, size in picked.items() if size}
+
+
+_PERSON_ERRORS = frozenset(
+    {
+        "not_eligible_age",
+        "already_registered",
+        "already_in_cart",
+        "child_cap_reached",
+        "person_not_found",
+    }
+)
+
+
+def _field_of(code: str, person_ids: list[int]) -> str:
+    """Which part of the register form an error is about, so it is shown (and focused) there."""
+    if code in _PERSON_ERRORS or (code == "invalid_cart" and not person_ids):
+        return "persons"
+    return "groups"
 
 
 class RushMorningPages(Controller):
@@ -173,8 +203,8 @@ class RushMorningPages(Controller):
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int], data: Form
     ) -> Template | Redirect:
         res, family_id = resources(state), page_family_id(request)
-        options = {"tshirt_size": data["tshirt_size"]} if data.get("tshirt_size") else {}
         person_ids, group_ids = _ints(data.get("person_ids")), _ints(data.get("group_ids"))
+        sizes = _sizes(data, person_ids)
         try:
             await add_to_cart(
                 res.services,
@@ -182,8 +212,9 @@ class RushMorningPages(Controller):
                 sale_id,
                 person_ids,
                 group_ids,
-                options,
+                {},
                 admission_token(request, sale_id),
+                {p: {"tshirt_size": size} for p, size in sizes.items()},
             )
         except RushError as exc:
             numbers = {k: v for k, v in vars(exc).items() if isinstance(v, int)}
@@ -196,6 +227,8 @@ class RushMorningPages(Controller):
                 program_id,
                 error=error_message(exc.code, request_locale(request), **numbers),
                 picked=(person_ids, group_ids),
+                error_field=_field_of(exc.code, person_ids),
+                sizes=sizes,
             )
         return Redirect(f"/sales/{sale_id}/cart")
 
@@ -278,6 +311,18 @@ class RushMorningPages(Controller):
         return Redirect(result.payment_url or f"/orders/{result.order_id}")
 
 
+async def _still_admitted(
+    request: Request[Any, Any, Any], res: Resources, family_id: int, order: CheckoutResult
+) -> bool:
+    """Whether a family that just paid may add a forgotten activity without queueing again:
+    its turn is still running in the waiting room and this browser holds its admission."""
+    sale_id = order.sale_id
+    if order.status != "paid" or sale_id is None or admission_token(request, sale_id) is None:
+        return False
+    standing = await res.services.room.standing(sale_id, family_id, join=False)
+    return standing.state is QueueState.ADMITTED
+
+
 class OrderPages(Controller):
     guards = [family_only]
     include_in_schema = False
@@ -306,6 +351,7 @@ class OrderPages(Controller):
             lines=lines,
             payment=standing.state.value,
             held_for_ms=standing.held_for_ms,
+            still_admitted=await _still_admitted(request, res, family_id, order),
         )
 
     @post("/orders/{order_id:uuid}/pay")

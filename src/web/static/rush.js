@@ -3,11 +3,12 @@
 (function () {
   "use strict";
 
-  // A select marked data-autosubmit sends its form as soon as it changes.
-  document.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit")) {
-      target.form.submit();
+  // An error the server placed next to its field takes the focus, so it is read out and the
+  // family lands where the fix is.
+  document.addEventListener("DOMContentLoaded", function () {
+    var error = document.querySelector("[data-focus-on-load]");
+    if (error) {
+      error.focus();
     }
   });
 
