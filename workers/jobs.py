@@ -14,6 +14,7 @@ from arq import Retry
 
 from rush.emails.notifications import (
     send_account_link,
+    send_cancellation_notice,
     send_family_decision,
     send_instalment_reminders,
     send_order_confirmation,
@@ -174,6 +175,12 @@ async def send_account_link_job(
 ) -> bool:
     services = _services(ctx)
     return await send_account_link(services.pool, services.settings, account_id, purpose, url)
+
+
+async def send_cancellation_notice_job(ctx: dict[str, Any], registration_ids: list[int]) -> bool:
+    services = _services(ctx)
+    with retry_while_servers_are_away(ctx):
+        return await send_cancellation_notice(services.pool, services.settings, registration_ids)
 
 
 async def send_family_decision_job(ctx: dict[str, Any], family_id: int, approved: bool) -> bool:

@@ -24,12 +24,14 @@ __all__ = [
     "REFINALIZE_ORDERS",
     "SELF_PACE_SALES",
     "SEND_ACCOUNT_LINK",
+    "SEND_CANCELLATION_NOTICE",
     "SEND_FAMILY_DECISION",
     "SEND_ORDER_CONFIRMATION",
     "SEND_REMINDERS",
     "SEND_WAITLIST_OFFER",
     "SWEEP_EXPIRED_HOLDS",
     "JobQueue",
+    "cancellation_notice_id",
     "cron_name",
     "finalize_after_payment_id",
     "finalize_sweep_id",
@@ -53,6 +55,7 @@ SEND_ORDER_CONFIRMATION: Final = "send_order_confirmation"
 SEND_WAITLIST_OFFER: Final = "send_waitlist_offer"
 SEND_ACCOUNT_LINK: Final = "send_account_link"
 SEND_FAMILY_DECISION: Final = "send_family_decision"
+SEND_CANCELLATION_NOTICE: Final = "send_cancellation_notice"
 
 # -- run on a schedule (and enqueueable by name too) --------------------------------------------
 
@@ -96,3 +99,9 @@ def order_confirmation_id(order_id: uuid.UUID | str) -> str:
 def waitlist_offer_email_id(entry_id: int) -> str:
     """One offer email job per waitlist entry, whether staff or the worker made the offer."""
     return f"email:waitlist:{entry_id}"
+
+
+def cancellation_notice_id(registration_ids: list[int]) -> str:
+    """One email job per cancellation: a registration is cancelled once, so the first of the
+    registrations it cancelled names it."""
+    return f"email:cancellation:{min(registration_ids)}"

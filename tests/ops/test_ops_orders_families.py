@@ -262,6 +262,7 @@ async def test_the_admin_cancels_one_registration_and_the_family_sees_it_cancell
         f"/ops/orders/{order_id}/cancel",
         data={
             "_csrf_token": form_token(page.text),
+            "confirmed": "yes",
             "registration_id": str(second),
             "amount": "20,00",
         },

@@ -7,10 +7,14 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from cli.processes import build_worker
+from rush.config import Settings
+from rush.dev.mail_catcher import MailCatcher
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.support.catalogue_factory import CatalogueFactory
@@ -84,6 +88,14 @@ def readable(html: str) -> str:
     return html.replace("\xa0", " ").replace("\u202f", " ").replace("&#39;", "'")
 
 
+async def deliver_emails(settings: Settings) -> None:
+    worker = build_worker(settings, handle_signals=False, burst=True)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+
+
 def form_token(html: str) -> str:
     found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
     assert found
@@ -103,6 +115,7 @@ async def test_the_order_page_cancels_the_week_and_its_daycare_when_left_checked
         f"/ops/orders/{paid.order_id}/cancel",
         data={
             "_csrf_token": form_token(page.text),
+            "confirmed": "yes",
             "registration_id": str(paid.week),
             "amount": "",
             "with_daycare": "on",
@@ -123,7 +136,11 @@ async def test_the_order_page_keeps_the_daycare_when_unchecked(
 
     answer = await admin.post(  # an unchecked box is not sent at all
         f"/ops/orders/{paid.order_id}/cancel",
-        data={"_csrf_token": form_token(page.text), "registration_id": str(paid.week)},
+        data={
+            "_csrf_token": form_token(page.text),
+            "confirmed": "yes",
+            "registration_id": str(paid.week),
+        },
         follow_redirects=False,
     )
 
@@ -190,3 +207,45 @@ async def test_a_daycare_bought_in_a_later_order_goes_with_its_week_and_is_refun
     assert await statuses(services, paid.week, paid.daycare) == ["cancelled", "cancelled"]
     assert await refunded(services, paid.order_id) == PRICE
     assert await refunded(services, paid.daycare_order_id) == DAYCARE_PRICE
+
+
+async def test_the_confirmation_names_a_daycare_of_another_order_and_one_email_tells_both(
+    admin: Client,
+    app_settings: Settings,
+    catcher: MailCatcher,
+    services: Services,
+    provider: SimulatedProvider,
+    catalogue: CatalogueFactory,
+) -> None:
+    paid = await week_with_daycare(services, provider, catalogue, daycare_later=True)
+    page = await admin.get(f"/ops/orders/{paid.order_id}")
+    fields = {
+        "_csrf_token": form_token(page.text),
+        "registration_id": str(paid.week),
+        "with_daycare": "on",
+    }
+
+    asked = await admin.post(f"/ops/orders/{paid.order_id}/cancel", data=fields)
+
+    shown = readable(asked.text)
+    other_ref = str(paid.daycare_order_id)[:8].upper()
+    assert f'Garde 0 (3,00 $) <span class="muted">achetée dans la commande {other_ref}' in shown
+    assert "Remboursement sur la carte utilisée pour le paiement : 98,00 $" in shown
+    assert await statuses(services, paid.week, paid.daycare) == ["active", "active"]
+
+    done = await admin.post(
+        f"/ops/orders/{paid.order_id}/cancel",
+        data={**fields, "confirmed": "yes", "amount": "95.00"},
+        follow_redirects=False,
+    )
+
+    assert done.status_code in (302, 303)
+    assert await statuses(services, paid.week, paid.daycare) == ["cancelled", "cancelled"]
+    await deliver_emails(app_settings)
+    [told] = [m for m in catcher.messages if m["Subject"] == "Annulation de votre inscription"]
+    text = told.get_body(("plain",))
+    assert isinstance(text, EmailMessage)
+    content = text.get_content().replace("\xa0", " ")
+    assert "Groupe 1" in content
+    assert "Garde 0" in content
+    assert "Remboursement : 98,00 $" in content

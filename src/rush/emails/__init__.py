@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from rush.emails.messages import (
+    CancelledLine,
     ConfirmationLine,
     Instalment,
     account_link_email,
+    cancellation_email,
     confirmation_email,
     family_decision_email,
     instalment_reminder_email,
@@ -14,10 +16,12 @@ from rush.emails.messages import (
 from rush.emails.sender import SmtpSettings, send_once
 
 __all__ = [
+    "CancelledLine",
     "ConfirmationLine",
     "Instalment",
     "SmtpSettings",
     "account_link_email",
+    "cancellation_email",
     "confirmation_email",
     "family_decision_email",
     "instalment_reminder_email",

@@ -8,6 +8,7 @@ Every sentence goes through the catalogs (`_ = translator(locale).gettext`, whic
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from html import escape
@@ -17,9 +18,11 @@ import msgspec
 from rush.i18n import format_date, format_datetime, format_money, translator
 
 __all__ = [
+    "CancelledLine",
     "ConfirmationLine",
     "Instalment",
     "account_link_email",
+    "cancellation_email",
     "confirmation_email",
     "family_decision_email",
     "instalment_reminder_email",
@@ -35,6 +38,16 @@ class ConfirmationLine(msgspec.Struct, frozen=True):
     group_name: str
     schedule: str
     price_cents: int
+
+
+class CancelledLine(msgspec.Struct, frozen=True):
+    """One place staff cancelled, as the family's email names it (names in its locale)."""
+
+    person_name: str
+    program_name: str
+    group_name: str
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
 
 
 class Instalment(msgspec.Struct, frozen=True):
@@ -158,6 +171,53 @@ def confirmation_email(
         body.link(_("{label}: {url}").format(label=label, url=records_url), label, records_url)
     body.paragraph(_("The Recreation Department"))
     return _compose(sender, to, locale, subject, body)
+
+
+def cancellation_email(
+    to: str,
+    locale: str,
+    greeting_name: str,
+    lines: list[CancelledLine],
+    refund_cents: int,
+    *,
+    sender: str,
+    records_url: str,
+) -> EmailMessage:
+    """Staff cancelled places of the family: which ones, the money going back to the card
+    that paid (or that none does), and a link to the family's records, where both show."""
+    _ = translator(locale).gettext
+    subject = _("Cancellation of your registration")
+    body = _Body()
+    body.paragraph(_("Hello {name},").format(name=greeting_name))
+    body.paragraph(_("We confirm the cancellation of:"))
+    body.items([_cancelled_line(_, line, locale) for line in lines])
+    if refund_cents:
+        body.paragraph(_("Refund: {amount}").format(amount=format_money(refund_cents, locale)))
+        body.paragraph(
+            _(
+                "The refund goes back to the card used to pay. It may take a few business days"
+                " to appear on your statement."
+            )
+        )
+    else:
+        body.paragraph(_("No refund is made for this cancellation."))
+    label = _("My records")
+    body.link(_("{label}: {url}").format(label=label, url=records_url), label, records_url)
+    body.paragraph(_("If you have any questions, contact the Recreation Department."))
+    body.paragraph(_("The Recreation Department"))
+    return _compose(sender, to, locale, subject, body)
+
+
+def _cancelled_line(_: Callable[[str], str], line: CancelledLine, locale: str) -> str:
+    dates = ""
+    if line.starts_on and line.ends_on:
+        dates = _("from {start} to {end}").format(
+            start=format_date(line.starts_on, locale), end=format_date(line.ends_on, locale)
+        )
+    return _("{person_name}: {activity}").format(
+        person_name=line.person_name,
+        activity=_activity(line.program_name, line.group_name, dates),
+    )
 
 
 def waitlist_offer_email(

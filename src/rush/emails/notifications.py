@@ -11,10 +11,12 @@ import asyncpg
 from rush.config import Settings
 from rush.db import query
 from rush.emails import (
+    CancelledLine,
     ConfirmationLine,
     Instalment,
     SmtpSettings,
     account_link_email,
+    cancellation_email,
     confirmation_email,
     family_decision_email,
     instalment_reminder_email,
@@ -27,6 +29,7 @@ from rush.purchase.payments.provider import PaymentProvider
 
 __all__ = [
     "send_account_link",
+    "send_cancellation_notice",
     "send_family_decision",
     "send_instalment_reminders",
     "send_order_confirmation",
@@ -76,6 +79,42 @@ async def send_order_confirmation(
         records_url=f"{settings.public_base_url}/records",
     )
     return await send_once(pool, smtp_settings(settings), f"confirmation:{order_id}", message)
+
+
+async def send_cancellation_notice(
+    pool: asyncpg.Pool, settings: Settings, registration_ids: list[int]
+) -> bool:
+    """Tell the family which of its places staff cancelled together and what goes back to
+    its card; once per cancellation (a registration is cancelled once, so its first one
+    names it). False when already sent or nothing was cancelled."""
+    rows = await pool.fetch(query("cancellation_notice_lines"), registration_ids)
+    if not rows:
+        return False
+    contact = await pool.fetchrow(query("family_contact"), rows[0]["family_id"])
+    if contact is None:
+        return False
+    english = contact["locale"] == "en"
+    lines = [
+        CancelledLine(
+            person_name=r["person_name"],
+            program_name=r["program_en"] if english else r["program_fr"],
+            group_name=r["group_en"] if english else r["group_fr"],
+            starts_on=r["starts_on"],
+            ends_on=r["ends_on"],
+        )
+        for r in rows
+    ]
+    message = cancellation_email(
+        contact["email"],
+        contact["locale"],
+        greeting_name=contact["first_name"] or "",
+        lines=lines,
+        refund_cents=await pool.fetchval(query("cancellation_notice_refund"), registration_ids),
+        sender=settings.mail_from,
+        records_url=f"{settings.public_base_url}/records",
+    )
+    purpose = f"cancellation:{min(registration_ids)}"
+    return await send_once(pool, smtp_settings(settings), purpose, message)
 
 
 async def send_waitlist_offer(

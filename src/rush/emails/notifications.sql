@@ -22,6 +22,25 @@ SELECT pe.first_name || ' ' || pe.last_name AS person_name,
  WHERE ol.order_id = $1
  ORDER BY ol.id;
 
+-- name: cancellation_notice_lines
+-- The places one staff cancellation took ($1), as the family's email names them.
+SELECT pe.family_id, pe.first_name || ' ' || pe.last_name AS person_name,
+       p.name_fr AS program_fr, p.name_en AS program_en,
+       g.name_fr AS group_fr, g.name_en AS group_en, g.starts_on, g.ends_on
+  FROM registration r
+  JOIN person pe ON pe.id = r.person_id
+  JOIN activity_group g ON g.id = r.group_id
+  JOIN program p ON p.id = g.program_id
+ WHERE r.id = ANY($1::bigint[]) AND r.status = 'cancelled'
+ ORDER BY r.id;
+
+-- name: cancellation_notice_refund
+-- The money going back for those places: every refund written for any of them, since one
+-- cancellation writes its refunds naming all the places it took in that order.
+SELECT coalesce(sum(amount_cents), 0)::int
+  FROM refund
+ WHERE registration_ids && $1::bigint[];
+
 -- name: waitlist_offer_details
 SELECT w.id, w.offer_expires_at, pe.first_name || ' ' || pe.last_name AS person_name,
        p.name_fr AS program_fr, p.name_en AS program_en, g.name_fr AS group_fr, g.name_en AS group_en,

@@ -22,6 +22,8 @@ __all__ = [
     "InstalmentRecord",
     "Name",
     "OrderRecord",
+    "RefundRecord",
+    "RefundedPlace",
     "RegistrationRecord",
     "Releve24Year",
     "WaitlistRecord",
@@ -64,6 +66,22 @@ class InstalmentRecord(msgspec.Struct, frozen=True, kw_only=True):
     paid_at: dt.datetime | None
 
 
+class RefundedPlace(msgspec.Struct, frozen=True, kw_only=True):
+    person_name: str
+    program: Name
+    group: Name
+
+
+class RefundRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """Money staff gave back on an order when cancelling places, and which places."""
+
+    amount_cents: int
+    created_at: dt.datetime
+    refunded_at: dt.datetime | None
+    """None while the payment provider has not confirmed it yet."""
+    places: list[RefundedPlace]
+
+
 class OrderRecord(msgspec.Struct, frozen=True, kw_only=True):
     id: uuid.UUID
     ref: str
@@ -73,6 +91,7 @@ class OrderRecord(msgspec.Struct, frozen=True, kw_only=True):
     created_at: dt.datetime
     paid_at: dt.datetime | None
     instalments: list[InstalmentRecord]
+    refunds: list[RefundRecord] = msgspec.field(default_factory=list)
 
     @property
     def receipt_available(self) -> bool:
@@ -120,6 +139,7 @@ async def family_records(pool: asyncpg.Pool, family_id: int) -> FamilyRecords:
         registrations = await conn.fetch(query("records_registrations"), family_id)
         orders = await conn.fetch(query("records_orders"), family_id)
         payments = await conn.fetch(query("records_payments"), family_id)
+        refunds = await conn.fetch(query("records_refunded_places"), family_id)
         persons = await conn.fetch(query("family_persons"), family_id)
         childcare = await childcare_paid(conn, family_id)
         tax_payer = await conn.fetchrow(query("family_file_tax_payer"), family_id)
@@ -127,7 +147,7 @@ async def family_records(pool: asyncpg.Pool, family_id: int) -> FamilyRecords:
     return FamilyRecords(
         family_id=family_id,
         registrations=[_registration(r) for r in registrations],
-        orders=_orders(orders, payments),
+        orders=_orders(orders, payments, _refunds(refunds)),
         waitlist=await _waitlist(pool, family_id, names),
         releve24=[
             Releve24Year(
@@ -157,7 +177,39 @@ def _registration(row: asyncpg.Record) -> RegistrationRecord:
     )
 
 
-def _orders(orders: list[asyncpg.Record], payments: list[asyncpg.Record]) -> list[OrderRecord]:
+def _refunds(rows: list[asyncpg.Record]) -> dict[uuid.UUID, list[RefundRecord]]:
+    """Each order's refunds, from one row per refunded place."""
+    grouped: dict[tuple[uuid.UUID, tuple[int, ...], dt.datetime], list[asyncpg.Record]] = {}
+    for row in rows:
+        key = (row["order_id"], tuple(row["registration_ids"]), row["created_at"])
+        grouped.setdefault(key, []).append(row)
+    of_order: dict[uuid.UUID, list[RefundRecord]] = {}
+    for (order_id, _, _), places in grouped.items():
+        first = places[0]
+        of_order.setdefault(order_id, []).append(
+            RefundRecord(
+                amount_cents=first["amount_cents"],
+                created_at=first["created_at"],
+                refunded_at=first["refunded_at"],
+                places=[
+                    RefundedPlace(
+                        person_name=r["person_name"],
+                        program=Name(r["program_fr"], r["program_en"]),
+                        group=Name(r["group_fr"], r["group_en"]),
+                    )
+                    for r in places
+                    if r["person_name"] is not None
+                ],
+            )
+        )
+    return of_order
+
+
+def _orders(
+    orders: list[asyncpg.Record],
+    payments: list[asyncpg.Record],
+    refunds: dict[uuid.UUID, list[RefundRecord]],
+) -> list[OrderRecord]:
     schedule: dict[uuid.UUID, list[InstalmentRecord]] = {}
     for p in payments:
         schedule.setdefault(p["order_id"], []).append(
@@ -178,6 +230,7 @@ def _orders(orders: list[asyncpg.Record], payments: list[asyncpg.Record]) -> lis
             created_at=o["created_at"],
             paid_at=o["paid_at"],
             instalments=schedule.get(o["id"], []),
+            refunds=refunds.get(o["id"], []),
         )
         for o in orders
     ]

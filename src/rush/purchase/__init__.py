@@ -4,12 +4,14 @@
 out), the same through the API and the pages; `carts` holds and releases a family's places;
 `checkout` turns a held cart into an order; `orders` records payment events and finalizes
 paid orders; `finalize_sweep` finds those whose finalize never finished; `cancellations`
-refunds; `staff_cancellations` is an admin's whole cancellation (cancel, offer, log, refund);
+refunds; `staff_cancellations` is an admin's whole cancellation (cancel, offer, log, email, refund),
+`cancellation_preview` what it would do, shown before the admin confirms;
 `waitlist` offers freed places; `staff_orders` is what staff read of orders; `payments/` is
 the provider interface.
 """
 
 __all__ = [
+    "cancellation_preview",
     "cancellations",
     "carts",
     "checkout",

@@ -11,7 +11,8 @@ Two steps, each safe to repeat, so a retry after a crash anywhere finishes the j
 
 Cancelling again finds nothing active: nothing more is cancelled or refunded, and only
 refunds left pending by an earlier failure are sent again. `week_daycare` finds the daycare
-slots that go with camp weeks, since a daycare slot is never allowed without its week.
+slots that go with camp weeks, since a daycare slot is never allowed without its week, and
+`cancellation_scope` the registrations of each order one cancellation takes.
 
 Errors::
 
@@ -41,6 +42,8 @@ __all__ = [
     "RefundAmountInvalid",
     "RegistrationNotInOrder",
     "cancel_places",
+    "cancellation_scope",
+    "refund_amount",
     "send_pending_refunds",
     "week_daycare",
 ]
@@ -99,6 +102,39 @@ async def week_daycare(
     return [DaycareSlot(**dict(r.items())) for r in rows]
 
 
+async def cancellation_scope(
+    conn: Executor, order_id: uuid.UUID, registration_id: int | None, *, with_daycare: bool
+) -> dict[uuid.UUID, list[int] | None]:
+    """The registrations one cancellation takes in each order (None: every active place of
+    the order): the one named, or the whole order, with the daycare of their camp weeks
+    unless `with_daycare` is False. The named order comes first."""
+    daycare = await week_daycare(conn, order_id, registration_id) if with_daycare else []
+    named = None
+    if registration_id is not None:
+        named = [registration_id, *(d.registration_id for d in daycare if d.order_id == order_id)]
+    elsewhere: dict[uuid.UUID, list[int]] = {}
+    for slot in daycare:
+        if slot.order_id != order_id:
+            elsewhere.setdefault(slot.order_id, []).append(slot.registration_id)
+    return {order_id: named, **elsewhere}
+
+
+async def refund_amount(
+    conn: Executor, order_id: uuid.UUID, price_cents: int, amount_cents: int | None
+) -> tuple[int, list[asyncpg.Record]]:
+    """The refund of places worth `price_cents`, and the payments it can come from.
+
+    `amount_cents` defaults to the price, capped by what the family paid and was not given
+    back yet; an explicit amount must lie within that bound.
+    """
+    payments = await conn.fetch(query("cancel_refundable_payments"), order_id)
+    ceiling = min(price_cents, sum(p["refundable_cents"] for p in payments))
+    amount = ceiling if amount_cents is None else amount_cents
+    if not 0 <= amount <= ceiling:
+        raise RefundAmountInvalid(amount, ceiling)
+    return amount, payments
+
+
 async def cancel_places(
     services: Services,
     order_id: uuid.UUID,
@@ -107,11 +143,8 @@ async def cancel_places(
     registration_ids: Sequence[int] | None = None,
     amount_cents: int | None = None,
 ) -> CancelledPlaces:
-    """Cancel some registrations of an order (or all of them) and plan their refund.
-
-    `amount_cents` defaults to the price of the cancelled places, capped by what the family
-    paid and was not given back yet; an explicit amount must lie within that bound.
-    """
+    """Cancel some registrations of an order (or all of them) and plan their refund, whose
+    amount `refund_amount` decides."""
     pool = services.pool
     chosen = None if registration_ids is None else list(registration_ids)
     async with pool.acquire() as conn, conn.transaction():
@@ -129,7 +162,7 @@ async def cancel_places(
             refund_cents = await _plan_refunds(
                 conn,
                 order_id,
-                sum(r["price_cents"] for r in freed),
+                freed,
                 amount_cents,
                 staff_account_id,
             )
@@ -154,23 +187,27 @@ async def cancel_places(
 async def _plan_refunds(
     conn: Executor,
     order_id: uuid.UUID,
-    price_cents: int,
+    freed: list[asyncpg.Record],
     amount_cents: int | None,
     staff_account_id: int,
 ) -> int:
-    """Write pending refunds for the amount, spread over the payments still refundable."""
-    payments = await conn.fetch(query("cancel_refundable_payments"), order_id)
-    ceiling = min(price_cents, sum(p["refundable_cents"] for p in payments))
-    amount = ceiling if amount_cents is None else amount_cents
-    if not 0 <= amount <= ceiling:
-        raise RefundAmountInvalid(amount, ceiling)
+    """Write pending refunds for the amount, spread over the payments still refundable, each
+    naming the registrations it pays back."""
+    price_cents = sum(r["price_cents"] for r in freed)
+    amount, payments = await refund_amount(conn, order_id, price_cents, amount_cents)
+    registration_ids = sorted(r["id"] for r in freed)
     left = amount
     for payment in payments:
         if left == 0:
             break
         part = min(left, payment["refundable_cents"])
         await conn.execute(
-            query("cancel_refund_insert"), order_id, payment["id"], part, staff_account_id
+            query("cancel_refund_insert"),
+            order_id,
+            payment["id"],
+            part,
+            staff_account_id,
+            registration_ids,
         )
         left -= part
     return amount

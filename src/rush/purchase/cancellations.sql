@@ -63,8 +63,9 @@ HAVING p.amount_cents > coalesce(sum(rf.amount_cents), 0)
  ORDER BY p.instalment;
 
 -- name: cancel_refund_insert
-INSERT INTO refund (order_id, payment_id, amount_cents, account_id)
-VALUES ($1, $2, $3, $4)
+-- $5: the registrations this refund pays back.
+INSERT INTO refund (order_id, payment_id, amount_cents, account_id, registration_ids)
+VALUES ($1, $2, $3, $4, $5)
 RETURNING id;
 
 -- name: cancel_pending_refunds
@@ -92,3 +93,20 @@ UPDATE payment p
    AND p.amount_cents = done.amount_cents
        + (SELECT coalesce(sum(rf.amount_cents), 0) FROM refund rf
            WHERE rf.payment_id = p.id AND rf.status = 'succeeded' AND rf.id <> $1);
+
+-- name: cancel_preview_places
+-- The active registrations of the order (all, or only those in $2) a cancellation would
+-- take, with what the admin is shown of them before confirming.
+SELECT r.id AS registration_id, ol.order_id,
+       pe.first_name || ' ' || pe.last_name AS person_name,
+       p.name_fr AS program_fr, p.name_en AS program_en,
+       g.name_fr AS group_fr, g.name_en AS group_en, ol.price_cents
+  FROM registration r
+  JOIN order_line ol ON ol.id = r.order_line_id
+  JOIN person pe ON pe.id = r.person_id
+  JOIN activity_group g ON g.id = r.group_id
+  JOIN program p ON p.id = g.program_id
+ WHERE ol.order_id = $1
+   AND r.status = 'active'
+   AND ($2::bigint[] IS NULL OR r.id = ANY($2::bigint[]))
+ ORDER BY r.id;

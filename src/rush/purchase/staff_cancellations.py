@@ -1,8 +1,10 @@
 """An admin's cancellation from end to end, whichever door it comes through (page or API).
 
 Cancel the places and plan the refund (`cancellations.cancel_places`), queue the emails of the
-families offered the freed places, write the staff log, then send the refunds. Every step is
-safe to repeat: asking again cancels nothing more and never refunds twice.
+families offered the freed places, write the staff log, queue the family's cancellation
+email, then send the refunds: the email is queued before the provider is asked, so a refund
+the provider misses does not keep the family from being told. Every step is safe to repeat:
+asking again cancels nothing more, never refunds twice and never emails twice.
 
 A daycare slot is not allowed without its camp week, so by default cancelling a week cancels
 the same child's daycare of that week too, refunded at its price. When the daycare was bought
@@ -14,17 +16,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import msgspec
 
-from rush.jobs import SEND_WAITLIST_OFFER, JobQueue, waitlist_offer_email_id
+from rush.jobs import (
+    SEND_CANCELLATION_NOTICE,
+    SEND_WAITLIST_OFFER,
+    JobQueue,
+    cancellation_notice_id,
+    waitlist_offer_email_id,
+)
 from rush.ops.staff_log import log_staff_action
 from rush.purchase.cancellations import (
     CancelledPlaces,
     cancel_places,
+    cancellation_scope,
     send_pending_refunds,
-    week_daycare,
 )
 from rush.services import Services
 
@@ -44,12 +51,6 @@ class CancelOutcome(msgspec.Struct, frozen=True, kw_only=True):
     waitlist_offers: int
 
 
-@dataclass(frozen=True, slots=True)
-class _OrderCancelled:
-    places: CancelledPlaces
-    refunded_cents: int
-
-
 async def cancel_and_refund(
     services: Services,
     jobs: JobQueue,
@@ -62,31 +63,35 @@ async def cancel_and_refund(
 ) -> CancelOutcome:
     """Cancel one registration or the whole order, with the daycare of its camp weeks unless
     `with_daycare` is False; safe to repeat, it never refunds twice."""
-    daycare = await week_daycare(services.pool, order_id, registration_id) if with_daycare else []
-    chosen = None
-    if registration_id is not None:
-        own_daycare = [d.registration_id for d in daycare if d.order_id == order_id]
-        chosen = [registration_id, *own_daycare]
+    scope = await cancellation_scope(
+        services.pool, order_id, registration_id, with_daycare=with_daycare
+    )
     done = [
-        await _cancel_in_order(services, jobs, staff_account_id, order_id, chosen, amount_cents)
-    ]
-    elsewhere: dict[uuid.UUID, list[int]] = {}
-    for slot in daycare:
-        if slot.order_id != order_id:
-            elsewhere.setdefault(slot.order_id, []).append(slot.registration_id)
-    for other_order_id, daycare_ids in elsewhere.items():
-        done.append(
-            await _cancel_in_order(
-                services, jobs, staff_account_id, other_order_id, daycare_ids, None
-            )
+        await _cancel_in_order(
+            services,
+            jobs,
+            staff_account_id,
+            other_order_id,
+            registration_ids,
+            amount_cents if other_order_id == order_id else None,
         )
+        for other_order_id, registration_ids in scope.items()
+    ]
+    cancelled_ids = sorted(i for d in done for i in d.registration_ids)
+    if cancelled_ids:
+        await jobs.enqueue_job(
+            SEND_CANCELLATION_NOTICE,
+            cancelled_ids,
+            _job_id=cancellation_notice_id(cancelled_ids),
+        )
+    refunded = [await _send_refunds(services, staff_account_id, d) for d in done]
     return CancelOutcome(
         order_id=order_id,
-        order_status=done[0].places.order_status,
-        registration_ids=[i for d in done for i in d.places.registration_ids],
-        refund_cents=sum(d.places.refund_cents for d in done),
-        refunded_cents=sum(d.refunded_cents for d in done),
-        waitlist_offers=sum(len(d.places.offers) for d in done),
+        order_status=done[0].order_status,
+        registration_ids=[i for d in done for i in d.registration_ids],
+        refund_cents=sum(d.refund_cents for d in done),
+        refunded_cents=sum(refunded),
+        waitlist_offers=sum(len(d.offers) for d in done),
     )
 
 
@@ -97,9 +102,8 @@ async def _cancel_in_order(
     order_id: uuid.UUID,
     registration_ids: Sequence[int] | None,
     amount_cents: int | None,
-) -> _OrderCancelled:
-    """Cancel places of one order, offer them, log it, and send that order's refunds."""
-    pool = services.pool
+) -> CancelledPlaces:
+    """Cancel places of one order, offer them and log it."""
     cancelled = await cancel_places(
         services,
         order_id,
@@ -113,7 +117,7 @@ async def _cancel_in_order(
         )
     if cancelled.registration_ids:
         await log_staff_action(
-            pool,
+            services.pool,
             staff_account_id,
             "cancel_places",
             cancelled.sale_id,
@@ -121,14 +125,21 @@ async def _cancel_in_order(
             registration_ids=cancelled.registration_ids,
             refund_cents=cancelled.refund_cents,
         )
-    refunded = await send_pending_refunds(pool, services.provider, order_id)
+    return cancelled
+
+
+async def _send_refunds(
+    services: Services, staff_account_id: int, cancelled: CancelledPlaces
+) -> int:
+    """Send the order's pending refunds (earlier ones too) and log what the provider took."""
+    refunded = await send_pending_refunds(services.pool, services.provider, cancelled.order_id)
     if refunded:
         await log_staff_action(
-            pool,
+            services.pool,
             staff_account_id,
             "refund",
             cancelled.sale_id,
-            order_id=str(order_id),
+            order_id=str(cancelled.order_id),
             cents=refunded,
         )
-    return _OrderCancelled(cancelled, refunded)
+    return refunded

@@ -1,6 +1,9 @@
 """Admins find an order, see its places, payments and refunds, and cancel places with a refund.
 
-Cancelling takes `rush.purchase.staff_cancellations.cancel_and_refund`, as the JSON API does.
+A cancellation is asked twice: the order page's form shows what would happen
+(`rush.purchase.cancellation_preview`) with "Confirm" and "Back", and only the confirmed
+form, which carries the refund it showed, cancels through
+`rush.purchase.staff_cancellations.cancel_and_refund`, as the JSON API does in one call.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from rush.purchase.cancellation_preview import preview_cancellation
 from rush.purchase.staff_cancellations import cancel_and_refund
 from rush.purchase.staff_orders import search_orders, staff_order
 from web.auth import current_account, staff_only
@@ -76,17 +80,36 @@ class OrdersAdminPages(Controller):
         state: State,
         order_id: FromPath[uuid.UUID],
         data: Form,
-    ) -> Redirect:
+    ) -> Redirect | Template:
         """Cancel the registration named in the form, or the whole order when none is; the
-        daycare of its weeks only when its box, checked by default, was left checked."""
+        daycare of its weeks only when its box, checked by default, was left checked. Until
+        the form says `confirmed`, only show what would happen, and change nothing."""
         res = resources(state)
+        registration_id = _registration_id(data.get("registration_id", "").strip())
+        amount_cents = parse_cents(data.get("amount", ""))
+        with_daycare = data.get("with_daycare") == "on"
+        if data.get("confirmed") != "yes":
+            preview = await preview_cancellation(
+                res.services.pool,
+                order_id,
+                registration_id=registration_id,
+                amount_cents=amount_cents,
+                with_daycare=with_daycare,
+            )
+            return page(
+                request,
+                "ops/order_cancel_confirm.html",
+                preview=preview,
+                registration_id=registration_id,
+                with_daycare=with_daycare,
+            )
         await cancel_and_refund(
             res.services,
             res.jobs,
             current_account(request).id,
             order_id,
-            registration_id=_registration_id(data.get("registration_id", "").strip()),
-            amount_cents=parse_cents(data.get("amount", "")),
-            with_daycare=data.get("with_daycare") == "on",
+            registration_id=registration_id,
+            amount_cents=amount_cents,
+            with_daycare=with_daycare,
         )
         return Redirect(f"/ops/orders/{order_id}")
