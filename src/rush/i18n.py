@@ -185,13 +185,18 @@ def format_date(date: dt.date, locale: str) -> str:
 
 
 def format_date_range(start: dt.date, end: dt.date, locale: str) -> str:
-    """A camp week's dates as a parent reads them: "du 28 juin au 2 juillet 2027",
-    "June 28 to July 2, 2027" (Babel's intervals abbreviate the months)."""
+    """A camp week's dates as a parent reads them: "du 21 au 25 juin 2027", "du 28 juin au
+    2 juillet 2027", "June 21 to 25, 2027" (Babel's intervals abbreviate the months)."""
     babel_locale = _FORMATS[_require_supported(locale)]
+    same_month = (start.year, start.month) == (end.year, end.month)
     if locale == "fr-CA":
-        first = "d'er' MMMM" if start.day == 1 else "d MMMM"
-        return f"du {_babel_date(start, first, locale=babel_locale)} au {format_date(end, locale)}"
-    return f"{_babel_date(start, 'MMMM d', locale=babel_locale)} to {format_date(end, locale)}"
+        day = "d'er'" if start.day == 1 else "d"
+        first = _babel_date(start, day if same_month else f"{day} MMMM", locale=babel_locale)
+        return f"du {first} au {format_date(end, locale)}"
+    first = _babel_date(start, "MMMM d", locale=babel_locale)
+    if same_month:
+        return f"{first} to {end.day}, {end.year}"
+    return f"{first} to {format_date(end, locale)}"
 
 
 def format_datetime(moment: dt.datetime, locale: str) -> str:

@@ -19,6 +19,7 @@ from rush.i18n import (
     SUPPORTED_LOCALES,
     error_message,
     format_date,
+    format_date_range,
     format_datetime,
     format_money,
     gettext,
@@ -257,3 +258,28 @@ def test_the_catalogs_of_every_supported_locale_compile() -> None:
         "fr-CA": "fr_CA",
         "en": "en",
     }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "french", "english"),
+    [
+        (
+            dt.date(2027, 6, 21),
+            dt.date(2027, 6, 25),
+            "du 21 au 25 juin 2027",
+            "June 21 to 25, 2027",
+        ),
+        (
+            dt.date(2027, 6, 28),
+            dt.date(2027, 7, 2),
+            "du 28 juin au 2 juillet 2027",
+            "June 28 to July 2, 2027",
+        ),
+        (dt.date(2027, 7, 1), dt.date(2027, 7, 5), "du 1er au 5 juillet 2027", "July 1 to 5, 2027"),
+    ],
+)
+def test_a_camp_week_reads_as_its_dates(
+    start: dt.date, end: dt.date, french: str, english: str
+) -> None:
+    assert format_date_range(start, end, "fr-CA") == french
+    assert format_date_range(start, end, "en") == english

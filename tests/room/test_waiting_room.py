@@ -125,6 +125,26 @@ async def test_activity_keeps_an_admitted_family_shopping(room: WaitingRoom) -> 
     assert (await room.standing(SALE, 1, join=False)).state is QueueState.ADMITTED
 
 
+async def test_a_family_that_paid_keeps_its_turn_for_the_grace_only(room: WaitingRoom) -> None:
+    """After paying, the slot lasts `grace` without activity (not the full idle time), any
+    activity in the grace runs the usual idle clock, and the grace never lengthens a turn."""
+    await room.configure(SALE, rate_per_min=60_000, max_shoppers=1, idle_ms=10_000)
+    await room.open(SALE, "s")
+    assert (await room.standing(SALE, 1, join=True)).state is QueueState.ADMITTED
+    await room.standing(SALE, 2, join=True)
+
+    assert not await room.leave(SALE, 1, grace_ms=300)
+    assert (await room.standing(SALE, 1, join=False)).state is QueueState.ADMITTED
+    await room.touch(SALE, 1)  # a forgotten activity, inside the grace
+    await asyncio.sleep(0.4)
+    assert (await room.standing(SALE, 1, join=False)).state is QueueState.ADMITTED
+
+    await room.leave(SALE, 1, grace_ms=300)
+    await asyncio.sleep(0.4)
+    assert (await room.standing(SALE, 1, join=False)).state is QueueState.EXPIRED
+    assert (await room.standing(SALE, 2, join=False)).state is QueueState.ADMITTED
+
+
 async def test_pause_stops_admissions_and_resume_continues(room: WaitingRoom) -> None:
     await room.configure(SALE, rate_per_min=60_000, max_shoppers=100)
     await room.open(SALE, "s")

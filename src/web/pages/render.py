@@ -7,8 +7,10 @@ from typing import Any
 import msgspec
 from litestar import Request
 from litestar.response import Template
+from redis.exceptions import RedisError
 
 from rush.families.accounts import Account
+from rush.purchase.family_standing import family_standing
 from web.admission import admitted_sales
 from web.i18n import page_context
 from web.state import resources
@@ -17,6 +19,8 @@ __all__ = ["SALES_ON_SHOW", "load_sales_on_show", "page", "signed_in"]
 
 SALES_ON_SHOW = "sales_on_show"
 """Where a page request keeps the sales its header announces (`load_sales_on_show`)."""
+FAMILY_STANDINGS = "family_standings"
+"""And where the signed-in family stands in each of them, by sale id."""
 
 
 def signed_in(request: Request[Any, Any, Any]) -> Account | None:
@@ -28,9 +32,25 @@ def signed_in(request: Request[Any, Any, Any]) -> Account | None:
 
 
 async def load_sales_on_show(request: Request[Any, Any, Any]) -> None:
-    """Before a page handler: the sales every page announces, from the process's reading."""
-    sales = await resources(request.app.state).services.sales.get(None)
+    """Before a page handler: the sales every page announces, from the process's reading,
+    and where the signed-in family stands in each (not for the waiting room's own polls,
+    which never show the header)."""
+    services = resources(request.app.state).services
+    sales = await services.sales.get(None)
     setattr(request.state, SALES_ON_SHOW, sales)
+    account = signed_in(request)
+    if account is None or account.family_id is None or request.headers.get("hx-request"):
+        return
+    standings = {}
+    try:
+        for sale in sales:
+            standings[sale.id] = await family_standing(
+                services, account.family_id, sale.id, sale.status
+            )
+    except (RedisError, OSError):
+        # Redis away: the header falls back to the sale's usual step; the page still answers.
+        standings = {}
+    setattr(request.state, FAMILY_STANDINGS, standings)
 
 
 def _help_line(request: Request[Any, Any, Any]) -> dict[str, str]:
@@ -53,6 +73,7 @@ def page(
             "sales_on_show": getattr(request.state, SALES_ON_SHOW, []),
             "help_line": _help_line(request),
             "admitted_sales": admitted_sales(request),
+            "standings": getattr(request.state, FAMILY_STANDINGS, {}),
             "request_path": request.url.path,
             **context,
         },

@@ -35,9 +35,24 @@
       if (left === 0) { location.reload(); }
     }, 1000);
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", startCountdown);
-  } else {
+  // The header's countdown of held places ticks too; it never reloads the page by itself.
+  function startBannerCountdowns() {
+    document.querySelectorAll(".banner-countdown").forEach(function (el) {
+      var end = Date.now() + parseInt(el.dataset.ms, 10);
+      setInterval(function () {
+        var left = Math.max(0, end - Date.now());
+        var m = Math.floor(left / 60000), s = Math.floor(left / 1000) % 60;
+        el.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+      }, 1000);
+    });
+  }
+  function start() {
     startCountdown();
+    startBannerCountdowns();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
