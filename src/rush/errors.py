@@ -53,6 +53,8 @@ Tree (class, status, code, why)::
     ├── CatalogueItemNotFound   404 catalogue_not_found
     │ rush.families.account_tokens
     ├── InvalidAccountLink      400 invalid_account_link      unknown, already used or expired
+    │ rush.families.approvals
+    ├── RefusalReasonInvalid    422 refusal_reason_invalid    a refusal without a reason
     │ rush.families.family_file_types
     ├── FamilyFileInvalid       400 family_file_invalid       a value missing or malformed
     ├── UnknownFamily           404 unknown_family

@@ -257,6 +257,9 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
         "This confidential information can no longer be read. Please enter it again."
     ),
     "unknown_family": N_("We cannot find this family file."),
+    "refusal_reason_invalid": N_(
+        "Tell the family why its file is refused (2,000 characters at most)."
+    ),
     "account_pending": N_("Your family file is waiting for approval by the recreation department."),
     "invalid_account_link": N_("This link is no longer valid. Ask for a new one."),
     "receipt_unavailable": N_(
