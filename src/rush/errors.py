@@ -62,6 +62,7 @@ Tree (class, status, code, why)::
     ├── ReceiptUnavailable      404 receipt_unavailable       no payer named, or no payment
     │ rush.ops.attendance
     ├── NotRegisteredInGroup    422 not_registered_in_group   cannot be marked present there
+    ├── NotAuthorisedForPickup  422 not_authorised_for_pickup not allowed to take the child home
     │ rush.ops.sale_controls
     ├── NoFamilyWithEmail       404 unknown_family            no family account has that email
     │ rush.purchase.cancellations

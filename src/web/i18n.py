@@ -17,6 +17,7 @@ from rush.i18n import (
     format_date,
     format_datetime,
     format_money,
+    format_time,
     load_catalog,
     translator,
 )
@@ -46,6 +47,7 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "money": partial(format_money, locale=locale),
         "date": partial(format_date, locale=locale),
         "datetime": partial(format_datetime, locale=locale),
+        "time": partial(format_time, locale=locale),
         "other_languages": {code: name for code, name in LANGUAGE_NAMES.items() if code != locale},
         "languages": SUPPORTED_LOCALES,
     }
