@@ -24,7 +24,7 @@ from rush.families.family_file_types import Address, AdultDetails, ChildDetails
 from rush.families.family_file_validation import quebec_today
 from rush.i18n import format_date
 from tests.support.forms import csrf_of
-from tests.support.ops_sessions import Client
+from tests.support.ops_sessions import Client, signed_in_family
 
 LEA_BORN = dt.date(2018, 3, 14)
 REASON = "L'adresse n'est pas à Saint-Lambert : le camp est réservé aux résidents."
@@ -180,6 +180,12 @@ async def test_the_refusal_reason_is_kept_shown_to_staff_and_emailed_in_the_fami
     assert "Hello Anna," in anna_text
     assert "The address is outside Saint-Lambert." in anna_text
     assert "correct your family file" in anna_text
+    julie = await signed_in_family(app_settings, pool, french)
+    try:
+        her_file = await julie.get("/family")
+    finally:
+        await julie.__aexit__(None, None, None)
+    assert f"Motif indiqué : {REASON}" in readable(her_file.text)
 
 
 async def test_the_approval_email_leads_to_the_family_file(
