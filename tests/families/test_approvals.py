@@ -4,6 +4,7 @@ refusal, in its own language."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from email.message import EmailMessage
 
 import asyncpg
@@ -24,7 +25,12 @@ from rush.families.family_file_types import Address, AdultDetails, ChildDetails
 from rush.families.family_file_validation import quebec_today
 from rush.i18n import format_date
 from tests.support.forms import csrf_of
-from tests.support.ops_sessions import Client, signed_in_family
+from tests.support.ops_sessions import (
+    Client,
+    RegisteredChild,
+    fill_family_file,
+    signed_in_family,
+)
 
 LEA_BORN = dt.date(2018, 3, 14)
 REASON = "L'adresse n'est pas à Saint-Lambert : le camp est réservé aux résidents."
@@ -90,10 +96,21 @@ async def test_the_approval_screen_shows_the_file_with_birth_dates_ages_and_what
         ChildDetails(first_name="Léa", last_name="Gagnon", birth_date=LEA_BORN),
     )
 
+    complete = await pending_family(pool, "marie@example.ca", first_name="Marie")
+    eloise = await add_child(
+        pool, cipher, complete, ChildDetails(first_name="É", last_name="C", birth_date=LEA_BORN)
+    )
+    await set_address(
+        pool,
+        complete,
+        Address(street="3, rue Victoria", city="Saint-Lambert", postal_code="J4P 1A1"),
+    )
+    await fill_family_file(pool, cipher, RegisteredChild(complete, eloise, uuid.uuid4()))
+
     listing = await admin.get("/ops/families")
 
     assert listing.status_code == 200
-    page = readable(listing.text)
+    page, complete_file = readable(listing.text).split(f'data-family="{complete}"')
     expected_age = age_on(LEA_BORN, quebec_today())
     assert "12, rue Notre-Dame" in page
     assert "Saint-Lambert" in page
@@ -105,6 +122,8 @@ async def test_the_approval_screen_shows_the_file_with_birth_dates_ages_and_what
     assert "Aucun contact d'urgence pour Léa Gagnon" in page
     assert "Aucun payeur du Relevé 24" in page
     assert "Le dossier est complet." not in page
+    assert "Le dossier est complet." in complete_file
+    assert "Fiche santé et sécurité manquante" not in complete_file
 
 
 async def test_a_refusal_without_a_reason_changes_nothing(

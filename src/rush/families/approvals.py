@@ -59,6 +59,11 @@ class FamilyToDecide(msgspec.Struct, frozen=True, kw_only=True):
     issues: list[Issue]
     """What readiness finds missing, apart from the approval staff are about to give."""
 
+    def child_name(self, person_id: int | None) -> str:
+        """The name of the child an issue is about, as the file spells it."""
+        child = next((c for c in self.file.children if c.id == person_id), None)
+        return f"{child.details.first_name} {child.details.last_name}" if child else ""
+
 
 class Decision(msgspec.Struct, frozen=True, kw_only=True):
     id: int
