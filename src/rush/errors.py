@@ -53,6 +53,8 @@ Tree (class, status, code, why)::
     ├── CatalogueItemNotFound   404 catalogue_not_found
     │ rush.families.account_tokens
     ├── InvalidAccountLink      400 invalid_account_link      unknown, already used or expired
+    │ rush.families.approvals
+    ├── RefusalReasonInvalid    422 refusal_reason_invalid    a refusal without a reason
     │ rush.families.family_file_types
     ├── FamilyFileInvalid       400 family_file_invalid       a value missing or malformed
     ├── UnknownFamily           404 unknown_family
@@ -60,6 +62,7 @@ Tree (class, status, code, why)::
     ├── ReceiptUnavailable      404 receipt_unavailable       no payer named, or no payment
     │ rush.ops.attendance
     ├── NotRegisteredInGroup    422 not_registered_in_group   cannot be marked present there
+    ├── NotAuthorisedForPickup  422 not_authorised_for_pickup not allowed to take the child home
     │ rush.ops.sale_controls
     ├── NoFamilyWithEmail       404 unknown_family            no family account has that email
     │ rush.purchase.cancellations

@@ -47,6 +47,7 @@ __all__ = [
     "format_date_range",
     "format_datetime",
     "format_money",
+    "format_time",
     "gettext",
     "load_catalog",
     "negotiate_locale",
@@ -218,6 +219,14 @@ def format_datetime(moment: dt.datetime, locale: str) -> str:
     )
 
 
+def format_time(moment: dt.datetime, locale: str) -> str:
+    """The time alone on Quebec's wall clock, "16 h 42" or "4:42 p.m.", for a sheet of one day."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("format_time needs an aware datetime")
+    babel_locale = _FORMATS[_require_supported(locale)]
+    return _babel_time(moment.astimezone(TIME_ZONE), "short", tzinfo=TIME_ZONE, locale=babel_locale)
+
+
 # -- error messages ---------------------------------------------------------------------------
 
 _ERROR_MESSAGES: Final[dict[str, str]] = {
@@ -264,6 +273,9 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
         "A daycare slot goes with its camp week: choose the week for the same child too."
     ),
     "not_registered_in_group": N_("This child is not registered in this group."),
+    "not_authorised_for_pickup": N_(
+        "This person is not allowed to pick up this child: choose someone from the family's list."
+    ),
     "instalments_not_offered": N_("Payment in instalments is not offered for this order."),
     "order_not_found": N_("We cannot find this order."),
     "places_available": N_("This group still has places: register directly instead."),
@@ -273,6 +285,9 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
         "This confidential information can no longer be read. Please enter it again."
     ),
     "unknown_family": N_("We cannot find this family file."),
+    "refusal_reason_invalid": N_(
+        "Tell the family why its file is refused (2,000 characters at most)."
+    ),
     "account_pending": N_("Your family file is waiting for approval by the recreation department."),
     "invalid_account_link": N_("This link is no longer valid. Ask for a new one."),
     "receipt_unavailable": N_(

@@ -18,6 +18,7 @@ from rush.i18n import (
     format_date_range,
     format_datetime,
     format_money,
+    format_time,
     load_catalog,
     translator,
 )
@@ -48,6 +49,7 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "date": partial(format_date, locale=locale),
         "date_range": partial(format_date_range, locale=locale),
         "datetime": partial(format_datetime, locale=locale),
+        "time": partial(format_time, locale=locale),
         "other_languages": {code: name for code, name in LANGUAGE_NAMES.items() if code != locale},
         "languages": SUPPORTED_LOCALES,
     }

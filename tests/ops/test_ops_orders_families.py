@@ -154,7 +154,7 @@ async def test_a_refused_family_stays_out_of_the_queue(
 
     refused = await admin.post(
         f"/ops/families/{family_id}/refuse",
-        data={"_csrf_token": form_token(listing.text)},
+        data={"_csrf_token": form_token(listing.text), "reason": "Adresse hors de la ville."},
         follow_redirects=False,
     )
 

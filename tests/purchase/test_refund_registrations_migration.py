@@ -13,7 +13,7 @@ from rush.db import apply_migrations
 from rush.dev.servers import ServerUrls
 
 BEFORE = "0014_policies"
-MIGRATION = "0015_staff1_refund_registrations"
+MIGRATION = "0015_refund_registrations"
 
 
 @pytest.fixture

@@ -314,24 +314,43 @@ def account_link_email(
 
 
 def family_decision_email(
-    to: str, locale: str, approved: bool, login_url: str, *, sender: str
+    to: str,
+    locale: str,
+    approved: bool,
+    file_url: str,
+    *,
+    sender: str,
+    greeting_name: str = "",
+    reason: str = "",
 ) -> EmailMessage:
-    """The recreation department's answer to a family waiting for approval of its file."""
+    """The recreation department's answer to a family waiting for approval of its file.
+
+    Either way the family's next step is its file (`file_url`): to finish it before registration
+    day, or to correct what staff gave as the reason of a refusal.
+    """
     _ = translator(locale).gettext
     body = _Body()
-    body.paragraph(_("Hello,"))
+    body.paragraph(_("Hello {name},").format(name=greeting_name) if greeting_name else _("Hello,"))
+    label = _("Open my family file")
     if approved:
         subject = _("Your family file is approved")
-        label = _("Log in")
         body.paragraph(_("Your family file has been approved: you can now register your children."))
-        body.link(_("{label}: {url}").format(label=label, url=login_url), label, login_url)
-    else:
-        subject = _("Your family file was not approved")
         body.paragraph(
             _(
-                "Your family file was not approved. Please contact the recreation department"
-                " for more information."
+                "Before registration day, check that your file is complete: address, health"
+                " sheet and emergency contact of each child, and who receives the Relevé 24."
             )
         )
+    else:
+        subject = _("Your family file was not approved")
+        body.paragraph(_("Your family file was not approved, for this reason:"))
+        body.paragraph(reason)
+        body.paragraph(
+            _(
+                "What to do next: correct your family file, then reply to this message or call"
+                " the recreation department so we can review it again."
+            )
+        )
+    body.link(_("{label}: {url}").format(label=label, url=file_url), label, file_url)
     body.paragraph(_("The Recreation Department"))
     return _compose(sender, to, locale, subject, body)

@@ -188,16 +188,27 @@ async def send_account_link(
 async def send_family_decision(
     pool: asyncpg.Pool, settings: Settings, family_id: int, approved: bool
 ) -> bool:
-    """Tell a family staff approved (or refused) its file; once per family and decision."""
+    """Tell a family staff approved (or refused, and why) its file; once per decision.
+
+    Nothing is sent when a later decision already replaced this one, so a family never reads a
+    refusal staff took back. A refusal for another reason is a new decision, so a new email.
+    """
+    decided = await pool.fetchrow(query("family_decision_now"), family_id)
     contact = await pool.fetchrow(query("family_contact"), family_id)
-    if contact is None:
+    decision = "approved" if approved else "refused"
+    if contact is None or decided is None or decided["status"] != decision:
         return False
+    reason = decided["refusal_reason"] or ""
     message = family_decision_email(
         contact["email"],
         contact["locale"],
         approved,
-        f"{settings.public_base_url}/login",
+        f"{settings.public_base_url}/family",
         sender=settings.mail_from,
+        greeting_name=contact["first_name"] or "",
+        reason=reason,
     )
-    decision = "approved" if approved else "refused"
-    return await send_once(pool, smtp_settings(settings), f"family_{decision}:{family_id}", message)
+    key = f"family_{decision}:{family_id}"
+    if not approved:
+        key += ":" + hashlib.sha256(reason.encode()).hexdigest()[:16]
+    return await send_once(pool, smtp_settings(settings), key, message)

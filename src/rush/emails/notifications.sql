@@ -9,6 +9,10 @@ SELECT a.email::text AS email, a.locale,
  ORDER BY a.id
  LIMIT 1;
 
+-- name: family_decision_now
+-- The decision a family's file stands under now, and the reason when it is a refusal.
+SELECT status, refusal_reason FROM family WHERE id = $1;
+
 -- name: order_confirmation_lines
 -- What the confirmation email lists for each paid place, in both languages.
 SELECT pe.first_name || ' ' || pe.last_name AS person_name,

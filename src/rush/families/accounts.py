@@ -139,11 +139,17 @@ async def require_approved_family(conn: Executor, family_id: int) -> None:
         raise FamilyNotApproved(family_id)
 
 
-async def set_family_status(pool: asyncpg.Pool, family_id: int, status: str) -> bool:
-    """Staff approve or refuse a pending family; False when there is no such family."""
+async def set_family_status(
+    pool: asyncpg.Pool, family_id: int, status: str, refusal_reason: str | None = None
+) -> bool:
+    """Staff approve or refuse a pending family; False when there is no such family.
+
+    The reason is kept only with a refusal; any other status clears it.
+    """
     if status not in ("approved", "refused", "pending"):
         raise ValueError("a family is pending, approved or refused")
-    return await pool.fetchval(query("family_set_status"), family_id, status) is not None
+    found = await pool.fetchval(query("family_set_status"), family_id, status, refusal_reason)
+    return found is not None
 
 
 async def authenticate(pool: asyncpg.Pool, email: str, password: str) -> Account:

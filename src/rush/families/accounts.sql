@@ -22,7 +22,9 @@ SELECT id, family_id, email::text, role, locale FROM account WHERE id = $1;
 SELECT status FROM family WHERE id = $1;
 
 -- name: family_set_status
-UPDATE family SET status = $2 WHERE id = $1 RETURNING id;
+-- A new status, with the reason of a refusal ($3); any other status clears the reason.
+UPDATE family SET status = $2, refusal_reason = CASE WHEN $2 = 'refused' THEN $3 END
+ WHERE id = $1 RETURNING id;
 
 -- name: account_by_email
 SELECT id, family_id, email::text, role, locale, password_hash FROM account WHERE email = $1;

@@ -14,6 +14,7 @@ SELECT f.id, f.created_at,
 -- name: families_recently_decided
 -- The latest approvals and refusals, from the staff log, with the family's current status.
 SELECT s.at, s.action, st.email::text AS staff, f.id, f.status,
+       s.details ->> 'reason' AS reason,
        (SELECT pe.first_name || ' ' || pe.last_name FROM person pe
          WHERE pe.family_id = f.id AND pe.role = 'adult' ORDER BY pe.id LIMIT 1) AS name,
        (SELECT a.email::text FROM account a WHERE a.family_id = f.id

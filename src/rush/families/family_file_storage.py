@@ -57,17 +57,18 @@ __all__ = [
 # -- reading --------------------------------------------------------------------------------------
 
 
-async def _family_status(conn: Executor, family_id: int) -> str:
-    status: str | None = await conn.fetchval(query("family_file_status"), family_id)
-    if status is None:
+async def _family_row(conn: Executor, family_id: int) -> asyncpg.Record:
+    """The family's status and, when staff refused it, their reason."""
+    row: asyncpg.Record | None = await conn.fetchrow(query("family_file_status"), family_id)
+    if row is None:
         raise UnknownFamily(family_id)
-    return status
+    return row
 
 
 async def get_family_file(pool: asyncpg.Pool, cipher: FieldCipher, family_id: int) -> FamilyFile:
     """The whole file, read in one snapshot; the SIN only masked."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        status = await _family_status(conn, family_id)
+        family = await _family_row(conn, family_id)
         adults = await conn.fetch(query("family_file_adults"), family_id)
         address = await conn.fetchrow(query("family_file_address"), family_id)
         children = await conn.fetch(query("family_file_children"), family_id)
@@ -85,7 +86,8 @@ async def get_family_file(pool: asyncpg.Pool, cipher: FieldCipher, family_id: in
         )
     return FamilyFile(
         family_id=family_id,
-        status=status,
+        status=family["status"],
+        refusal_reason=family["refusal_reason"],
         adults=[Adult(id=r["id"], details=_adult_details(r)) for r in adults],
         address=Address(**dict(address.items())) if address else None,
         children=[_child(r, contacts_of.get(r["id"], []), cipher) for r in children],

@@ -1,5 +1,5 @@
 -- name: family_file_status
-SELECT status FROM family WHERE id = $1;
+SELECT status, refusal_reason FROM family WHERE id = $1;
 
 -- name: family_file_adults
 SELECT id, first_name, last_name, email, phone_home, phone_mobile, phone_work

@@ -156,3 +156,5 @@ class FamilyFile(msgspec.Struct, frozen=True, kw_only=True):
     address: Address | None
     children: list[Child]
     tax_payer: MaskedTaxPayer | None
+    refusal_reason: str | None = None
+    """Why staff refused the file, in their words; None unless the status is "refused"."""

@@ -3,8 +3,8 @@ exports, attendance, the audit.
 
 `dashboard` aggregates a sale's numbers once for every watcher (`dashboard_history` and
 `dashboard_latest` keep them in Redis); `sale_controls` change a live sale and log it;
-`staff_log` records who did what; `exports` and `attendance` serve staff all year; `audit`
-(with `audit_table`) proves nothing was lost.
+`staff_log` records who did what; `exports` and `attendance` serve staff all year (`pickups`
+says who may take a child home); `audit` (with `audit_table`) proves nothing was lost.
 """
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "dashboard_history",
     "dashboard_latest",
     "exports",
+    "pickups",
     "sale_controls",
     "staff_log",
 ]

@@ -1,7 +1,11 @@
-"""Attendance taken on site: which registered children came to their group on a given day.
+"""Attendance taken on site: which registered children came to their group on a given day,
+and who took each one home.
 
 Only children with an active registration in the group can be marked; anyone else is refused
-(`NotRegisteredInGroup`), so a mistyped id never adds a child to a group's attendance.
+(`NotRegisteredInGroup`), so a mistyped id never adds a child to a group's attendance. A child
+leaves only with someone `pickups` allows (`NotAuthorisedForPickup` otherwise). The sheet flags
+what the monitor must know at a glance from the health sheet (allergies, EpiPen, medication):
+staff who may open the sheet are the staff who may download the group's health list.
 """
 
 from __future__ import annotations
@@ -14,16 +18,21 @@ import asyncpg
 
 from rush.db import query
 from rush.errors import RushError, UnknownGroup
+from rush.ops.pickups import PickupPerson, pickup_people
 
 __all__ = [
     "AttendanceGroup",
     "AttendanceSheet",
     "ExpectedChild",
+    "HealthFlags",
+    "NotAuthorisedForPickup",
     "NotRegisteredInGroup",
+    "SignOut",
     "attendance_groups",
     "attendance_sheet",
     "mark_attendance",
     "matches_search",
+    "sign_out",
 ]
 
 
@@ -36,6 +45,17 @@ class NotRegisteredInGroup(RushError):
     def __init__(self, group_id: int, person_id: int) -> None:
         super().__init__(f"person {person_id} is not registered in group {group_id}")
         self.group_id = group_id
+        self.person_id = person_id
+
+
+class NotAuthorisedForPickup(RushError):
+    """The person is not among those the family allows to take the child home."""
+
+    code = "not_authorised_for_pickup"
+    status = 422
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__(f"this person may not pick up person {person_id}")
         self.person_id = person_id
 
 
@@ -55,12 +75,39 @@ class AttendanceGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class HealthFlags:
+    """What a monitor must see on the child's row; the whole sheet is in the health export."""
+
+    allergies: str
+    epipen: bool
+    medication: str
+
+    @property
+    def any(self) -> bool:
+        return bool(self.allergies or self.epipen or self.medication)
+
+
+@dataclass(frozen=True, slots=True)
+class SignOut:
+    to: str
+    relationship: str
+    at: dt.datetime
+    """The server's clock when the monitor recorded it."""
+    by: str
+    """The staff account that recorded it."""
+
+
+@dataclass(frozen=True, slots=True)
 class ExpectedChild:
     person_id: int
     first_name: str
     last_name: str
     birth_date: dt.date | None
     present: bool
+    health: HealthFlags | None
+    """None when the family has not filled in the health sheet."""
+    pickups: list[PickupPerson]
+    signed_out: SignOut | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +128,10 @@ class AttendanceSheet:
     @property
     def came(self) -> int:
         return sum(child.present for child in self.children)
+
+    @property
+    def left(self) -> int:
+        return sum(child.signed_out is not None for child in self.children)
 
     def matching(self, search: str) -> list[ExpectedChild]:
         return [c for c in self.children if matches_search(c, search)]
@@ -127,6 +178,7 @@ async def attendance_sheet(
         if group is None:
             raise UnknownGroup(group_id)
         rows = await conn.fetch(query("attendance_sheet"), group_id, session_date)
+        pickups = await pickup_people(conn, group_id)
     return AttendanceSheet(
         group_id=group_id,
         name_fr=group["name_fr"],
@@ -134,12 +186,29 @@ async def attendance_sheet(
         program_fr=group["program_fr"],
         program_en=group["program_en"],
         session_date=session_date,
-        children=[
-            ExpectedChild(
-                r["person_id"], r["first_name"], r["last_name"], r["birth_date"], r["present"]
-            )
-            for r in rows
-        ],
+        children=[_expected_child(r, pickups.get(r["person_id"], [])) for r in rows],
+    )
+
+
+def _expected_child(row: asyncpg.Record, pickups: list[PickupPerson]) -> ExpectedChild:
+    return ExpectedChild(
+        person_id=row["person_id"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        birth_date=row["birth_date"],
+        present=row["present"],
+        health=HealthFlags(row["allergies"], row["epipen"], row["medication"])
+        if row["has_health_sheet"]
+        else None,
+        pickups=pickups,
+        signed_out=SignOut(
+            row["signed_out_to"],
+            row["signed_out_relationship"],
+            row["signed_out_at"],
+            row["signed_out_by"],
+        )
+        if row["signed_out_at"] is not None
+        else None,
     )
 
 
@@ -152,9 +221,45 @@ async def mark_attendance(
     present: bool,
     account_id: int,
 ) -> None:
-    """Mark the child present (or not) by this staff account; a second tap overwrites the first."""
+    """Mark the child present (or not) by this staff account; a second tap overwrites the first.
+
+    Unmarking a child also forgets its sign-out: a child who did not come did not leave.
+    """
     written = await pool.fetchval(
         query("attendance_mark"), group_id, person_id, session_date, present, account_id
     )
     if written is None:
         raise NotRegisteredInGroup(group_id, person_id)
+
+
+async def sign_out(
+    pool: asyncpg.Pool,
+    *,
+    group_id: int,
+    person_id: int,
+    session_date: dt.date,
+    pickup_name: str,
+    account_id: int,
+) -> PickupPerson:
+    """Record that the child left with `pickup_name`, now, by this staff account.
+
+    The person must be one the family allows (`pickups`); the child counts as present, since it
+    was there to be picked up. Signing out again replaces the first record. Returns who it was.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        if await conn.fetchval(query("attendance_expected"), group_id, person_id) is None:
+            raise NotRegisteredInGroup(group_id, person_id)
+        allowed = (await pickup_people(conn, group_id, person_id)).get(person_id, [])
+        chosen = next((p for p in allowed if p.name == pickup_name.strip()), None)
+        if chosen is None:
+            raise NotAuthorisedForPickup(person_id)
+        await conn.execute(
+            query("attendance_sign_out"),
+            group_id,
+            person_id,
+            session_date,
+            chosen.name,
+            chosen.relationship,
+            account_id,
+        )
+    return chosen

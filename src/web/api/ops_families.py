@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, post
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from web.auth import current_account, staff_only
 from web.ops.families_admin import decide_and_tell
 from web.state import resources
+
+
+class Refusal(msgspec.Struct, frozen=True):
+    reason: str
+    """Why the file is refused, in words the family reads in its email."""
 
 
 class OpsFamiliesController(Controller):
@@ -23,18 +29,22 @@ class OpsFamiliesController(Controller):
     async def approve(
         self, request: Request[Any, Any, Any], state: State, family_id: FromPath[int]
     ) -> dict[str, str]:
-        return await _set(request, state, family_id, "approved")
+        await decide_and_tell(resources(state), current_account(request), family_id, approve=True)
+        return {"status": "approved"}
 
     @post("/refuse", status_code=HTTP_200_OK, opt={"admin": True})
     async def refuse(
-        self, request: Request[Any, Any, Any], state: State, family_id: FromPath[int]
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        family_id: FromPath[int],
+        data: JSONBody[Refusal],
     ) -> dict[str, str]:
-        return await _set(request, state, family_id, "refused")
-
-
-async def _set(
-    request: Request[Any, Any, Any], state: State, family_id: int, status: str
-) -> dict[str, str]:
-    staff = current_account(request)
-    await decide_and_tell(resources(state), staff, family_id, approve=status == "approved")
-    return {"status": status}
+        await decide_and_tell(
+            resources(state),
+            current_account(request),
+            family_id,
+            approve=False,
+            reason=data.reason,
+        )
+        return {"status": "refused"}

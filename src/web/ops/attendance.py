@@ -1,4 +1,5 @@
-"""Attendance on site, on a tablet: pick a group, find a child by name, tap "Present".
+"""Attendance on site, on a tablet: pick a group, find a child by name, tap "Present", and at
+the end of the day record who took the child home, chosen from the people the family allows.
 
 The sheet works without JavaScript (plain forms and redirects); with htmx the search filters as
 the monitor types and each tap swaps only the child's row and the counts.
@@ -16,7 +17,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from rush.i18n import TIME_ZONE
-from rush.ops.attendance import attendance_groups, attendance_sheet, mark_attendance
+from rush.ops.attendance import attendance_groups, attendance_sheet, mark_attendance, sign_out
 from rush.ops.staff_log import log_staff_action
 from web.auth import current_account, staff_only
 from web.pages.render import page
@@ -121,13 +122,57 @@ class AttendancePages(Controller):
             session_date=session_date.isoformat(),
             present=present,
         )
-        if not request.headers.get("hx-request"):
-            return Redirect(_sheet_url(group_id, session_date))
-        sheet = await attendance_sheet(pool, group_id, session_date)
-        return page(
-            request,
-            "ops/attendance_marked.html",
-            sheet=sheet,
-            child=next((c for c in sheet.children if c.person_id == person_id), None),
-            base=_sheet_url(group_id, session_date),
+        return await _changed_row(request, state, group_id, session_date, person_id)
+
+    @post("/groups/{group_id:int}/{session_date:date}/people/{person_id:int}/sign-out")
+    async def sign_out(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        group_id: FromPath[int],
+        session_date: FromPath[dt.date],
+        person_id: FromPath[int],
+        data: Form,
+    ) -> Response[Any]:
+        """Record who took the child home, now; someone the family does not allow: 422."""
+        pool = resources(state).services.pool
+        staff = current_account(request)
+        chosen = await sign_out(
+            pool,
+            group_id=group_id,
+            person_id=person_id,
+            session_date=session_date,
+            pickup_name=data.get("pickup", ""),
+            account_id=staff.id,
         )
+        await log_staff_action(
+            pool,
+            staff.id,
+            "sign_out",
+            None,
+            group_id=group_id,
+            person_id=person_id,
+            session_date=session_date.isoformat(),
+            guardian=chosen.guardian,
+        )
+        return await _changed_row(request, state, group_id, session_date, person_id)
+
+
+async def _changed_row(
+    request: Request[Any, Any, Any],
+    state: State,
+    group_id: int,
+    session_date: dt.date,
+    person_id: int,
+) -> Response[Any]:
+    """Back to the sheet without JavaScript; with htmx, the child's new row and the counts."""
+    if not request.headers.get("hx-request"):
+        return Redirect(_sheet_url(group_id, session_date))
+    sheet = await attendance_sheet(resources(state).services.pool, group_id, session_date)
+    return page(
+        request,
+        "ops/attendance_marked.html",
+        sheet=sheet,
+        child=next((c for c in sheet.children if c.person_id == person_id), None),
+        base=_sheet_url(group_id, session_date),
+    )

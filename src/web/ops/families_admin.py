@@ -1,27 +1,39 @@
 """Admins approve or refuse the families waiting for approval (sites that ask for it).
 
-`decide_and_tell` is the one path the page and the JSON API both take: decide, log, and have a
-worker email the family its answer.
+Each pending family shows its file as staff need it to decide (address, parents and their
+phones, children with birth date and age, what is still missing). `decide_and_tell` is the one
+path the page and the JSON API both take: decide, log, and have a worker email the family its
+answer, with the reason of a refusal.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
+from rush.catalogue.eligibility import age_on
 from rush.families.accounts import Account
-from rush.families.approvals import decide_family, pending_families, recent_decisions
+from rush.families.approvals import (
+    REFUSAL_REASON_MAX,
+    decide_family,
+    families_to_decide,
+    recent_decisions,
+)
+from rush.families.family_file_validation import quebec_today
 from rush.jobs import SEND_FAMILY_DECISION
 from web.auth import current_account, staff_only
 from web.pages.render import page
 from web.state import Resources, resources
 
 __all__ = ["FamiliesAdminPages", "decide_and_tell"]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 class FamiliesAdminPages(Controller):
@@ -31,12 +43,15 @@ class FamiliesAdminPages(Controller):
 
     @get("/", opt={"admin": True})
     async def families(self, request: Request[Any, Any, Any], state: State) -> Template:
-        pool = resources(state).services.pool
+        services = resources(state).services
+        today = quebec_today()
         return page(
             request,
             "ops/families.html",
-            pending=await pending_families(pool),
-            decided=await recent_decisions(pool),
+            pending=await families_to_decide(services.pool, services.cipher),
+            decided=await recent_decisions(services.pool),
+            age=lambda birth_date: age_on(birth_date, today),
+            reason_max=REFUSAL_REASON_MAX,
         )
 
     @post("/{family_id:int}/approve", opt={"admin": True})
@@ -47,20 +62,31 @@ class FamiliesAdminPages(Controller):
 
     @post("/{family_id:int}/refuse", opt={"admin": True})
     async def refuse(
-        self, request: Request[Any, Any, Any], state: State, family_id: FromPath[int]
+        self, request: Request[Any, Any, Any], state: State, family_id: FromPath[int], data: Form
     ) -> Redirect:
-        return await _decide(request, state, family_id, approve=False)
+        return await _decide(request, state, family_id, approve=False, reason=data.get("reason"))
 
 
 async def _decide(
-    request: Request[Any, Any, Any], state: State, family_id: int, *, approve: bool
+    request: Request[Any, Any, Any],
+    state: State,
+    family_id: int,
+    *,
+    approve: bool,
+    reason: str | None = None,
 ) -> Redirect:
-    await decide_and_tell(resources(state), current_account(request), family_id, approve=approve)
+    staff = current_account(request)
+    await decide_and_tell(resources(state), staff, family_id, approve=approve, reason=reason)
     return Redirect("/ops/families")
 
 
-async def decide_and_tell(res: Resources, staff: Account, family_id: int, *, approve: bool) -> None:
-    """Approve or refuse, logged; the email leaves from a worker. Unknown family: 404."""
-    if not await decide_family(res.services.pool, staff.id, family_id, approve):
+async def decide_and_tell(
+    res: Resources, staff: Account, family_id: int, *, approve: bool, reason: str | None = None
+) -> None:
+    """Approve, or refuse with a reason, logged; the email leaves from a worker.
+
+    Unknown family: 404; a refusal without a reason: 422, before anything changes.
+    """
+    if not await decide_family(res.services.pool, staff.id, family_id, approve, reason):
         raise NotFoundException()
     await res.jobs.enqueue_job(SEND_FAMILY_DECISION, family_id, approve)

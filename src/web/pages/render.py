@@ -10,7 +10,7 @@ from litestar.response import Template
 from redis.exceptions import RedisError
 
 from rush.families.accounts import Account
-from rush.purchase.family_standing import family_standing
+from rush.family_standing import family_standing
 from web.admission import admitted_sales
 from web.i18n import page_context
 from web.state import resources

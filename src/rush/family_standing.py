@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from rush.db import query
+from rush.errors import UnknownSale
 from rush.families.readiness import readiness
 from rush.purchase.payment_retry import PaymentState, payment_standing
 from rush.room.waiting_room import QueueState
@@ -71,19 +72,23 @@ async def family_standing(
             return FamilyStanding(FamilyState.PAYING, payment.held_for_ms, order_id)
         if payment.state is PaymentState.DECLINED:
             return FamilyStanding(FamilyState.DECLINED, payment.held_for_ms, order_id)
-    room = await services.room.standing(sale_id, family_id, join=False)
-    if room.state is QueueState.ADMITTED:
+    try:
+        room_state = (await services.room.standing(sale_id, family_id, join=False)).state
+    except UnknownSale:
+        # A sale on show whose waiting room is not prepared yet: nobody can be in it.
+        room_state = QueueState.NONE
+    if room_state is QueueState.ADMITTED:
         cart = await services.carts.view(family_id, sale_id)
         if cart.expires_in_ms:
             return FamilyStanding(FamilyState.HOLDING, cart.expires_in_ms)
         if row["paid"]:
             return FamilyStanding(FamilyState.PAID, turn_running=True)
         return FamilyStanding(FamilyState.ADMITTED)
-    if room.state in (QueueState.PREQUEUE, QueueState.QUEUED):
+    if room_state in (QueueState.PREQUEUE, QueueState.QUEUED):
         return FamilyStanding(FamilyState.IN_LINE)
     if row["paid"]:
         return FamilyStanding(FamilyState.PAID)
-    if room.state is QueueState.EXPIRED:
+    if room_state is QueueState.EXPIRED:
         return FamilyStanding(FamilyState.IDLED_OUT)
     if sale_status == "scheduled" and not (await readiness(services.pool, family_id)).ready:
         return FamilyStanding(FamilyState.FILE_INCOMPLETE)
