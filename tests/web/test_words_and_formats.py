@@ -1,0 +1,61 @@
+"""Words and formats on the family pages: times read "le 3 décembre 2026 à 9 h" in French and
+"December 3, 2026 at 9:00 a.m." in English, and a sentence never ends in "a.m.."."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from rush.config import Settings
+from rush.services import Services
+from tests.support.catalogue_factory import CatalogueFactory
+from web.app import create_app
+
+Client = AsyncTestClient[Any]
+
+
+@pytest.fixture
+async def browser(settings: Settings, clean: None) -> AsyncIterator[Client]:
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        yield client
+
+
+def visible_text(page: str) -> str:
+    """The page's text without tags, entities decoded and spaces collapsed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+async def test_the_opening_time_reads_naturally_in_french_and_in_english(
+    browser: Client, catalogue: CatalogueFactory, services: Services
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    await services.pool.execute(
+        "UPDATE sale SET opens_at = '2026-12-03 14:00+00' WHERE id = $1", sale_id
+    )
+
+    french = visible_text((await browser.get("/")).text)
+    assert "le 3 décembre 2026 à 9 h (heure du Québec)" in french
+    assert "09 h 00" not in french
+
+    english = visible_text((await browser.get("/?lang=en")).text)
+    assert "December 3, 2026 at 9:00 a.m. (Quebec time)" in english
+    assert "a.m.." not in english
+
+
+async def test_half_past_reads_9_h_30_in_french(
+    browser: Client, catalogue: CatalogueFactory, services: Services
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    await services.pool.execute(
+        "UPDATE sale SET opens_at = '2026-12-03 14:30+00' WHERE id = $1", sale_id
+    )
+
+    french = visible_text((await browser.get("/")).text)
+
+    assert "le 3 décembre 2026 à 9 h 30" in french
