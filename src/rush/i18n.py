@@ -32,7 +32,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -45,6 +45,7 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_money",
+    "format_number",
     "format_time",
     "gettext",
     "load_catalog",
@@ -173,6 +174,11 @@ def format_money(cents: int, locale: str) -> str:
     """An amount in Canadian dollars: "95,00 $" in fr-CA, "$95.00" in en."""
     amount = Decimal(cents).scaleb(-2)
     return format_currency(amount, "CAD", locale=_FORMATS[_require_supported(locale)])
+
+
+def format_number(value: float, locale: str) -> str:
+    """A figure for staff: "0,28" and "1 234" in fr-CA, "0.28" and "1,234" in en."""
+    return format_decimal(value, format="#,##0.##", locale=_FORMATS[_require_supported(locale)])
 
 
 def format_date(date: dt.date, locale: str) -> str:

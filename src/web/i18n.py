@@ -17,6 +17,7 @@ from rush.i18n import (
     format_date,
     format_datetime,
     format_money,
+    format_number,
     load_catalog,
     translator,
 )
@@ -44,6 +45,7 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "locale": locale,
         "html_lang": locale,
         "money": partial(format_money, locale=locale),
+        "number": partial(format_number, locale=locale),
         "date": partial(format_date, locale=locale),
         "datetime": partial(format_datetime, locale=locale),
         "other_languages": {code: name for code, name in LANGUAGE_NAMES.items() if code != locale},
