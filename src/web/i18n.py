@@ -42,6 +42,7 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return {
         "_": catalog.gettext,
         "ngettext": catalog.ngettext,
+        "pgettext": catalog.pgettext,
         "locale": locale,
         "html_lang": locale,
         "money": partial(format_money, locale=locale),

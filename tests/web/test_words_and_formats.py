@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from litestar.testing import AsyncTestClient
 from rush.config import Settings
 from rush.services import Services
 from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.ops_sessions import signed_in_family
 from web.app import create_app
 
 Client = AsyncTestClient[Any]
@@ -59,3 +61,27 @@ async def test_half_past_reads_9_h_30_in_french(
     french = visible_text((await browser.get("/")).text)
 
     assert "le 3 décembre 2026 à 9 h 30" in french
+
+
+async def test_the_family_file_agrees_born_with_the_childs_sex(
+    settings: Settings, catalogue: CatalogueFactory, services: Services
+) -> None:
+    family = await catalogue.family(
+        children=[dt.date(2018, 5, 2), dt.date(2019, 6, 3), dt.date(2020, 7, 4)]
+    )
+    girl, boy, _unknown = family.child_ids
+    await services.pool.execute("UPDATE person SET sex = 'f' WHERE id = $1", girl)
+    await services.pool.execute("UPDATE person SET sex = 'm' WHERE id = $1", boy)
+    client = await signed_in_family(settings, services.pool, family.id)
+    try:
+        french = visible_text((await client.get("/family")).text)
+        english = visible_text((await client.get("/family?lang=en")).text)
+    finally:
+        await client.__aexit__(None, None, None)
+
+    assert "Née le 2 mai 2018" in french
+    assert "Né le 3 juin 2019" in french
+    assert "Date de naissance : 4 juillet 2020" in french
+    assert "(e)" not in french
+    assert "Born on May 2, 2018" in english
+    assert "Date of birth: July 4, 2020" in english

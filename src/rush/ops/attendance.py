@@ -61,6 +61,8 @@ class ExpectedChild:
     last_name: str
     birth_date: dt.date | None
     present: bool
+    sex: str | None = None
+    """As the family file says ("f", "m", "x") or None: French agrees "Présent"/"Présente"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,12 @@ async def attendance_sheet(
         session_date=session_date,
         children=[
             ExpectedChild(
-                r["person_id"], r["first_name"], r["last_name"], r["birth_date"], r["present"]
+                r["person_id"],
+                r["first_name"],
+                r["last_name"],
+                r["birth_date"],
+                r["present"],
+                r["sex"],
             )
             for r in rows
         ],

@@ -18,7 +18,7 @@ SELECT g.id AS group_id, g.name_fr, g.name_en, p.name_fr AS program_fr, p.name_e
 
 -- name: attendance_sheet
 -- The children expected in group $1 on day $2 (its active registrations) and whether each came.
-SELECT pe.id AS person_id, pe.first_name, pe.last_name, pe.birth_date,
+SELECT pe.id AS person_id, pe.first_name, pe.last_name, pe.birth_date, pe.sex,
        coalesce(a.present, false) AS present
   FROM registration r
   JOIN person pe ON pe.id = r.person_id
