@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
+from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
 from tests.support.catalogue_factory import CatalogueFactory
 from tests.support.ops_sessions import signed_in_family
@@ -85,3 +87,23 @@ async def test_the_family_file_agrees_born_with_the_childs_sex(
     assert "(e)" not in french
     assert "Born on May 2, 2018" in english
     assert "Date of birth: July 4, 2020" in english
+
+
+async def test_the_simulated_payment_page_speaks_the_familys_chosen_language(
+    browser: Client, provider: SimulatedProvider
+) -> None:
+    opened = await provider.create_payment(uuid.uuid4(), 9_500, "k1", "Natation", "/records")
+    await browser.get("/lang/en?next=/")  # the family chose English on the site
+
+    page = (await browser.get(f"/sim-pay/{opened.ref}", headers={"accept-language": "fr"})).text
+
+    assert '<html lang="en">' in page
+    assert re.search(r"<title>Simulated payment[^<]*</title>", page)
+    assert "<main>" in page
+    assert "$95.00" in page
+    assert "Paiement simulé" not in page
+
+    french = (await browser.get(f"/sim-pay/{opened.ref}?lang=fr-CA")).text
+    assert '<html lang="fr-CA">' in french
+    assert "95,00\u00a0$" in french
+    assert "Refuser la carte" in french
