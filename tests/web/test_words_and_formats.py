@@ -107,3 +107,25 @@ async def test_the_simulated_payment_page_speaks_the_familys_chosen_language(
     assert '<html lang="fr-CA">' in french
     assert "95,00\u00a0$" in french
     assert "Refuser la carte" in french
+
+
+async def test_choosing_a_program_waits_for_the_show_button_instead_of_reloading(
+    settings: Settings, catalogue: CatalogueFactory, services: Services
+) -> None:
+    sale_id = await catalogue.sale(status="scheduled")
+    camp = await catalogue.program([10], sale_id=sale_id)
+    family = await catalogue.family(children=[dt.date(2019, 4, 2)])
+    client = await signed_in_family(settings, services.pool, family.id)
+    try:
+        page = (await client.get(f"/sales/{sale_id}/register")).text
+        shown = (await client.get(f"/sales/{sale_id}/register?program_id={camp.id}")).text
+        script = (await client.get("/static/rush.js")).text
+    finally:
+        await client.__aexit__(None, None, None)
+
+    chooser = page.split('method="get"')[1].split("</form>")[0]
+    assert "data-autosubmit" not in chooser
+    assert re.search(r'<button type="submit"[^>]*>Afficher</button>', chooser)
+    assert "<noscript>" not in chooser
+    assert ".submit()" not in script
+    assert 'name="group_ids"' in shown

@@ -3,14 +3,6 @@
 (function () {
   "use strict";
 
-  // A select marked data-autosubmit sends its form as soon as it changes.
-  document.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit")) {
-      target.form.submit();
-    }
-  });
-
   // The cart's countdown: the server gives the milliseconds left; reload when time is up.
   function startCountdown() {
     var el = document.getElementById("countdown");
