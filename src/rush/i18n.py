@@ -30,10 +30,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
-from babel.dates import get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -47,6 +46,7 @@ __all__ = [
     "format_date_range",
     "format_datetime",
     "format_money",
+    "format_number",
     "format_time",
     "gettext",
     "load_catalog",
@@ -177,6 +177,11 @@ def format_money(cents: int, locale: str) -> str:
     return format_currency(amount, "CAD", locale=_FORMATS[_require_supported(locale)])
 
 
+def format_number(value: float, locale: str) -> str:
+    """A figure for staff: "0,28" and "1 234" in fr-CA, "0.28" and "1,234" in en."""
+    return format_decimal(value, format="#,##0.##", locale=_FORMATS[_require_supported(locale)])
+
+
 def format_date(date: dt.date, locale: str) -> str:
     """A date written out: "29 juin 2026", "1er juillet 2026", "June 29, 2026"."""
     if _require_supported(locale) == "fr-CA" and date.day == 1:
@@ -200,31 +205,32 @@ def format_date_range(start: dt.date, end: dt.date, locale: str) -> str:
     return f"{first} to {format_date(end, locale)}"
 
 
-def format_datetime(moment: dt.datetime, locale: str) -> str:
-    """An instant on Quebec's wall clock: "29 juin 2026, 12 h 05", "June 29, 2026, 12:05 p.m.".
+def format_time(moment: dt.datetime, locale: str) -> str:
+    """A wall-clock time in Quebec: "9 h", "9 h 30", "12 h 05" in fr-CA, "9:00 a.m." in en.
 
-    A long date with a short time: Babel's own long form adds seconds and a zone name that
-    only clutter a deadline. A naive datetime is refused, as its wall clock is unknown.
+    French drops the leading zero and the ":00" of a round hour, which CLDR's "HH 'h' mm"
+    keeps; English follows CLDR's en-CA, with a plain space before "a.m.".
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("format_time needs an aware datetime")
+    local = moment.astimezone(TIME_ZONE)
+    if _require_supported(locale) == "fr-CA":
+        return f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+    return _babel_time(local, "h:mm a", tzinfo=TIME_ZONE, locale=_FORMATS[locale])
+
+
+def format_datetime(moment: dt.datetime, locale: str) -> str:
+    """An instant on Quebec's wall clock: "3 décembre 2026 à 9 h", "December 3, 2026 at 9:00 a.m.".
+
+    A long date with a short time, no seconds nor zone name. French sentences put "le" before
+    it ("le 3 décembre 2026 à 9 h"). English ends with "a.m."/"p.m.": a sentence must not put
+    its own period right after it. A naive datetime is refused, as its wall clock is unknown.
     """
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("format_datetime needs an aware datetime")
-    babel_locale = _FORMATS[_require_supported(locale)]
     local = moment.astimezone(TIME_ZONE)
-    # CLDR's "{1}, {0}" (date, time); Babel types it as a pattern object, it is a str.
-    return (
-        str(get_datetime_format("long", locale=babel_locale))
-        .replace("'", "")
-        .replace("{0}", _babel_time(local, "short", tzinfo=TIME_ZONE, locale=babel_locale))
-        .replace("{1}", format_date(local.date(), locale))
-    )
-
-
-def format_time(moment: dt.datetime, locale: str) -> str:
-    """The time alone on Quebec's wall clock, "16 h 42" or "4:42 p.m.", for a sheet of one day."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("format_time needs an aware datetime")
-    babel_locale = _FORMATS[_require_supported(locale)]
-    return _babel_time(moment.astimezone(TIME_ZONE), "short", tzinfo=TIME_ZONE, locale=babel_locale)
+    joiner = " à " if _require_supported(locale) == "fr-CA" else " at "
+    return format_date(local.date(), locale) + joiner + format_time(local, locale)
 
 
 # -- error messages ---------------------------------------------------------------------------

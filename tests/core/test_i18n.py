@@ -154,9 +154,15 @@ def test_dates_are_written_out_in_each_locale(date: dt.date, locale: str, expect
 def test_instants_are_shown_on_quebec_wall_clock_in_summer_and_in_winter() -> None:
     summer = dt.datetime(2026, 6, 29, 16, 5, tzinfo=dt.UTC)  # EDT, UTC-4
     winter = dt.datetime(2027, 1, 15, 14, 30, tzinfo=dt.UTC)  # EST, UTC-5
-    assert format_datetime(summer, "fr-CA") == "29 juin 2026, 12 h 05"
-    assert format_datetime(winter, "fr-CA") == "15 janvier 2027, 09 h 30"
-    assert format_datetime(summer, "en") == "June 29, 2026, 12:05\u202fp.m."
+    assert format_datetime(summer, "fr-CA") == "29 juin 2026 à 12 h 05"
+    assert format_datetime(winter, "fr-CA") == "15 janvier 2027 à 9 h 30"
+    assert format_datetime(summer, "en") == "June 29, 2026 at 12:05 p.m."
+
+
+def test_a_round_hour_reads_9_h_in_french_and_9_00_am_in_english() -> None:
+    nine = dt.datetime(2026, 12, 3, 14, 0, tzinfo=dt.UTC)  # 9 h in Quebec, EST
+    assert format_datetime(nine, "fr-CA") == "3 décembre 2026 à 9 h"
+    assert format_datetime(nine, "en") == "December 3, 2026 at 9:00 a.m."
 
 
 def test_a_naive_instant_is_refused_because_its_clock_is_unknown() -> None:

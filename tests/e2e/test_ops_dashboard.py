@@ -97,6 +97,7 @@ async def test_the_dashboard_follows_holds_and_payments_and_pause_stops_admissio
         await first.post("/api/v1/sales/1/queue")
         await page.click('button[data-action="open"]')
         await page.wait_for_url(f"{base}/ops/sales/1")
+        assert (await page.inner_text("#action-done")).startswith("Vente ouverte")
         token = (await first.get("/api/v1/sales/1/queue")).json()["admission_token"]
         (
             await first.post(
@@ -118,6 +119,11 @@ async def test_the_dashboard_follows_holds_and_payments_and_pause_stops_admissio
             timeout=10_000,  # a bound for a stuck page, not a speed target (printed below)
         )
         assert await page.locator("#charts .uplot canvas").count() == 4
+        legend = await page.locator("#charts .u-legend").first.inner_text()
+        assert "Heure" in legend
+        assert "En file" in legend
+        latency = await page.inner_text('[data-k="latency.postgres_ms"]')
+        assert "." not in latency
 
         order = (
             await first.post(

@@ -185,9 +185,26 @@ def test_a_waitlist_offer_gives_the_deadline_on_quebec_time_and_a_link_to_accept
     assert message["Subject"] == "Une place s'est libérée pour Léa Tremblay"
     text, html = _text_and_html(message)
     assert "pour Léa Tremblay à l'activité Natation, Junior 3." in text
-    assert "réservée jusqu'au 1er juillet 2026, 12 h 05." in text
+    assert "réservée jusqu'au 1er juillet 2026 à 12 h 05." in text
     assert "Accepter la place : https://loisirs.example/offres/7?jeton=a&b" in text
     assert '<a href="https://loisirs.example/offres/7?jeton=a&amp;b">Accepter la place</a>' in html
+
+
+def test_an_english_waitlist_offer_never_ends_a_sentence_in_a_double_dot() -> None:
+    message = waitlist_offer_email(
+        FAMILY,
+        "en",
+        "Lea Tremblay",
+        "Swimming",
+        "Junior 3",
+        dt.datetime(2026, 7, 1, 13, 0, tzinfo=dt.UTC),
+        "https://recreation.example/offers/7",
+        sender=SENDER,
+    )
+
+    text, _ = _text_and_html(message)
+    assert "Until July 1, 2026 at 9:00 a.m., this place is held for you." in text
+    assert "a.m.." not in text
 
 
 def test_an_instalment_reminder_names_the_amount_and_due_date_in_english() -> None:

@@ -127,7 +127,7 @@ async def test_my_records_lists_the_registrations_and_the_instalments_in_french(
     today = format_date(dt.date.today(), "fr-CA")
     assert f"Versement 1 : 95,00 $, payable le {today}" in text
     assert "Versement 2 : 95,00 $, payable le 1er juin 2027" in text
-    assert "2 juillet 2026, 12 h 00" in text  # when the first instalment was paid
+    assert "2 juillet 2026 à 12 h" in text  # when the first instalment was paid
     assert f'href="/records/releve24/{lea.child_id}/2026.pdf"' in text
     assert f'href="/records/receipts/{lea.order_id}.pdf"' in text
 

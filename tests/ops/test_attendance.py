@@ -194,3 +194,22 @@ async def test_families_are_refused_the_attendance_pages(
         await client.__aexit__(None, None, None)
     assert (listing.status_code, sheet.status_code, marked.status_code) == (403, 403, 403)
     assert await pool.fetchval("SELECT count(*) FROM attendance") == 0
+
+
+async def test_the_present_button_agrees_with_the_childs_sex_and_stays_neutral_when_unknown(
+    supervisor: Client, pool: asyncpg.Pool, catalogue: CatalogueFactory
+) -> None:
+    camp = await catalogue.program([10])
+    group_id = camp.group_ids[0]
+    girl = await named_child(catalogue, camp, group_id, "Éloïse", "Côté")
+    boy = await named_child(catalogue, camp, group_id, "Noah", "Gagnon")
+    unknown = await named_child(catalogue, camp, group_id, "Alex", "Roy")
+    await pool.execute("UPDATE person SET sex = 'f' WHERE id = $1", girl)
+    await pool.execute("UPDATE person SET sex = 'm' WHERE id = $1", boy)
+
+    sheet = (await supervisor.get(f"/ops/attendance/groups/{group_id}/{DAY.isoformat()}")).text
+
+    assert 'aria-label="Présente : Éloïse Côté"' in sheet
+    assert 'aria-label="Présent : Noah Gagnon"' in sheet
+    assert 'aria-label="Présence : Alex Roy"' in sheet
+    assert f'id="child-{unknown}"' in sheet

@@ -244,7 +244,7 @@ def waitlist_offer_email(
     )
     body.paragraph(
         _(
-            "This place is held for you until {expires_at}. After that, it will be offered "
+            "Until {expires_at}, this place is held for you. After that, it will be offered "
             "to the next family on the waiting list."
         ).format(expires_at=format_datetime(expires_at, locale))
     )

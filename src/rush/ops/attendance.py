@@ -108,6 +108,8 @@ class ExpectedChild:
     """None when the family has not filled in the health sheet."""
     pickups: list[PickupPerson]
     signed_out: SignOut | None
+    sex: str | None = None
+    """As the family file says ("f", "m", "x") or None: French agrees "Présent"/"Présente"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +211,7 @@ def _expected_child(row: asyncpg.Record, pickups: list[PickupPerson]) -> Expecte
         )
         if row["signed_out_at"] is not None
         else None,
+        sex=row["sex"],
     )
 
 

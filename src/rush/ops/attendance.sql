@@ -19,7 +19,7 @@ SELECT g.id AS group_id, g.name_fr, g.name_en, p.name_fr AS program_fr, p.name_e
 -- name: attendance_sheet
 -- The children expected in group $1 on day $2 (its active registrations), whether each came and
 -- who took them home, with the health flags a monitor must see on the child's row.
-SELECT pe.id AS person_id, pe.first_name, pe.last_name, pe.birth_date,
+SELECT pe.id AS person_id, pe.first_name, pe.last_name, pe.birth_date, pe.sex,
        coalesce(a.present, false) AS present,
        h.person_id IS NOT NULL AS has_health_sheet, coalesce(h.allergies, '') AS allergies,
        coalesce(h.epipen, false) AS epipen, coalesce(h.medication, '') AS medication,

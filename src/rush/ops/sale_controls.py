@@ -38,11 +38,14 @@ class SaleControls:
     def __init__(self, services: Services, staff_account_id: int) -> None:
         self._services = services
         self._staff_account_id = staff_account_id
+        self.last_logged: tuple[str, dict[str, Any]] | None = None
+        """The action and details last written to the log, to tell staff what was done."""
 
     async def _log(self, action: str, sale_id: int, **details: Any) -> None:
         await log_staff_action(
             self._services.pool, self._staff_account_id, action, sale_id, **details
         )
+        self.last_logged = (action, details)
 
     async def prepare(self, sale_id: int) -> str:
         """Create the waiting room from the sale's settings, so families can pre-queue."""

@@ -17,7 +17,7 @@ class StaffAction(msgspec.Struct, frozen=True):
     at: dt.datetime
     staff: str
     action: str
-    details: str
+    details: dict[str, Any]
 
 
 async def log_staff_action(
@@ -34,4 +34,7 @@ async def log_staff_action(
 
 async def staff_actions(pool: asyncpg.Pool, sale_id: int, limit: int = 50) -> list[StaffAction]:
     rows = await pool.fetch(query("staff_actions_of_sale"), sale_id, limit)
-    return [StaffAction(r["at"], r["staff"], r["action"], r["details"]) for r in rows]
+    return [
+        StaffAction(r["at"], r["staff"], r["action"], msgspec.json.decode(r["details"]))
+        for r in rows
+    ]

@@ -22,10 +22,12 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, ServerSentEvent, Template
 
 from rush.errors import InvalidPacingSettings
+from rush.i18n import TIME_ZONE
 from rush.ops.dashboard import build_snapshot, dashboard_channel
 from rush.ops.dashboard_history import sale_history
 from rush.ops.sale_controls import SaleControls
 from rush.ops.staff_log import staff_actions
+from rush.ops.staff_log_sentences import staff_action_sentence
 from rush.room.fairness import fairness_report
 from rush.room.self_pacer import (
     SelfPacingConfig,
@@ -42,6 +44,8 @@ from web.state import resources
 __all__ = ["DashboardPages"]
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+_DONE_KEY = "dashboard_done"
+"""Session key of the action staff just made, told once on the page they return to."""
 _TRANSITIONS: dict[str, Callable[[SaleControls, int], Awaitable[object]]] = {
     "open": SaleControls.open,
     "pause": SaleControls.pause,
@@ -54,6 +58,15 @@ def _status_labels_json(request: Request[Any, Any, Any]) -> str:
     """The sale statuses in the watcher's language, for the script that follows the stream."""
     translate = page_translator(request_locale(request)).gettext
     return msgspec.json.encode({k: translate(v) for k, v in STATUS_LABELS.items()}).decode()
+
+
+def _just_done(request: Request[Any, Any, Any], locale: str) -> str | None:
+    """What the watcher just did, as a sentence, once: the next load no longer says it."""
+    session = request.scope.get("session")
+    done = session.pop(_DONE_KEY, None) if isinstance(session, dict) else None
+    if not done:
+        return None
+    return staff_action_sentence(done["action"], done["details"], locale)
 
 
 def _whole_number(data: dict[str, str], name: str) -> int:
@@ -94,17 +107,24 @@ class DashboardPages(Controller):
     ) -> Template:
         services = resources(state).services
         snapshot = await build_snapshot(services, sale_id)
+        locale = request_locale(request)
         return page(
             request,
             "ops/dashboard.html",
             snapshot=snapshot,
-            actions=await staff_actions(services.pool, sale_id),
+            just_done=_just_done(request, locale),
+            actions=[
+                (a.at, staff_action_sentence(a.action, a.details, locale, staff=a.staff))
+                for a in await staff_actions(services.pool, sale_id)
+                if a.action != "self_pace"
+            ],
             snapshot_json=msgspec.json.encode(snapshot).decode(),
             history=msgspec.to_builtins(await sale_history(services.redis, sale_id)),
             pacing=await self_pacing_config(services.pool, sale_id),
             pacing_changes=await self_pacing_changes(services.pool, sale_id),
             status_labels=STATUS_LABELS,
             status_labels_json=_status_labels_json(request),
+            time_zone=TIME_ZONE.key,
         )
 
     @get("/stream")
@@ -171,4 +191,7 @@ class DashboardPages(Controller):
             await _TRANSITIONS[action](controls, sale_id)
         else:
             raise NotFoundException()
+        if controls.last_logged is not None:
+            action_done, details = controls.last_logged
+            request.session[_DONE_KEY] = {"action": action_done, "details": details}
         return Redirect(f"/ops/sales/{sale_id}")

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from rush.i18n import format_money
+from rush.i18n import N_, format_money
 from rush.jobs import DELIVER_WEBHOOK
 from rush.purchase.payments import SimulatedProvider
+from web.i18n import page_context
 from web.state import resources
+
+_STATUS_LABELS = {
+    "requires_action": N_("Waiting for payment"),
+    "succeeded": N_("Payment received"),
+    "failed": N_("Card declined"),
+    "refunded": N_("Payment refunded"),
+}
 
 
 class PaymentChoice(msgspec.Struct, frozen=True):
@@ -28,14 +36,24 @@ class SimulatedPaymentPage(Controller):
     include_in_schema = False
 
     @get("/")
-    async def page(self, state: State, ref: FromPath[str]) -> Template:
+    async def page(
+        self, request: Request[Any, Any, Any], state: State, ref: FromPath[str]
+    ) -> Template:
+        """In the family's language, as the site it comes from: a provider is told the locale."""
         provider = _simulated(state)
         payment = await provider.payment(ref)
         if payment is None:
             raise NotFoundException()
+        context = page_context(request)
+        translate = context["_"]
         return Template(
             "sim_pay.html",
-            context={"payment": payment, "amount": format_money(payment.amount_cents, "fr-CA")},
+            context={
+                **context,
+                "payment": payment,
+                "amount": format_money(payment.amount_cents, context["locale"]),
+                "status_labels": {k: translate(v) for k, v in _STATUS_LABELS.items()},
+            },
         )
 
     @post("/")

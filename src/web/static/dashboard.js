@@ -1,8 +1,16 @@
 // The live ops dashboard: figures follow the server-sent snapshots, and four charts show the
 // last 30 minutes (the worker's history on load, then each snapshot appended). A file of its
-// own so the Content-Security-Policy can forbid inline scripts.
+// own so the Content-Security-Policy can forbid inline scripts. Figures, axes and legends
+// speak the page's language: numbers and times go through Intl with the page's `lang`.
 (function () {
   "use strict";
+
+  var LANG = document.documentElement.lang || "fr-CA";
+  var NUMBER = new Intl.NumberFormat(LANG, { maximumFractionDigits: 2 });
+
+  function figure(value) {
+    return typeof value === "number" ? NUMBER.format(value) : value;
+  }
 
   var KEEP_MS = 30 * 60 * 1000;
   // Columns of a point, in the order of rush.dashboard_history.HistoryPoint.
@@ -19,7 +27,7 @@
     status.textContent = labels[s.queue.status] || s.queue.status;
     document.querySelectorAll("[data-k]").forEach(function (el) {
       var value = pick(s, el.dataset.k);
-      el.textContent = value == null ? "—" : value;
+      el.textContent = value == null ? "—" : figure(value);
     });
     s.groups.forEach(function (g) {
       var row = document.querySelector('tr[data-group="' + g.group_id + '"]');
@@ -27,9 +35,10 @@
       var cap = g.capacity || 1;
       row.querySelector(".paid").style.width = (100 * g.paid / cap) + "%";
       row.querySelector(".held").style.width = (100 * g.held / cap) + "%";
-      row.querySelector('[data-g="counts"]').textContent = g.paid + " / " + g.held + " / " + g.capacity;
-      row.querySelector('[data-g="left"]').textContent = g.places_left;
-      row.querySelector('[data-g="waitlist"]').textContent = g.waitlist;
+      row.querySelector('[data-g="counts"]').textContent =
+        figure(g.paid) + " / " + figure(g.held) + " / " + figure(g.capacity);
+      row.querySelector('[data-g="left"]').textContent = figure(g.places_left);
+      row.querySelector('[data-g="waitlist"]').textContent = figure(g.waitlist);
     });
   }
 
@@ -62,8 +71,26 @@
 
   var COLOURS = ["#1d4ed8", "#f0b429", "#15803d", "#b91c1c", "#7c3aed"];
 
+  // uPlot's own axis and legend dates are English; these follow the page's locale instead,
+  // on the sale's wall clock (Quebec), whatever the watcher's computer is set to.
+  function timeFormats(section) {
+    var locale = section.dataset.locale || LANG, zone = section.dataset.timeZone;
+    var hour = new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit", timeZone: zone });
+    var full = new Intl.DateTimeFormat(locale, {
+      day: "numeric", month: "long", hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: zone
+    });
+    return {
+      axis: function (u, splits) { return splits.map(function (s) { return hour.format(new Date(s * 1000)); }); },
+      legend: function (u, v) { return v == null ? "—" : full.format(new Date(v * 1000)); }
+    };
+  }
+
+  function numbersAxis(u, splits) { return splits.map(figure); }
+  function numberValue(u, v) { return v == null ? "—" : figure(v); }
+
   function makeCharts(section, series) {
     var labels = JSON.parse(section.dataset.labels);
+    var times = timeFormats(section);
     var specs = {
       people: [[WAITING, "waiting"], [SHOPPING, "shopping"]],
       rates: [[ADMISSIONS, "admissions"], [HOLDS, "holds"], [EXPIRIES, "expiries"], [PAYMENTS, "payments"]],
@@ -77,10 +104,10 @@
         title: labels[name],
         width: Math.max(el.clientWidth, 280),
         height: 180,
-        series: [{}].concat(spec.map(function (s, n) {
-          return { label: labels[s[1]], stroke: COLOURS[n], width: 2 };
+        series: [{ label: labels.time, value: times.legend }].concat(spec.map(function (s, n) {
+          return { label: labels[s[1]], stroke: COLOURS[n], width: 2, value: numberValue };
         })),
-        axes: [{}, { size: 60 }],
+        axes: [{ values: times.axis }, { size: 60, values: numbersAxis }],
         scales: { y: { range: function (u, min, max) { return [0, Math.max(max, 1)]; } } }
       };
       var columns = spec.map(function (s) { return s[0]; });
