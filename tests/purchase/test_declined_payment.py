@@ -109,3 +109,22 @@ async def test_once_the_places_went_back_the_family_is_told_its_card_was_not_cha
     assert f'action="/orders/{order_id}/pay"' not in released.text
     assert "pas été débitée" in released.text
     assert refused["code"] == "hold_expired"
+
+
+async def test_the_order_page_reloads_whole_once_the_payment_is_known(
+    family_client: Client,
+    admin_client: Client,
+    catalogue: CatalogueFactory,
+    provider: SimulatedProvider,
+) -> None:
+    """The page polls while the provider has not answered; once it has, the whole page reloads
+    so its header stops saying the payment is under way."""
+    _, order_id, ref = await checked_out(family_client, admin_client, catalogue)
+    poll = {"hx-request": "true"}
+
+    waiting = await family_client.get(f"/orders/{order_id}", headers=poll)
+    await pay(family_client, provider, ref, succeed=False)
+    known = await family_client.get(f"/orders/{order_id}", headers=poll)
+
+    assert "HX-Refresh" not in waiting.headers
+    assert known.headers.get("hx-refresh") == "true"

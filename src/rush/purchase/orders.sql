@@ -92,7 +92,7 @@ SELECT pe.first_name || ' ' || pe.last_name AS person_name,
   JOIN activity_group g ON g.id = ol.group_id
   JOIN program p ON p.id = g.program_id
  WHERE ol.order_id = $1
- ORDER BY ol.id;
+ ORDER BY pe.first_name, pe.last_name, pe.id, g.starts_on NULLS LAST, g.id;
 
 -- name: payment_first_attempts
 -- The attempts at the order's first instalment the provider declined so far, and whether the

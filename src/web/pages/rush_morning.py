@@ -21,7 +21,7 @@ from rush.families.accounts import family_persons
 from rush.i18n import error_message
 from rush.purchase.carts import TSHIRT_SIZE_CHOICES
 from rush.purchase.orders import CheckoutResult, order_view
-from rush.purchase.payment_retry import pay_again, payment_standing
+from rush.purchase.payment_retry import PaymentState, pay_again, payment_standing
 from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission, more_time
 from rush.room.sales import join_queue
 from rush.room.waiting_room import QueueStanding, QueueState
@@ -112,9 +112,10 @@ async def _register_page(
 async def _paid_after_its_turn(
     res: Resources, standing: QueueStanding, family_id: int, sale_id: int
 ) -> bool:
-    """Whether a family whose turn ended has paid in this sale: it is told so plainly, and that
-    adding a forgotten activity means a new place in line. Read only once the turn ended."""
-    if standing.state is not QueueState.EXPIRED:
+    """Whether a family whose turn ended (or is ending, after paying) has paid in this sale: it
+    is told so plainly, and whether a forgotten activity needs a new place in line. Read only
+    for those two states."""
+    if standing.state not in (QueueState.EXPIRED, QueueState.ADMITTED):
         return False
     return bool(await res.services.pool.fetchval(query("family_paid_in_sale"), family_id, sale_id))
 
@@ -174,13 +175,14 @@ class RushMorningPages(Controller):
         res, family_id = resources(state), page_family_id(request)
         standing = await res.services.room.standing(sale_id, family_id, join=False)
         token = res.services.admission.token_for(standing, family_id, sale_id)
+        paid = await _paid_after_its_turn(res, standing, family_id, sale_id)
         if token is not None:
             remember_admission(request, sale_id, token)
-            return Response(
-                content="", status_code=200, headers={"HX-Redirect": f"/sales/{sale_id}/cart"}
-            )
+            if not paid:  # a family that just paid stays here, told it may add an activity
+                return Response(
+                    content="", status_code=200, headers={"HX-Redirect": f"/sales/{sale_id}/cart"}
+                )
         sale = {"id": sale_id}
-        paid = await _paid_after_its_turn(res, standing, family_id, sale_id)
         return page(request, "pages/_queue_status.html", sale=sale, standing=standing, paid=paid)
 
     @get("/register")
@@ -330,7 +332,7 @@ class OrderPages(Controller):
     @get("/orders/{order_id:uuid}")
     async def order_page(
         self, request: Request[Any, Any, Any], state: State, order_id: FromPath[uuid.UUID]
-    ) -> Template:
+    ) -> Template | Response[Any]:
         res, family_id = resources(state), page_family_id(request)
         order = await order_view(res.services.pool, order_id, family_id)
         english = request_locale(request) == "en"
@@ -344,6 +346,10 @@ class OrderPages(Controller):
             for r in await res.services.pool.fetch(query("order_lines_for_page"), order_id)
         ]
         standing = await payment_standing(res.services, family_id, order_id)
+        if request.headers.get("hx-request") and standing.state is not PaymentState.PAYING:
+            # The payment's outcome is known: reload the whole page, header included, rather
+            # than swapping only its body under a header that still says "payment under way".
+            return Response(content="", status_code=200, headers={"HX-Refresh": "true"})
         return page(
             request,
             "pages/order.html",
