@@ -1,7 +1,9 @@
 """The interface a payment provider fits: Stripe, Moneris, Global Payments or the simulator.
 
-Rush only ever asks a provider for three things: a hosted payment page for one instalment, a
-refund, and the verification of the webhook that tells the outcome. Everything a provider
+Rush only ever asks a provider for four things: a hosted payment page for one instalment
+(saving the card when the family consents to a later instalment), a charge of that saved card
+when a later instalment falls due, a refund, and the verification of the webhook that tells
+each outcome. Everything a provider
 answers is turned into these structs here, so no provider's own vocabulary leaks further.
 """
 
@@ -12,7 +14,14 @@ from typing import Literal, Protocol, TypeAlias, runtime_checkable
 
 import msgspec
 
-__all__ = ["PaymentProvider", "ProviderPayment", "ProviderRefund", "WebhookEvent", "WebhookKind"]
+__all__ = [
+    "PaymentProvider",
+    "ProviderPayment",
+    "ProviderRefund",
+    "SavedCard",
+    "WebhookEvent",
+    "WebhookKind",
+]
 
 WebhookKind: TypeAlias = Literal["payment.succeeded", "payment.failed", "refund.succeeded"]
 
@@ -22,6 +31,14 @@ class ProviderPayment(msgspec.Struct, frozen=True):
 
     ref: str
     redirect_url: str
+
+
+class SavedCard(msgspec.Struct, frozen=True):
+    """A card the family agreed to have charged for a later instalment, as the provider names
+    it (Stripe: a Customer and a PaymentMethod). Rush stores it with the order, never a number."""
+
+    customer_ref: str
+    payment_method_ref: str
 
 
 class ProviderRefund(msgspec.Struct, frozen=True):
@@ -40,6 +57,10 @@ class WebhookEvent(msgspec.Struct, frozen=True):
     occurred_at_s: int
     refund_ref: str | None = None
     """Which refund a `refund.succeeded` tells of: one payment may be refunded several times."""
+    currency: str = "cad"
+    """ISO 4217, lower case, as the provider charged it; Rush charges Canadian dollars only."""
+    saved_card: SavedCard | None = None
+    """On a `payment.succeeded` opened with `save_card`: the card to charge later instalments."""
 
 
 @runtime_checkable
@@ -55,8 +76,24 @@ class PaymentProvider(Protocol):
         idempotency_key: str,
         description: str,
         return_url: str,
+        save_card: bool = False,
     ) -> ProviderPayment:
-        """Open (or, for a key already seen, find again) the payment of one instalment."""
+        """Open (or, for a key already seen, find again) the payment of one instalment; with
+        `save_card` (the family consented at checkout) the card is kept for later instalments
+        and its success webhook carries it as `saved_card`."""
+        ...
+
+    async def charge_saved_card(
+        self,
+        payment_id: uuid.UUID,
+        amount_cents: int,
+        idempotency_key: str,
+        description: str,
+        card: SavedCard,
+    ) -> str:
+        """Charge a later instalment on the saved card, off-session (the family is not there);
+        returns the provider's payment reference. The outcome arrives as a webhook, like any
+        payment's: `payment.succeeded` or `payment.failed`."""
         ...
 
     async def refund(self, ref: str, amount_cents: int, idempotency_key: str) -> ProviderRefund:

@@ -28,6 +28,7 @@ from rush.purchase.payments.errors import (
 from rush.purchase.payments.provider import (
     ProviderPayment,
     ProviderRefund,
+    SavedCard,
     WebhookEvent,
     WebhookKind,
 )
@@ -106,6 +107,7 @@ class SimulatedProvider:
         idempotency_key: str,
         description: str,
         return_url: str,
+        save_card: bool = False,
     ) -> ProviderPayment:
         """Open a payment; the same idempotency key always answers the same one, never a second."""
         if amount_cents <= 0:
@@ -124,6 +126,17 @@ class SimulatedProvider:
         if (row["payment_id"], row["amount_cents"]) != (payment_id, amount_cents):
             raise IdempotencyKeyReused(idempotency_key)
         return ProviderPayment(ref=row["id"], redirect_url=self._redirect_url(row["id"]))
+
+    async def charge_saved_card(
+        self,
+        payment_id: uuid.UUID,
+        amount_cents: int,
+        idempotency_key: str,
+        description: str,
+        card: SavedCard,
+    ) -> str:
+        """Not offered yet: the simulator's later instalments are paid on its page."""
+        raise InvalidPaymentRequest("the simulated provider does not keep cards yet")
 
     def _redirect_url(self, ref: str) -> str:
         return f"{self._public_base_url}/sim-pay/{ref}"
