@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from rush.crypto import FieldCipher
+from rush.db import query
 from rush.families.family_file_storage import set_address, set_tax_payer
 from rush.families.family_file_types import Address
 from rush.purchase.carts import Carts, HoldTimes
@@ -135,6 +136,8 @@ async def pay_second_instalment(
         description="second instalment",
         return_url="/",
     )
+    # The reminder keeps the provider payment it opened: the webhook is checked against it.
+    await services.pool.execute(query("payment_set_reminded"), payment["id"], opened.ref)
     await pay(services, provider, opened.redirect_url)
     assert await finalize_order(services, provider, order_id) is FinalizeOutcome.PAID
 

@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from rush.config import Settings
 from rush.db import create_pool, query
 from rush.engine.stored_state import EngineState, StoredGroup, StoredHold, read_engine_state
+from rush.ops.rejected_webhooks import RejectedWebhook, rejected_webhooks
 from rush.room.fairness import fairness_report
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "LostPayment",
     "OversoldGroup",
     "RedisDrift",
+    "RejectedWebhook",
     "SaleFairness",
     "audit_servers",
     "run_audit",
@@ -131,6 +133,9 @@ class AuditReport(msgspec.Struct, frozen=True):
     drifts: list[RedisDrift]
     hold_breaches: list[HoldBreach]
     fairness: list[SaleFairness]
+    rejected: list[RejectedWebhook]
+    """Provider events that did not match what Rush asked: they changed nothing, so they leave
+    the audit clean, but each is listed for a person to look at."""
 
     @property
     def oversold(self) -> int:
@@ -180,6 +185,7 @@ class AuditReport(msgspec.Struct, frozen=True):
             "drift": self.drift,
             "holds_over_lifetime": len(self.hold_breaches),
             "fairness_ok": self.fairness_ok,
+            "rejected_webhooks": len(self.rejected),
             **msgspec.structs.asdict(self.counts),
         }
 
@@ -190,6 +196,7 @@ class _PostgresState:
     paid_holds: set[tuple[int, str]]
     payments: list[asyncpg.Record]
     orders: int
+    rejected: list[RejectedWebhook]
 
 
 async def run_audit(
@@ -223,6 +230,7 @@ async def run_audit(
         drifts=_find_drifts(postgres.groups, engine, postgres.paid_holds),
         hold_breaches=_find_hold_breaches(engine.holds, settings.hold_max_lifetime_ms),
         fairness=fairness,
+        rejected=postgres.rejected,
     )
 
 
@@ -252,7 +260,8 @@ async def _read_postgres(pool: asyncpg.Pool, sale_id: int | None) -> _PostgresSt
         }
         payments = await conn.fetch(query("audit_payments"), sale_id)
         orders: int = await conn.fetchval(query("audit_order_count"), sale_id)
-    return _PostgresState(groups, paid_holds, payments, orders)
+        rejected = await rejected_webhooks(conn, sale_id)
+    return _PostgresState(groups, paid_holds, payments, orders, rejected)
 
 
 def _find_oversold(groups: Iterable[asyncpg.Record]) -> list[OversoldGroup]:

@@ -15,6 +15,7 @@ from rush.ops.audit import (
     LostPayment,
     OversoldGroup,
     RedisDrift,
+    RejectedWebhook,
     SaleFairness,
 )
 
@@ -37,22 +38,36 @@ def audit_lines(report: AuditReport) -> list[str]:
         *_check(
             "fairness", _fairness_ok(report), [s for s in report.fairness if not s.fair], _unfair
         ),
+        *_check(
+            "rejected_webhooks",
+            "no provider event rejected",
+            report.rejected,
+            _rejected,
+            flagged="LOOK",
+        ),
     ]
     widths = [max(len(row[n]) for row in rows) for n in range(2)]
     table = [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}".rstrip() for row in rows]
     verdict = "audit: clean" if report.clean else "audit: PROBLEMS FOUND"
+    if report.rejected:
+        verdict += f" ({len(report.rejected)} rejected provider event(s) to look at)"
     return [*table, verdict, msgspec.json.encode(report.summary()).decode()]
 
 
 def _check(
-    name: str, when_ok: str, offenders: Sequence[T], describe: Callable[[T], str]
+    name: str,
+    when_ok: str,
+    offenders: Sequence[T],
+    describe: Callable[[T], str],
+    flagged: str = "FAIL",
 ) -> list[tuple[str, str, str]]:
+    """Rows of one check; `flagged` is its result when it has offenders."""
     if not offenders:
         return [(name, "ok", when_ok)]
     details = [describe(o) for o in offenders[:_SHOWN]]
     if len(offenders) > _SHOWN:
         details.append(f"... and {len(offenders) - _SHOWN} more")
-    return [(name, "FAIL", details[0]), *[("", "", d) for d in details[1:]]]
+    return [(name, flagged, details[0]), *[("", "", d) for d in details[1:]]]
 
 
 def _oversold_ok(report: AuditReport) -> str:
@@ -145,3 +160,11 @@ def _unfair(sale: SaleFairness) -> str:
         if not ok
     ]
     return f"sale {sale.sale_id}: " + "; ".join(failed)
+
+
+def _rejected(event: RejectedWebhook) -> str:
+    payment = f"order {event.order_id}" if event.order_id else f"unknown payment {event.payment_id}"
+    return (
+        f"{event.kind} {event.event_id} ({payment}): {event.reason}, "
+        f"{event.amount_cents} cents {event.currency} on {event.payment_ref}"
+    )

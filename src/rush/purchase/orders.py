@@ -25,6 +25,7 @@ from rush.db import Executor, query
 from rush.engine.holds import HoldStatus
 from rush.engine.reconcile import reconcile_program
 from rush.errors import HoldExpired, OrderNotFound, RushError
+from rush.purchase.payment_event_checks import payment_asked, record_rejection, rejection_reason
 from rush.purchase.payments.provider import PaymentProvider, WebhookEvent
 from rush.services import Services
 
@@ -121,17 +122,28 @@ async def write_order(
 async def record_payment_event(
     pool: asyncpg.Pool, provider: str, event: WebhookEvent
 ) -> uuid.UUID | None:
-    """Record a verified provider event; returns its order when the event is new, else None."""
+    """Record a verified provider event once, if it matches the payment Rush opened; returns
+    its order when the event is new and accepted, else None (a redelivery, or rejected: kept
+    with its reason in `rejected_payment_event`, the order untouched)."""
     payload = msgspec.json.encode(event).decode()
-    order_id: uuid.UUID | None = await pool.fetchval(
-        query("payment_event_insert"),
-        provider,
-        event.event_id,
-        event.kind,
-        event.amount_cents,
-        payload,
-        event.payment_id,
-    )
+    async with pool.acquire() as conn, conn.transaction():
+        if await conn.fetchval(query("payment_event_seen"), provider, event.event_id):
+            return None  # a redelivery of an accepted event: checked the first time
+        asked = await payment_asked(conn, event)
+        reason = rejection_reason(event, asked)
+        if reason is not None:
+            await record_rejection(conn, provider, event, asked, reason)
+            return None
+        assert asked is not None  # an unknown payment is a rejection
+        order_id: uuid.UUID | None = await conn.fetchval(
+            query("payment_event_insert"),
+            provider,
+            event.event_id,
+            asked.order_id,
+            event.kind,
+            event.amount_cents,
+            payload,
+        )
     return order_id
 
 

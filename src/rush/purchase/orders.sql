@@ -12,11 +12,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7);
 -- name: payment_insert
 INSERT INTO payment (id, order_id, instalment, amount_cents, due_on) VALUES ($1, $2, $3, $4, $5);
 
+-- name: payment_event_seen
+-- Whether an event (same provider event id) was already accepted.
+SELECT EXISTS (SELECT 1 FROM payment_event WHERE provider = $1 AND provider_event_id = $2);
+
 -- name: payment_event_insert
--- Record a provider event once; a redelivery (same provider event id) inserts nothing.
+-- Record an accepted provider event once; a redelivery (same provider event id) inserts nothing.
 INSERT INTO payment_event (provider, provider_event_id, order_id, kind, amount_cents, payload)
-SELECT $1, $2, p.order_id, $3, $4, $5::jsonb
-  FROM payment p WHERE p.id = $6
+VALUES ($1, $2, $3, $4, $5, $6::jsonb)
 ON CONFLICT (provider, provider_event_id) DO NOTHING
 RETURNING order_id;
 

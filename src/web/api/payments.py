@@ -19,7 +19,10 @@ from web.state import resources
 async def payment_webhook(request: Request[Any, Any, Any], state: State) -> dict[str, bool]:
     """Record the event (unique on its id) and enqueue `finalize_order`; never more here.
 
-    Duplicates and late redeliveries answer 200 too, so the provider stops retrying them.
+    Duplicates and late redeliveries answer 200 too, so the provider stops retrying them. So
+    does a signed event that does not match the payment Rush opened: it is kept as rejected
+    and touches nothing, and a redelivery would be rejected again (Stripe retries a non-2xx
+    for three days, then disables the endpoint). The answer does not say why it was rejected.
     """
     res = resources(state)
     body = await request.body()
