@@ -38,6 +38,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_port: int = 8025
     mail_from: str = "inscriptions@rush.local"
     webhook_secret: str = "dev-only-webhook-secret"
+    payment_provider: str = "simulated"
+    """`simulated` (the demo and tests: no card is charged) or `stripe`."""
+    stripe_secret_key: str = ""
+    stripe_publishable_key: str = ""
+    """The key Stripe.js uses in the family's browser on the `/pay/` page."""
+    stripe_webhook_secret: str = ""
+    """The signing secret (`whsec_…`) of the webhook endpoint registered at Stripe."""
+    stripe_api_base: str = ""
+    """Empty for Stripe itself; a stand-in's address (localstripe) in tests."""
+    stripe_js_url: str = "https://js.stripe.com/v3/"
     secure_cookies: bool = False
     accounts_need_approval: bool = False
     """AccèsCité-style: new families wait for staff approval before they can register."""
@@ -66,6 +76,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("RUSH_PORT must be a TCP port")
         if self.log_format not in ("text", "json"):
             raise ValueError("RUSH_LOG_FORMAT must be text or json")
+        if self.payment_provider not in ("simulated", "stripe"):
+            raise ValueError("RUSH_PAYMENT_PROVIDER must be simulated or stripe")
         if not (self.issuer_name.strip() and self.issuer_number.strip()):
             raise ValueError("RUSH_ISSUER_NAME and RUSH_ISSUER_NUMBER must not be empty")
 

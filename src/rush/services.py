@@ -14,7 +14,7 @@ from rush.db import create_pool
 from rush.engine.hold_timing import BufferedHoldTimings
 from rush.engine.holds import HoldEngine
 from rush.purchase.carts import Carts, HoldTimes
-from rush.purchase.payments import PaymentProvider, SimulatedProvider
+from rush.purchase.payments import PaymentProvider, build_provider
 from rush.room.admission import AdmissionCheck
 from rush.room.admission_tokens import AdmissionTokens
 from rush.room.sales_on_show import SalesOnShow
@@ -77,5 +77,5 @@ def build_services(settings: Settings, pool: asyncpg.Pool, redis: Redis) -> Serv
         sales=SalesOnShow(pool),
         cipher=FieldCipher(settings.secret_key),
         carts=Carts(pool, engine, hold_times, hold_timings),
-        provider=SimulatedProvider(pool, settings.webhook_secret, settings.public_base_url),
+        provider=build_provider(settings, pool),
     )

@@ -48,6 +48,7 @@ from web.pages.records import RecordsPages
 from web.pages.render import load_sales_on_show
 from web.pages.rush_morning import OrderPages, RushMorningPages
 from web.pages.sim_pay import SimulatedPaymentPage
+from web.pages.stripe_pay import StripePaymentPage
 from web.pages.waitlist import WaitlistPages
 from web.problems import exception_handlers
 from web.rate_limits import (
@@ -68,7 +69,16 @@ HERE = Path(__file__).parent
 CSRF_EXEMPT = ["/api/v1/payments/webhook", "/sim-pay/"]
 
 
-_NOT_FAMILY_PAGES = ("/api/", "/static/", "/ops", "/sim-pay/", "/metrics", "/health", "/ping")
+_NOT_FAMILY_PAGES = (
+    "/api/",
+    "/static/",
+    "/ops",
+    "/sim-pay/",
+    "/pay/",
+    "/metrics",
+    "/health",
+    "/ping",
+)
 
 
 async def announce_sales_on_pages(request: Request[Any, Any, Any]) -> None:
@@ -98,6 +108,7 @@ def create_app(settings: Settings) -> Litestar:
             OpsFamiliesController,
             OpsOrdersController,
             SimulatedPaymentPage,
+            StripePaymentPage,
             PortalPages,
             AccountPages,
             RushMorningPages,

@@ -48,6 +48,7 @@ PUBLIC_PATHS = [
     "^/api/v1/auth/(signup|login)$",
     "^/api/v1/payments/webhook$",
     "^/sim-pay/",
+    "^/pay/",
 ]
 
 

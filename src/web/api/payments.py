@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from rush.jobs import FINALIZE_ORDER, finalize_after_payment_id
 from rush.purchase.orders import record_payment_event
-from rush.purchase.payments import SIGNATURE_HEADER
+from rush.purchase.payments import InvalidWebhook
 from web.state import resources
 
 
@@ -19,16 +19,22 @@ from web.state import resources
 async def payment_webhook(request: Request[Any, Any, Any], state: State) -> dict[str, bool]:
     """Record the event (unique on its id) and enqueue `finalize_order`; never more here.
 
-    Duplicates and late redeliveries answer 200 too, so the provider stops retrying them. So
-    does a signed event that does not match the payment Rush opened: it is kept as rejected
-    and touches nothing, and a redelivery would be rejected again (Stripe retries a non-2xx
-    for three days, then disables the endpoint). The answer does not say why it was rejected.
+    Duplicates, late redeliveries and verified events Rush does not act on answer 200 too, so
+    the provider stops sending them. So does a signed event that does not match the payment
+    Rush opened: it is kept as rejected and touches nothing, and a redelivery would be rejected
+    again (Stripe retries a non-2xx for three days, then disables the endpoint). The answer
+    does not say why it was rejected. The signature is read from the provider's own header.
     """
     res = resources(state)
     body = await request.body()
-    event = res.provider.parse_webhook(
-        body, request.headers.get(SIGNATURE_HEADER), int(time.time())
-    )
+    try:
+        event = res.provider.parse_webhook(
+            body, request.headers.get(res.provider.signature_header), int(time.time())
+        )
+    except InvalidWebhook as refused:
+        if refused.fault != "unhandled_event":
+            raise
+        return {"recorded": False}  # verified, but nothing Rush acts on
     order_id = await record_payment_event(res.services.pool, res.provider.name, event)
     if order_id is not None:
         await res.jobs.enqueue_job(

@@ -1,7 +1,9 @@
-"""Payments: the provider interface, webhook signatures, and a simulated provider.
+"""Payments: the provider interface, webhook signatures, a simulated provider and Stripe.
 
 `provider` is what Rush depends on; `signing` is the Stripe-style webhook scheme; `simulated`
-is a provider kept in Postgres for the demo and the tests. The errors are drawn in `errors`.
+is a provider kept in Postgres for the demo and the tests; `stripe_provider` (with
+`stripe_events`) is Stripe; `factory.build_provider` picks one from the settings. The errors
+are drawn in `errors`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from rush.purchase.payments.errors import (
     RefundRefused,
     UnknownProviderPayment,
 )
+from rush.purchase.payments.factory import build_provider, stripe_client
 from rush.purchase.payments.provider import (
     PaymentProvider,
     ProviderPayment,
     ProviderRefund,
+    SavedCard,
     WebhookEvent,
 )
 from rush.purchase.payments.signing import SIGNATURE_HEADER
@@ -27,9 +31,15 @@ from rush.purchase.payments.simulated import (
     SimulatedProvider,
     deliver,
 )
+from rush.purchase.payments.stripe_provider import (
+    STRIPE_SIGNATURE_HEADER,
+    StripeIntent,
+    StripeProvider,
+)
 
 __all__ = [
     "SIGNATURE_HEADER",
+    "STRIPE_SIGNATURE_HEADER",
     "IdempotencyKeyReused",
     "InvalidPaymentRequest",
     "InvalidWebhook",
@@ -37,11 +47,16 @@ __all__ = [
     "ProviderPayment",
     "ProviderRefund",
     "RefundRefused",
+    "SavedCard",
     "SignedWebhook",
     "SimPayment",
     "SimRefund",
     "SimulatedProvider",
+    "StripeIntent",
+    "StripeProvider",
     "UnknownProviderPayment",
     "WebhookEvent",
+    "build_provider",
     "deliver",
+    "stripe_client",
 ]

@@ -19,8 +19,15 @@ __all__ = [
 ]
 
 WebhookFault: TypeAlias = Literal[
-    "missing_signature", "malformed_signature", "bad_signature", "stale_timestamp", "bad_body"
+    "missing_signature",
+    "malformed_signature",
+    "bad_signature",
+    "stale_timestamp",
+    "bad_body",
+    "unhandled_event",
 ]
+"""Why a webhook is not acted on; `unhandled_event` is verified but of no concern to Rush (the
+webhook endpoint acknowledges it, so the provider stops sending it)."""
 
 
 class InvalidWebhook(RushError):

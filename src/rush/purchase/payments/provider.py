@@ -68,6 +68,8 @@ class PaymentProvider(Protocol):
     """What Rush needs from a provider; every call that moves money carries an idempotency key."""
 
     name: str
+    signature_header: str
+    """The HTTP header its webhooks carry their signature in (`Stripe-Signature`, ...)."""
 
     async def create_payment(
         self,

@@ -94,6 +94,7 @@ class SimulatedProvider:
     """`PaymentProvider` for development and tests; `complete` plays the family on the page."""
 
     name: str = "simulated"
+    signature_header: str = SIGNATURE_HEADER
 
     def __init__(self, pool: asyncpg.Pool, webhook_secret: str, public_base_url: str) -> None:
         self._pool = pool
