@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Controller, Litestar, Request
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.csrf import CSRFConfig
@@ -77,6 +77,12 @@ async def announce_sales_on_pages(request: Request[Any, Any, Any]) -> None:
         await load_sales_on_show(request)
 
 
+def provider_pages(settings: Settings) -> list[type[Controller]]:
+    """The simulated provider's pay page exists only with that provider: anywhere else it
+    would let a family mark its own order paid without a card."""
+    return [SimulatedPaymentPage] if settings.payment_provider == "simulated" else []
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the app for servers already running at `settings.database_url` / `redis_url`."""
     session_auth = make_session_auth(settings)
@@ -97,7 +103,6 @@ def create_app(settings: Settings) -> Litestar:
             OpsSaleController,
             OpsFamiliesController,
             OpsOrdersController,
-            SimulatedPaymentPage,
             PortalPages,
             AccountPages,
             RushMorningPages,
@@ -115,6 +120,7 @@ def create_app(settings: Settings) -> Litestar:
             AttendancePages,
             ExportPages,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
+            *provider_pages(settings),
         ],
         lifespan=[resources_lifespan],
         state=State({"settings": settings}),
@@ -143,7 +149,7 @@ def create_app(settings: Settings) -> Litestar:
             )
         ],
         csrf_config=CSRFConfig(
-            secret=settings.secret_key,
+            secret=settings.signing_key,
             cookie_name="csrftoken",
             header_name="x-csrftoken",
             cookie_secure=settings.secure_cookies,
