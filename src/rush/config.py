@@ -43,7 +43,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = msgspec.field(default=8000)
     signing_key: str = DEV_SIGNING_KEY
-    """Signs sessions, CSRF tokens, admission and queue tickets; never encrypts."""
+    """Signs CSRF tokens, admission tokens and queue tickets (sessions are server-side ids);
+    never encrypts."""
     encryption_keys: str = DEV_ENCRYPTION_KEY
     """Fernet keys for the SIN and health insurance numbers, comma-separated, newest first:
     new data is written under the first, the others still read until `rush keys rotate`."""
