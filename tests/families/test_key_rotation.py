@@ -24,7 +24,7 @@ from rush.families.family_file_storage import (
     tax_payer_sin,
 )
 from rush.families.family_file_types import ChildDetails
-from rush.families.key_rotation import ENCRYPTED_FIELDS, rotate_encrypted_fields
+from rush.families.key_rotation import encrypted_fields, rotate_encrypted_fields
 from tests.support.catalogue_factory import CatalogueFactory
 
 SIN = "130 692 544"
@@ -158,4 +158,4 @@ async def test_every_encrypted_column_is_rotated(pool: asyncpg.Pool) -> None:
         """SELECT table_name || '.' || column_name AS name FROM information_schema.columns
             WHERE table_schema = 'public' AND column_name LIKE '%\\_encrypted'"""
     )
-    assert {row["name"] for row in columns} == {field.column for field in ENCRYPTED_FIELDS}
+    assert {row["name"] for row in columns} == {field.column for field in encrypted_fields()}

@@ -18,10 +18,10 @@ from rush.crypto import FieldCipher, UndecryptableField
 from rush.db import query
 
 __all__ = [
-    "ENCRYPTED_FIELDS",
     "EncryptedField",
     "FieldRotation",
     "RotationReport",
+    "encrypted_fields",
     "rotate_encrypted_fields",
 ]
 
@@ -36,22 +36,28 @@ class EncryptedField:
     """`table.column`, as reports name it."""
     row_name: str
     """What a row's id is: `family` for the tax payer's SIN, `person` for a child."""
-    batch_query: str
-    update_query: str
+    batch_sql: str
+    """Locks and reads (row_id, token) after $1, at most $2 rows, in id order."""
+    update_sql: str
+    """Writes token $2 to row $1."""
 
 
-ENCRYPTED_FIELDS = (
-    EncryptedField(
-        "tax_payer.sin_encrypted", "family", "rotation_sin_batch", "rotation_sin_update"
-    ),
-    EncryptedField(
-        "person.health_insurance_number_encrypted",
-        "person",
-        "rotation_health_number_batch",
-        "rotation_health_number_update",
-    ),
-)
-"""Every encrypted column; a test fails when a `*_encrypted` column is missing here."""
+def encrypted_fields() -> tuple[EncryptedField, ...]:
+    """Every encrypted column; a test fails when a `*_encrypted` column is missing here."""
+    return (
+        EncryptedField(
+            "tax_payer.sin_encrypted",
+            "family",
+            query("rotation_sin_batch"),
+            query("rotation_sin_update"),
+        ),
+        EncryptedField(
+            "person.health_insurance_number_encrypted",
+            "person",
+            query("rotation_health_number_batch"),
+            query("rotation_health_number_update"),
+        ),
+    )
 
 
 @dataclass(slots=True)
@@ -77,7 +83,7 @@ async def _rotate_batch(
 ) -> int | None:
     """Rotate one batch in one transaction; the last row id seen, or None when done."""
     async with pool.acquire() as conn, conn.transaction():
-        rows = await conn.fetch(query(rotation.encrypted.batch_query), after_id, size)
+        rows = await conn.fetch(rotation.encrypted.batch_sql, after_id, size)
         for row in rows:
             token = bytes(row["token"])
             if cipher.is_current(token):
@@ -88,7 +94,7 @@ async def _rotate_batch(
             except UndecryptableField:
                 rotation.unreadable_rows.append(row["row_id"])
                 continue
-            await conn.execute(query(rotation.encrypted.update_query), row["row_id"], rotated)
+            await conn.execute(rotation.encrypted.update_sql, row["row_id"], rotated)
             rotation.rotated += 1
     return rows[-1]["row_id"] if rows else None
 
@@ -97,7 +103,7 @@ async def rotate_encrypted_fields(
     pool: asyncpg.Pool, cipher: FieldCipher, batch_size: int = ROTATION_BATCH_SIZE
 ) -> RotationReport:
     """Re-encrypt every stored token under `cipher`'s newest key; count what was done."""
-    report = RotationReport([FieldRotation(encrypted) for encrypted in ENCRYPTED_FIELDS])
+    report = RotationReport([FieldRotation(encrypted) for encrypted in encrypted_fields()])
     for rotation in report.fields:
         after_id: int | None = 0
         while after_id is not None:
