@@ -243,7 +243,7 @@ class _Bench:
             options.seed,
         )
         write_trace(trace, self.work / "trace.jsonl")
-        await seed_trace_families(pool, trace, FieldCipher(settings.secret_key))
+        await seed_trace_families(pool, trace, FieldCipher(settings.encryption_key_list))
         if options.light_hashes:
             await _lighten_hashes(pool, trace)
         return sale_id, trace
@@ -515,6 +515,7 @@ def run_rush_bench(options: RushBenchOptions, runner: Any = asyncio.run) -> dict
         port = free_port()
         settings = msgspec.structs.replace(
             base,
+            env="development",  # throwaway servers, the simulated provider, plain http
             database_url=urls.database_url,
             redis_url=urls.redis_url,
             host="127.0.0.1",
@@ -523,6 +524,6 @@ def run_rush_bench(options: RushBenchOptions, runner: Any = asyncio.run) -> dict
             smtp_host=catcher.host,
             smtp_port=catcher.port,
         )
-        runner(prepare(urls.database_url, urls.redis_url, seed=True))
+        runner(prepare(urls.database_url, urls.redis_url, seed=True, demo_admin=True))
         summary: dict[str, Any] = runner(_Bench(options, work, urls).run(settings))
         return summary

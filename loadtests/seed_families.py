@@ -52,7 +52,7 @@ async def seed_trace_families(
     `cipher` encrypts the payer's SIN; by default the one of the environment's secret key, so
     the app that serves the families can read it back.
     """
-    cipher = cipher or FieldCipher(load_settings().secret_key)
+    cipher = cipher or FieldCipher(load_settings().encryption_key_list)
     sin = cipher.encrypt(_SAMPLE_SIN)
     hashes = _password_hashes(trace.families)
     for start in range(0, len(trace.families), _BATCH):
@@ -123,7 +123,7 @@ def seed_trace_file(path: Path) -> int:
     trace = read_trace(path)
 
     async def seed(pool: asyncpg.Pool, settings: Settings) -> None:
-        await seed_trace_families(pool, trace, FieldCipher(settings.secret_key))
+        await seed_trace_families(pool, trace, FieldCipher(settings.encryption_key_list))
 
     asyncio.run(_on_servers(seed))
     return len(trace.families)

@@ -26,7 +26,12 @@ from rush.families.accounts import create_staff_account
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services, build_services
 from tests.support.api_family import call
-from tests.support.catalogue_factory import TEST_SECRET_KEY, CatalogueFactory, truncate_all
+from tests.support.catalogue_factory import (
+    TEST_ENCRYPTION_KEY,
+    TEST_SIGNING_KEY,
+    CatalogueFactory,
+    truncate_all,
+)
 from tests.support.ops_sessions import Client, signed_in
 from web.app import create_app
 
@@ -79,10 +84,11 @@ def engine(redis: Redis, clean: None) -> HoldEngine:
 @pytest.fixture
 def settings(migrated: ServerUrls) -> Settings:
     return msgspec.structs.replace(
-        load_settings({}),
+        load_settings({"RUSH_ENV": "development"}),
         database_url=migrated.database_url,
         redis_url=migrated.redis_url,
-        secret_key=TEST_SECRET_KEY,
+        signing_key=TEST_SIGNING_KEY,
+        encryption_keys=TEST_ENCRYPTION_KEY,
         public_base_url="http://rush.test",
     )
 

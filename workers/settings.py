@@ -14,6 +14,7 @@ from arq.typing import WorkerCoroutine
 
 from rush import jobs
 from rush.config import load_settings
+from rush.production import refuse_unsafe_production
 from rush.services import open_services
 from workers.jobs import (
     admit_due,
@@ -39,6 +40,7 @@ __all__ = ["WorkerSettings"]
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings = ctx.get("settings") or load_settings()
+    refuse_unsafe_production(settings)  # `arq workers.settings.WorkerSettings` bypasses `rush`
     services = await open_services(settings, pool_size=5)
     ctx["settings"] = settings
     ctx["services"] = services

@@ -23,10 +23,12 @@ __all__ = ["demo", "serve", "worker"]
 )
 @click.option("--port", type=int, default=None, help="HTTP port (default 8000).")
 def demo(data_dir: Path | None, port: int | None) -> None:
-    """Start embedded servers, migrate, seed a demo season, serve the app and a worker."""
+    """Start embedded servers, migrate, seed a demo season, serve the app and a worker.
+
+    Always in development: the simulated provider, the demo admin and plain http."""
     from cli.processes import serve_web_and_worker
 
-    settings = local_settings(data_dir, port)
+    settings = msgspec.structs.replace(local_settings(data_dir, port), env="development")
     with (
         running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls,
         start_mail_catcher(settings.data_dir.resolve() / "mail") as catcher,
@@ -38,7 +40,9 @@ def demo(data_dir: Path | None, port: int | None) -> None:
             smtp_port=catcher.port,
             public_base_url=settings.public_base_url or base,
         )
-        applied, seeded, drifts = run(prepare(urls.database_url, urls.redis_url, seed=True))
+        applied, seeded, drifts = run(
+            prepare(urls.database_url, urls.redis_url, seed=True, demo_admin=True)
+        )
         click.echo(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
         click.echo("demo season seeded" if seeded else "demo season already present")
         report_drifts(drifts)

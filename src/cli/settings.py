@@ -12,6 +12,7 @@ import click
 import msgspec
 
 from rush.config import Settings, load_settings
+from rush.production import UnsafeForProduction, refuse_unsafe_production
 
 __all__ = ["external_settings", "local_settings", "run", "with_urls"]
 
@@ -39,10 +40,15 @@ def local_settings(data_dir: Path | None = None, port: int | None = None) -> Set
 
 
 def external_settings() -> Settings:
-    """The environment's settings for a process among many: it needs servers of its own."""
+    """The environment's settings for a process among many: it needs servers of its own, and
+    in production (the default) settings safe to put in front of families."""
     settings = load_settings()
     if not (settings.database_url and settings.redis_url):
         raise click.UsageError("set DATABASE_URL and REDIS_URL (or run `rush demo`)")
+    try:
+        refuse_unsafe_production(settings)
+    except UnsafeForProduction as exc:
+        raise click.ClickException(str(exc)) from None
     return settings
 
 

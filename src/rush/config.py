@@ -8,9 +8,24 @@ from pathlib import Path
 
 import msgspec
 
-__all__ = ["Settings", "load_settings", "settings_environ"]
+__all__ = [
+    "DEV_ENCRYPTION_KEY",
+    "DEV_SIGNING_KEY",
+    "DEV_WEBHOOK_SECRET",
+    "Settings",
+    "load_settings",
+    "settings_environ",
+]
 
 _ENV_PREFIX = "RUSH_"
+_ENVIRONMENTS = ("production", "development")
+
+# Published in this file, so only good for the demo and tests: production refuses them.
+DEV_SIGNING_KEY = "dev-only-signing-key-change-me"
+DEV_ENCRYPTION_KEY = "KVml2oCwABx9oxGUHymvQqtXx6eA_VaYl9aLX359NG0="
+"""The key the demo's SIN and health numbers were encrypted with before keys had one job
+each (derived from the old development secret), so an existing demo data dir still reads."""
+DEV_WEBHOOK_SECRET = "dev-only-webhook-secret"
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -19,12 +34,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     An empty `database_url` or `redis_url` means "start the embedded server under `data_dir`".
     """
 
+    env: str = "production"
+    """`production` refuses to serve with unsafe settings (`rush.production`); only `rush demo`
+    and the tests run as `development`."""
     database_url: str = ""
     redis_url: str = ""
     data_dir: Path = Path(".rush-data")
     host: str = "127.0.0.1"
     port: int = msgspec.field(default=8000)
-    secret_key: str = "dev-only-secret-change-me"
+    signing_key: str = DEV_SIGNING_KEY
+    """Signs CSRF tokens, admission tokens and queue tickets (sessions are server-side ids);
+    never encrypts."""
+    encryption_keys: str = DEV_ENCRYPTION_KEY
+    """Fernet keys for the SIN and health insurance numbers, comma-separated, newest first:
+    new data is written under the first, the others still read until `rush keys rotate`."""
     hold_ttl_seconds: int = 900
     hold_max_lifetime_seconds: int = 1800
     sweep_interval_seconds: int = 5
@@ -37,18 +60,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "inscriptions@rush.local"
-    webhook_secret: str = "dev-only-webhook-secret"
+    webhook_secret: str = DEV_WEBHOOK_SECRET
+    """The configured provider's webhook signing secret (Stripe: the endpoint's `whsec_…`)."""
     payment_provider: str = "simulated"
     """`simulated` (the demo and tests: no card is charged) or `stripe`."""
     stripe_secret_key: str = ""
     stripe_publishable_key: str = ""
     """The key Stripe.js uses in the family's browser on the `/pay/` page."""
-    stripe_webhook_secret: str = ""
-    """The signing secret (`whsec_…`) of the webhook endpoint registered at Stripe."""
     stripe_api_base: str = ""
     """Empty for Stripe itself; a stand-in's address (localstripe) in tests."""
     stripe_js_url: str = "https://js.stripe.com/v3/"
-    secure_cookies: bool = False
     accounts_need_approval: bool = False
     """AccèsCité-style: new families wait for staff approval before they can register."""
     log_level: str = "INFO"
@@ -80,6 +101,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("RUSH_PAYMENT_PROVIDER must be simulated or stripe")
         if not (self.issuer_name.strip() and self.issuer_number.strip()):
             raise ValueError("RUSH_ISSUER_NAME and RUSH_ISSUER_NUMBER must not be empty")
+        if self.env not in _ENVIRONMENTS:
+            raise ValueError("RUSH_ENV must be production or development")
+        if not self.encryption_key_list:
+            raise ValueError("RUSH_ENCRYPTION_KEYS must hold at least one key (`rush keys new`)")
+
+    @property
+    def encryption_key_list(self) -> list[str]:
+        """The encryption keys, newest first."""
+        return [key.strip() for key in self.encryption_keys.split(",") if key.strip()]
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are sent over https only when the public address is https: a plain-http
+        demo must keep its session, and a real deployment cannot forget the flag."""
+        return self.public_base_url.startswith("https://")
 
     @property
     def hold_ttl_ms(self) -> int:

@@ -1,26 +1,21 @@
 """Encryption of single fields at rest (SIN, health insurance number), with Fernet.
 
-The Fernet key is derived from `Settings.secret_key` by HKDF-SHA256 under a fixed label, so no
-other setting is needed and the raw secret is never used as a key itself. To rotate the secret,
-build the cipher with the new secret and pass the old one in `previous_secret_keys`: tokens are
-then written with the new key and the old tokens still read (MultiFernet tries each key in turn).
+The keys are `Settings.encryption_keys`, used for nothing else (signing has its own key).
+Several keys are accepted at once, newest first (MultiFernet): tokens are written under the
+first and read under any, so a new key can be put in front without downtime; `rush keys
+rotate` then re-encrypts every stored token under it, and only then may the old key go.
 """
 
 from __future__ import annotations
 
-import base64
+import binascii
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from rush.errors import RushError
 
-__all__ = ["FieldCipher", "UndecryptableField"]
-
-# Changing this label changes every derived key: stored fields would no longer decrypt.
-_KEY_LABEL = b"rush field encryption v1"
+__all__ = ["FieldCipher", "UndecryptableField", "new_encryption_key"]
 
 
 class UndecryptableField(RushError):
@@ -30,20 +25,30 @@ class UndecryptableField(RushError):
     status = 409
 
 
-def _fernet(secret_key: str) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_LABEL).derive(
-        secret_key.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
+def new_encryption_key() -> str:
+    """A fresh random key, in the form `RUSH_ENCRYPTION_KEYS` takes."""
+    return Fernet.generate_key().decode()
+
+
+def _fernet(key: str, position: int) -> Fernet:
+    try:
+        return Fernet(key)
+    except (ValueError, binascii.Error) as exc:
+        raise ValueError(
+            f"RUSH_ENCRYPTION_KEYS: key {position} is not a Fernet key (make one with "
+            "`rush keys new`)"
+        ) from exc
 
 
 class FieldCipher:
-    """Encrypts with the current secret's key; decrypts with it or any previous one."""
+    """Encrypts under the newest key; decrypts under any of them."""
 
-    def __init__(self, secret_key: str, previous_secret_keys: Sequence[str] = ()) -> None:
-        if not secret_key:
-            raise ValueError("a field cipher needs a non-empty secret key")
-        self._fernet = MultiFernet([_fernet(k) for k in (secret_key, *previous_secret_keys)])
+    def __init__(self, keys: Sequence[str]) -> None:
+        if not keys:
+            raise ValueError("a field cipher needs at least one key")
+        fernets = [_fernet(key, position) for position, key in enumerate(keys, start=1)]
+        self._newest = fernets[0]
+        self._fernet = MultiFernet(fernets)
 
     def encrypt(self, text: str) -> bytes:
         return self._fernet.encrypt(text.encode())
@@ -51,5 +56,20 @@ class FieldCipher:
     def decrypt(self, token: bytes) -> str:
         try:
             return self._fernet.decrypt(token).decode()
+        except InvalidToken as exc:
+            raise UndecryptableField("this field was encrypted with an unknown key") from exc
+
+    def is_current(self, token: bytes) -> bool:
+        """Whether the newest key alone reads this token (nothing to rotate)."""
+        try:
+            self._newest.decrypt(token)
+        except InvalidToken:
+            return False
+        return True
+
+    def rotate(self, token: bytes) -> bytes:
+        """The same field re-encrypted under the newest key."""
+        try:
+            return self._fernet.rotate(token)
         except InvalidToken as exc:
             raise UndecryptableField("this field was encrypted with an unknown key") from exc

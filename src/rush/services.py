@@ -60,7 +60,7 @@ def build_services(settings: Settings, pool: asyncpg.Pool, redis: Redis) -> Serv
     """The services over a pool and a Redis client already open (tests bring their own)."""
     room = WaitingRoom(redis)
     engine = HoldEngine(redis)
-    tokens = AdmissionTokens(settings.secret_key, settings.admission_token_seconds * 1000)
+    tokens = AdmissionTokens(settings.signing_key, settings.admission_token_seconds * 1000)
     hold_timings = BufferedHoldTimings(redis)
     hold_times = HoldTimes(settings.hold_ttl_ms, settings.hold_max_lifetime_ms)
     return Services(
@@ -70,12 +70,12 @@ def build_services(settings: Settings, pool: asyncpg.Pool, redis: Redis) -> Serv
         engine=engine,
         room=room,
         admission=AdmissionCheck(room, tokens),
-        tickets=QueueTickets(settings.secret_key),
+        tickets=QueueTickets(settings.signing_key),
         snapshots=RoomSnapshots(room),
         hold_timings=hold_timings,
         catalogue=CatalogueReadings(pool, engine),
         sales=SalesOnShow(pool),
-        cipher=FieldCipher(settings.secret_key),
+        cipher=FieldCipher(settings.encryption_key_list),
         carts=Carts(pool, engine, hold_times, hold_timings),
         provider=build_provider(settings, pool),
     )

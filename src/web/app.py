@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Controller, Litestar, Request
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.csrf import CSRFConfig
@@ -87,6 +87,16 @@ async def announce_sales_on_pages(request: Request[Any, Any, Any]) -> None:
         await load_sales_on_show(request)
 
 
+def provider_pages(settings: Settings) -> list[type[Controller]]:
+    """Each provider's pay page exists only with that provider: the simulated one anywhere
+    else would let a family mark its own order paid without a card."""
+    pages: dict[str, list[type[Controller]]] = {
+        "simulated": [SimulatedPaymentPage],
+        "stripe": [StripePaymentPage],
+    }
+    return pages.get(settings.payment_provider, [])
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the app for servers already running at `settings.database_url` / `redis_url`."""
     session_auth = make_session_auth(settings)
@@ -107,8 +117,6 @@ def create_app(settings: Settings) -> Litestar:
             OpsSaleController,
             OpsFamiliesController,
             OpsOrdersController,
-            SimulatedPaymentPage,
-            StripePaymentPage,
             PortalPages,
             AccountPages,
             RushMorningPages,
@@ -126,6 +134,7 @@ def create_app(settings: Settings) -> Litestar:
             AttendancePages,
             ExportPages,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
+            *provider_pages(settings),
         ],
         lifespan=[resources_lifespan],
         state=State({"settings": settings}),
@@ -154,7 +163,7 @@ def create_app(settings: Settings) -> Litestar:
             )
         ],
         csrf_config=CSRFConfig(
-            secret=settings.secret_key,
+            secret=settings.signing_key,
             cookie_name="csrftoken",
             header_name="x-csrftoken",
             cookie_secure=settings.secure_cookies,

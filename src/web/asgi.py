@@ -10,6 +10,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from rush.config import load_settings
+from rush.production import refuse_unsafe_production
 from web.app import create_app
 
 __all__ = ["app_from_environment"]
@@ -19,4 +20,5 @@ def app_from_environment() -> Litestar:
     settings = load_settings()
     if not (settings.database_url and settings.redis_url):
         raise RuntimeError("set DATABASE_URL and REDIS_URL before starting web processes")
+    refuse_unsafe_production(settings)
     return create_app(settings)

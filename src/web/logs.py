@@ -41,7 +41,7 @@ _SECRET_WORDS = frozenset(
         "ramq",
     }
 )
-_SECRET_PHRASES = ("health_card", "healthcard", "rush_admission")
+_SECRET_PHRASES = ("health_card", "healthcard", "rush_admission", "signing_key", "encryption_key")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 # Nine digits in three groups (a SIN), or a RAMQ health card (four letters, eight digits);
 # standing alone, so the digits inside a request id's hex are not taken for a SIN.

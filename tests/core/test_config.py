@@ -39,6 +39,8 @@ def test_no_urls_means_embedded_servers() -> None:
         {"RUSH_PORT": "70000"},
         {"RUSH_LOG_FORMAT": "xml"},
         {"RUSH_HOLD_TTL_SECONDS": "900", "RUSH_HOLD_MAX_LIFETIME_SECONDS": "60"},
+        {"RUSH_ENV": "staging"},
+        {"RUSH_ENCRYPTION_KEYS": " , "},
     ],
 )
 def test_invalid_settings_fail_at_startup_with_a_message(env: dict[str, str]) -> None:
@@ -50,13 +52,21 @@ def test_invalid_settings_fail_at_startup_with_a_message(env: dict[str, str]) ->
     port=st.integers(1, 65535),
     ttl=st.integers(1, 3600),
     extra=st.integers(0, 3600),
-    secure=st.booleans(),
+    https=st.booleans(),
     approval=st.booleans(),
     secret=st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1),
+    env=st.sampled_from(["production", "development"]),
     data_dir=st.sampled_from([".rush-data", "/tmp/rush data", "relative/dir"]),
 )
 def test_settings_handed_to_a_child_process_are_read_back_exactly(
-    port: int, ttl: int, extra: int, secure: bool, approval: bool, secret: str, data_dir: str
+    port: int,
+    ttl: int,
+    extra: int,
+    https: bool,
+    approval: bool,
+    secret: str,
+    env: str,
+    data_dir: str,
 ) -> None:
     settings = Settings(
         database_url="postgresql://rush@127.0.0.1:5432/rush",
@@ -64,9 +74,25 @@ def test_settings_handed_to_a_child_process_are_read_back_exactly(
         port=port,
         hold_ttl_seconds=ttl,
         hold_max_lifetime_seconds=ttl + extra,
-        secure_cookies=secure,
+        public_base_url="https://rush.test" if https else "http://rush.test",
         accounts_need_approval=approval,
-        secret_key=secret,
+        signing_key=secret,
+        env=env,
         data_dir=Path(data_dir),
     )
     assert load_settings(settings_environ(settings)) == settings
+
+
+def test_rush_runs_in_production_unless_told_otherwise() -> None:
+    assert load_settings({}).env == "production"
+    assert load_settings({"RUSH_ENV": "development"}).env == "development"
+
+
+def test_secure_cookies_follow_an_https_public_address() -> None:
+    assert load_settings({"RUSH_PUBLIC_BASE_URL": "https://inscriptions.example.ca"}).secure_cookies
+    assert not load_settings({"RUSH_PUBLIC_BASE_URL": "http://127.0.0.1:8000"}).secure_cookies
+
+
+def test_encryption_keys_are_read_newest_first() -> None:
+    settings = load_settings({"RUSH_ENCRYPTION_KEYS": "newest, older ,oldest"})
+    assert settings.encryption_key_list == ["newest", "older", "oldest"]

@@ -38,7 +38,18 @@ from rush.engine import keys
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_FOLDER = "/app"
 REDIS_DB = 7
-_INTERPOLATION = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+_INTERPOLATION = re.compile(r"\$\{(\w+)(?:(:-|:\?)([^}]*))?\}")
+DOT_ENV = {
+    # What a town's `.env` holds (.env.example), for a rehearsal: development with the
+    # simulated provider, since the web and worker below are run and paid for as the demo.
+    "POSTGRES_PASSWORD": "compose-test-password",
+    "RUSH_SIGNING_KEY": "compose-test-signing-key-of-32-characters",
+    "RUSH_ENCRYPTION_KEYS": "kU5v3z8Qd0C8Vb6s1L9m2N4p7R0t3W6y9A2c5E8g1I4=",
+    "RUSH_WEBHOOK_SECRET": "compose-test-webhook-secret",
+    "RUSH_PAYMENT_PROVIDER": "simulated",
+    "RUSH_PUBLIC_BASE_URL": "https://rush.test",
+    "RUSH_ENV": "development",
+}
 
 pytestmark = pytest.mark.slow
 
@@ -48,22 +59,37 @@ def _compose() -> dict[str, Any]:
     return loaded
 
 
-def _interpolated(value: object) -> str:
-    """`${NAME:-default}` as compose reads it, from this process's environment."""
-    return _INTERPOLATION.sub(lambda m: os.environ.get(m[1]) or (m[2] or ""), str(value))
+class MissingVariable(Exception):
+    """compose's `${NAME:?message}` with NAME unset: compose stops with the message."""
+
+
+def _interpolated(value: object, dot_env: dict[str, str]) -> str:
+    """`${NAME:-default}` and `${NAME:?message}` as compose reads them from `.env`."""
+
+    def variable(match: re.Match[str]) -> str:
+        name, kind, text = match[1], match[2], match[3] or ""
+        found = dot_env.get(name, "")
+        if not found and kind == ":?":
+            raise MissingVariable(f"required variable {name} is missing a value: {text}")
+        return found or (text if kind == ":-" else "")
+
+    return _INTERPOLATION.sub(variable, str(value))
 
 
 class ComposeRun:
     """compose.yaml's services, each started the way compose would, on the suite's servers."""
 
-    def __init__(self, servers: ServerUrls, database: str) -> None:
+    def __init__(self, servers: ServerUrls, database: str, dot_env: dict[str, str]) -> None:
+        self.dot_env = dot_env
         self.spec = _compose()
         self.services: dict[str, Any] = self.spec["services"]
         self.database_url = _with_database(servers.database_url, database)
         self.redis_url = urlsplit(servers.redis_url)._replace(path=f"/{REDIS_DB}").geturl()
 
     def environment(self, name: str, **extra: str) -> dict[str, str]:
-        declared = {k: _interpolated(v) for k, v in self.services[name]["environment"].items()}
+        declared = {
+            k: _interpolated(v, self.dot_env) for k, v in self.services[name]["environment"].items()
+        }
         for key, host in (("DATABASE_URL", "postgres"), ("REDIS_URL", "valkey")):
             # The service reaches its server by the compose service's name.
             assert urlsplit(declared[key]).hostname == host, (name, key, declared[key])
@@ -126,7 +152,7 @@ async def compose_run(migrated: ServerUrls) -> AsyncIterator[ComposeRun]:
     database = f"compose_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(migrated.database_url)
     await admin.execute(f'CREATE DATABASE "{database}"')
-    run = ComposeRun(migrated, database)
+    run = ComposeRun(migrated, database, DOT_ENV)
     redis = Redis.from_url(run.redis_url)
     await redis.flushdb()
     try:
@@ -144,6 +170,9 @@ def test_compose_services_run_as_written_on_real_servers(
     migrate = compose_run.run("migrate")
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
     assert "demo season seeded" in migrate.stdout
+    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:
+        staff = runner.run(_count(compose_run.database_url, STAFF_ONE_CAN_SIGN_IN_AS))
+    assert staff == 0, "staff come from `rush staff add`, never with a published password"
 
     port = free_port()
     web_spec = compose_run.services["web"]
@@ -195,6 +224,28 @@ def test_compose_services_run_as_written_on_real_servers(
         )
         assert listing.returncode == 0, listing.stdout + listing.stderr
         assert "Family" in listing.stdout, listing.stdout
+
+
+STAFF_ONE_CAN_SIGN_IN_AS = (
+    "SELECT count(*) FROM account WHERE role <> 'family' AND password_hash LIKE '$argon2%'"
+)
+"""Self-pacing's own account has no password hash: nobody signs in as it."""
+
+
+@pytest.mark.parametrize("secret", sorted(set(DOT_ENV) - {"RUSH_ENV"}))
+def test_compose_stops_naming_the_secret_missing_from_its_environment(secret: str) -> None:
+    services = _compose()["services"]
+    without = {k: v for k, v in DOT_ENV.items() if k != secret}
+    for name in ("migrate", "web", "worker"):
+        with pytest.raises(MissingVariable, match=secret):
+            {k: _interpolated(v, without) for k, v in services[name]["environment"].items()}
+
+
+def test_compose_services_run_in_production_unless_told_otherwise() -> None:
+    services = _compose()["services"]
+    dot_env = {k: v for k, v in DOT_ENV.items() if k != "RUSH_ENV"}
+    for name in ("migrate", "web", "worker"):
+        assert _interpolated(services[name]["environment"]["RUSH_ENV"], dot_env) == "production"
 
 
 async def _count(database_url: str, sql: str) -> int:

@@ -34,7 +34,7 @@ from tests.loadtests.test_locust_smoke import run_locust
 playwright_api = pytest.importorskip("playwright.async_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
-SECRET = "replayed-rush-secret"
+ENCRYPTION_KEY = "8PM8rDe3DlDk9c3YxRwV6NZl3Q3n0V3mYq0t2zW5u1c="
 FAMILIES = 150
 SPEED = 60
 """Trace seconds per real second: the half hour before opening passes in thirty seconds."""
@@ -48,7 +48,7 @@ pytestmark = [
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[LiveDemo]:
-    with live_demo(tmp_path / "demo", secret_key=SECRET) as running:
+    with live_demo(tmp_path / "demo", encryption_keys=ENCRYPTION_KEY) as running:
         yield running
 
 
@@ -88,7 +88,7 @@ async def test_a_replayed_morning_shows_on_the_dashboard_and_audits_clean(
     pool = await asyncpg.create_pool(urls.database_url, min_size=1, max_size=4)
     try:
         trace = generate_trace(await load_catalogue(pool, SALE_ID), FAMILIES, 1.5, 0.7, 0.1, 0.1, 7)
-        await seed_trace_families(pool, trace, FieldCipher(SECRET))
+        await seed_trace_families(pool, trace, FieldCipher([ENCRYPTION_KEY]))
         opening = time.time() + 20
         await pool.execute(
             "UPDATE sale SET opens_at = to_timestamp($2) WHERE id = $1", SALE_ID, opening
@@ -131,7 +131,9 @@ async def test_a_replayed_morning_shows_on_the_dashboard_and_audits_clean(
 
     await asyncio.sleep(3)  # the last finalize jobs
     settings = msgspec.structs.replace(
-        load_settings({}), database_url=urls.database_url, redis_url=urls.redis_url
+        load_settings({"RUSH_ENV": "development"}),
+        database_url=urls.database_url,
+        redis_url=urls.redis_url,
     )
     pool = await asyncpg.create_pool(urls.database_url, min_size=1, max_size=4)
     redis = Redis.from_url(urls.redis_url)

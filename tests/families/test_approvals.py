@@ -75,7 +75,7 @@ def readable(html: str) -> str:
 async def test_the_approval_screen_shows_the_file_with_birth_dates_ages_and_what_is_missing(
     admin: Client, pool: asyncpg.Pool, settings: Settings
 ) -> None:
-    cipher = FieldCipher(settings.secret_key)
+    cipher = FieldCipher(settings.encryption_key_list)
     family_id = await pending_family(pool, "julie@example.ca")
     adult = (await get_family_file(pool, cipher, family_id)).adults[0]
     await update_adult(

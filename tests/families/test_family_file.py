@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from rush.config import Settings
-from rush.crypto import FieldCipher, UndecryptableField
+from rush.crypto import FieldCipher, UndecryptableField, new_encryption_key
 from rush.errors import PersonNotInFamily
 from rush.families.family_file_storage import (
     add_adult,
@@ -56,7 +56,7 @@ HOME = Address(street="40, avenue Doucet", city="Mont-Joli", postal_code="g5h 1r
 
 @pytest.fixture
 def cipher(settings: Settings) -> FieldCipher:
-    return FieldCipher(settings.secret_key)
+    return FieldCipher(settings.encryption_key_list)
 
 
 async def adult_id(pool: asyncpg.Pool, family: TestFamily) -> int:
@@ -454,7 +454,7 @@ async def test_writing_for_a_family_that_does_not_exist_is_refused(
         await get_family_file(pool, cipher, 999_999)
 
 
-async def test_secrets_written_under_another_secret_key_cannot_be_read(
+async def test_secrets_written_under_another_encryption_key_cannot_be_read(
     pool: asyncpg.Pool, cipher: FieldCipher, catalogue: CatalogueFactory
 ) -> None:
     family = await catalogue.family()
@@ -471,7 +471,7 @@ async def test_secrets_written_under_another_secret_key_cannot_be_read(
         ),
         today=TODAY,
     )
-    stranger = FieldCipher("another-secret")
+    stranger = FieldCipher([new_encryption_key()])
 
     with pytest.raises(UndecryptableField):
         await tax_payer_sin(pool, stranger, family.id)
@@ -485,10 +485,11 @@ async def test_after_a_key_rotation_old_secrets_still_read_and_new_ones_use_the_
     family = await catalogue.family()
     payer = await adult_id(pool, family)
     await set_tax_payer(pool, cipher, family.id, payer, SIN)
-    rotated = FieldCipher("new-secret", previous_secret_keys=[settings.secret_key])
+    new_key = new_encryption_key()
+    rotated = FieldCipher([new_key, *settings.encryption_key_list])
 
     assert await tax_payer_sin(pool, rotated, family.id) == "130692544"
     await set_tax_payer(pool, rotated, family.id, payer, SIN)
-    assert await tax_payer_sin(pool, FieldCipher("new-secret"), family.id) == "130692544"
+    assert await tax_payer_sin(pool, FieldCipher([new_key]), family.id) == "130692544"
     with pytest.raises(UndecryptableField):
         await tax_payer_sin(pool, cipher, family.id)

@@ -202,7 +202,7 @@ async def test_a_family_fills_every_part_of_its_file_and_reads_it_back_in_french
         assert shown in overview, shown
     assert 'lang="fr-CA"' in overview
 
-    stored = await get_family_file(pool, FieldCipher(settings.secret_key), family_id)
+    stored = await get_family_file(pool, FieldCipher(settings.encryption_key_list), family_id)
     child = stored.children[0]
     assert child.details.health_insurance_number == "ROYL 1804 0211"
     assert child.health_sheet is not None
@@ -407,7 +407,10 @@ async def test_the_sin_never_appears_in_any_page_only_masked(
     assert "*** *** 286" in text_of(pages["/family/tax-payer"])
     stored = await pool.fetchval("SELECT sin_encrypted FROM tax_payer")
     assert b"046454286" not in stored
-    assert await tax_payer_sin(pool, FieldCipher(settings.secret_key), family_id) == "046454286"
+    assert (
+        await tax_payer_sin(pool, FieldCipher(settings.encryption_key_list), family_id)
+        == "046454286"
+    )
 
 
 async def test_readiness_lists_what_is_missing_then_nothing_once_the_file_is_complete(
@@ -582,7 +585,7 @@ async def family_b(pool: asyncpg.Pool, cipher: FieldCipher, family_id: int) -> t
 async def test_a_family_can_never_see_or_change_another_familys_file(
     browser: Client, other_browser: Client, pool: asyncpg.Pool, settings: Settings
 ) -> None:
-    cipher = FieldCipher(settings.secret_key)
+    cipher = FieldCipher(settings.encryption_key_list)
     await sign_up(browser, pool, "a@example.ca", "Alice", "Arsenault")
     b_id = await sign_up(other_browser, pool, "b@example.ca", "Bruno", "Bouchard")
     b_adult, b_child = await family_b(pool, cipher, b_id)

@@ -47,7 +47,7 @@ SWIMMING = ("Natation", "Swimming")
 
 @pytest.fixture
 def cipher(settings: Settings) -> FieldCipher:
-    return FieldCipher(settings.secret_key)
+    return FieldCipher(settings.encryption_key_list)
 
 
 async def camp_and_family(

@@ -77,7 +77,7 @@ async def family_with_paid_camp(
     first_name, last_name = child_name
     details = ChildDetails(first_name=first_name, last_name=last_name, birth_date=SEVEN)
     child_id = await add_child(pool, services.cipher, family.id, details)
-    await name_tax_payer(pool, FieldCipher(settings.secret_key), family.id)
+    await name_tax_payer(pool, FieldCipher(settings.encryption_key_list), family.id)
     await put_in_cart(services, family.id, camp.sale_id, [child_id], camp.group_ids)
     order = await check_out(services, provider, family.id, camp.sale_id, instalments=2)
     await set_paid_at(pool, order.order_id, 1, dt.datetime(2026, 7, 2, 16, tzinfo=dt.UTC))

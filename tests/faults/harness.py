@@ -125,12 +125,12 @@ class FaultRush:
     def _settings(self, catcher: MailCatcher) -> Settings:
         port = free_port()
         return msgspec.structs.replace(
-            load_settings({}),
+            load_settings({"RUSH_ENV": "development"}),
             database_url=self.postgres.url(_DATABASE),
             redis_url=self.valkey.url,
             port=port,
             public_base_url=f"http://127.0.0.1:{port}",
-            secret_key="fault-tests-secret",
+            signing_key="fault-tests-signing-key",
             smtp_host=catcher.host,
             smtp_port=catcher.port,
         )

@@ -66,7 +66,7 @@ async def prepare_sale(
         remove_share=0.0,
         two_instalment_share=0.0,
     )
-    await seed_trace_families(pool, trace, FieldCipher(settings.secret_key))
+    await seed_trace_families(pool, trace, FieldCipher(settings.encryption_key_list))
     await _lighten_hashes(pool, trace)
     room = WaitingRoom(redis)
     await set_pace(

@@ -46,7 +46,9 @@ def _environment(settings: Settings, port: int) -> dict[str, str]:
         {
             "DATABASE_URL": settings.database_url,
             "REDIS_URL": settings.redis_url,
-            "RUSH_SECRET_KEY": settings.secret_key,
+            "RUSH_ENV": "development",
+            "RUSH_SIGNING_KEY": settings.signing_key,
+            "RUSH_ENCRYPTION_KEYS": settings.encryption_keys,
             "RUSH_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
             "RUSH_SMTP_HOST": settings.smtp_host,
             "RUSH_SMTP_PORT": str(settings.smtp_port),
@@ -128,7 +130,7 @@ async def test_twenty_families_hold_and_pay_under_locust_without_failures(
     )
     await create_staff_account(pool, email=ADMIN_EMAIL, password=ADMIN_PASSWORD, role="admin")
     trace = generate_trace(await load_catalogue(pool, sale_id), 20, 1.5, 0.7, 0.1, 0.15, seed=5)
-    await seed_trace_families(pool, trace, FieldCipher(app_settings.secret_key))
+    await seed_trace_families(pool, trace, FieldCipher(app_settings.encryption_key_list))
     trace_path, record_path = tmp_path / "trace.jsonl", tmp_path / "recorded.jsonl"
     write_trace(trace, trace_path)
 

@@ -42,7 +42,7 @@ async def eloise_and_noah(
     group_id = camp.group_ids[0]
     eloise = await registered_child(catalogue, camp, group_id, "hold-eloise")
     noah = await registered_child(catalogue, camp, group_id, "hold-noah")
-    await fill_family_file(pool, FieldCipher(settings.secret_key), eloise)
+    await fill_family_file(pool, FieldCipher(settings.encryption_key_list), eloise)
     return group_id, eloise.person_id, noah.person_id
 
 

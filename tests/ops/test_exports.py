@@ -63,7 +63,7 @@ async def test_the_registrations_csv_lists_each_child_with_the_family_contact_an
     camp = await catalogue.program([10], daycare_capacities=[5])
     group_id = camp.group_ids[0]
     eloise = await registered_child(catalogue, camp, group_id, "hold-1")
-    await fill_family_file(pool, FieldCipher(settings.secret_key), eloise)
+    await fill_family_file(pool, FieldCipher(settings.encryption_key_list), eloise)
     await pool.execute(
         'UPDATE order_line SET options = \'{"tshirt_size": "M"}\' WHERE order_id = $1',
         eloise.order_id,
@@ -106,7 +106,7 @@ async def test_the_health_list_gives_monitors_the_allergies_and_contacts_but_no_
     camp = await catalogue.program([10])
     group_id = camp.group_ids[0]
     eloise = await registered_child(catalogue, camp, group_id, "hold-1")
-    await fill_family_file(pool, FieldCipher(settings.secret_key), eloise)
+    await fill_family_file(pool, FieldCipher(settings.encryption_key_list), eloise)
     await registered_child(catalogue, camp, group_id, "hold-2")
 
     answer = await supervisor.get(f"/ops/exports/groups/{group_id}/health.csv")

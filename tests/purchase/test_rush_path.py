@@ -116,8 +116,8 @@ async def test_forged_expired_and_other_family_tokens_are_refused(
     from rush.room.admission_tokens import AdmissionTokens
 
     forged = AdmissionTokens("not the secret", 60_000).issue(1, sale_id, int(time.time() * 1000))
-    expired = AdmissionTokens(app_settings.secret_key, 1).issue(1, sale_id, 0)
-    someone_else = AdmissionTokens(app_settings.secret_key, 600_000).issue(
+    expired = AdmissionTokens(app_settings.signing_key, 1).issue(1, sale_id, 0)
+    someone_else = AdmissionTokens(app_settings.signing_key, 600_000).issue(
         999, sale_id, int(time.time() * 1000)
     )
     body = {"person_ids": children[:1], "group_ids": camp.group_ids}

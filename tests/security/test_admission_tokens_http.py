@@ -146,10 +146,10 @@ async def test_another_familys_token_holds_nothing(
 async def test_an_expired_token_or_one_for_another_sale_holds_nothing(
     families: dict[str, Any], camp: TestProgram, services: Services, settings: Settings
 ) -> None:
-    signer = AdmissionTokens(settings.secret_key, 1)
+    signer = AdmissionTokens(settings.signing_key, 1)
     family_a = families["ids"]["a"]
     expired = signer.issue(family_a, camp.sale_id, 0)
-    other_sale = AdmissionTokens(settings.secret_key, 10**12).issue(family_a, camp.sale_id + 1, 0)
+    other_sale = AdmissionTokens(settings.signing_key, 10**12).issue(family_a, camp.sale_id + 1, 0)
     for token in (expired, other_sale):
         answer = await _hold(families["clients"]["a"], camp, families["children"]["a"], token)
         assert answer.status_code == 403, answer.text

@@ -16,8 +16,9 @@ from rush.families.accounts import create_family_account
 from rush.families.family_file_storage import add_child
 from rush.families.family_file_types import ChildDetails
 
-TEST_SECRET_KEY = "test-secret"
-"""The secret of the tests' settings, which keys the field cipher."""
+TEST_SIGNING_KEY = "tests-signing-key-used-for-nothing-else"
+TEST_ENCRYPTION_KEY = "ASzGYyGFha_kRrBYMgLomnceHzhpaLvIMNBIANlA328="
+"""The tests' settings' keys: one signs tokens, the other encrypts the family file's secrets."""
 
 
 async def truncate_all(pool: asyncpg.Pool) -> None:
@@ -51,7 +52,7 @@ class CatalogueFactory:
     def __init__(self, pool: asyncpg.Pool, engine: HoldEngine) -> None:
         self.pool = pool
         self.engine = engine
-        self.cipher = FieldCipher(TEST_SECRET_KEY)
+        self.cipher = FieldCipher([TEST_ENCRYPTION_KEY])
 
     async def sale(self, status: str = "open") -> int:
         """A season and a sale in it, in the given status."""

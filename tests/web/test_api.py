@@ -18,7 +18,9 @@ from web.app import create_app
 @pytest.fixture
 async def client(migrated: ServerUrls, clean: None) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     settings = msgspec.structs.replace(
-        load_settings({}), database_url=migrated.database_url, redis_url=migrated.redis_url
+        load_settings({"RUSH_ENV": "development"}),
+        database_url=migrated.database_url,
+        redis_url=migrated.redis_url,
     )
     async with AsyncTestClient(app=create_app(settings)) as client:
         yield client

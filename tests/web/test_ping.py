@@ -14,7 +14,9 @@ from web.app import create_app
 
 async def test_ping_answers_ok_without_a_session(migrated: ServerUrls) -> None:
     settings = msgspec.structs.replace(
-        load_settings({}), database_url=migrated.database_url, redis_url=migrated.redis_url
+        load_settings({"RUSH_ENV": "development"}),
+        database_url=migrated.database_url,
+        redis_url=migrated.redis_url,
     )
     async with AsyncTestClient(app=create_app(settings)) as client:
         response = await client.get("/api/v1/ping")
@@ -25,7 +27,9 @@ async def test_ping_answers_ok_without_a_session(migrated: ServerUrls) -> None:
 
 async def test_an_anonymous_request_stores_no_session(migrated: ServerUrls, redis: Redis) -> None:
     settings = msgspec.structs.replace(
-        load_settings({}), database_url=migrated.database_url, redis_url=migrated.redis_url
+        load_settings({"RUSH_ENV": "development"}),
+        database_url=migrated.database_url,
+        redis_url=migrated.redis_url,
     )
     before = set(await redis.keys("rush:sessions*"))
     async with AsyncTestClient(app=create_app(settings)) as client:

@@ -20,9 +20,12 @@ DEMO_ADMIN_PASSWORD = "rush-demo-admin"  # demo data only; printed by `rush demo
 
 
 async def prepare(
-    database_url: str, redis_url: str, seed: bool
+    database_url: str, redis_url: str, seed: bool, demo_admin: bool = False
 ) -> tuple[list[str], bool, list[ProgramDrift]]:
-    """Migrate, seed when asked, then rebuild Redis from Postgres and open waiting rooms."""
+    """Migrate, seed when asked, then rebuild Redis from Postgres and open waiting rooms.
+
+    Only `rush demo` asks for the demo admin: its password is published, so anywhere else
+    staff are created by `rush staff add`."""
     conn = await asyncpg.connect(database_url)
     try:
         applied = await apply_migrations(conn)
@@ -34,7 +37,7 @@ async def prepare(
     try:
         drifts = await reconcile_all(pool, HoldEngine(redis))
         await prepare_rooms(pool, WaitingRoom(redis))
-        if seed and not await pool.fetchval(query("account_exists"), DEMO_ADMIN_EMAIL):
+        if demo_admin and not await pool.fetchval(query("account_exists"), DEMO_ADMIN_EMAIL):
             await create_staff_account(
                 pool, email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, role="admin"
             )

@@ -5,7 +5,8 @@ single-use email links; the family file is what a family fills in before the mor
 `family_file_types` (its shapes and errors), `family_file_validation` (the one judge of its
 values) and `family_file_storage` (reading and writing it, adding a child included);
 `readiness` says what a family must still fill in before registering; `approvals` is staff's
-decision on new families; `records` is "Mon dossier".
+decision on new families; `records` is "Mon dossier"; `key_rotation` re-encrypts the file's
+secrets under the newest encryption key.
 """
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "family_file_storage",
     "family_file_types",
     "family_file_validation",
+    "key_rotation",
     "readiness",
     "records",
 ]

@@ -16,9 +16,9 @@ __all__ = ["AdmissionTokens"]
 
 
 class AdmissionTokens:
-    def __init__(self, secret_key: str, lifetime_ms: int) -> None:
+    def __init__(self, signing_key: str, lifetime_ms: int) -> None:
         self._serializer = URLSafeSerializer(
-            secret_key, salt="rush.admission", signer_kwargs={"digest_method": hashlib.sha256}
+            signing_key, salt="rush.admission", signer_kwargs={"digest_method": hashlib.sha256}
         )
         self.lifetime_ms = lifetime_ms
 

@@ -40,9 +40,9 @@ class QueueTicket:
 
 
 class QueueTickets:
-    def __init__(self, secret_key: str, lifetime_ms: int = TICKET_LIFETIME_MS) -> None:
+    def __init__(self, signing_key: str, lifetime_ms: int = TICKET_LIFETIME_MS) -> None:
         self._serializer = URLSafeSerializer(
-            secret_key, salt="rush.queue-ticket", signer_kwargs={"digest_method": hashlib.sha256}
+            signing_key, salt="rush.queue-ticket", signer_kwargs={"digest_method": hashlib.sha256}
         )
         self.lifetime_ms = lifetime_ms
         # A genuine token stays genuine: a family polling every few seconds is verified once

@@ -43,7 +43,7 @@ def stripe_settings(app_settings: Settings, localstripe: str) -> Settings:
         payment_provider="stripe",
         stripe_secret_key="sk_test_rush_localstripe",
         stripe_publishable_key="pk_test_rush_localstripe",
-        stripe_webhook_secret=WEBHOOK_SECRET,
+        webhook_secret=WEBHOOK_SECRET,
         stripe_api_base=localstripe,
         stripe_js_url=f"{localstripe}/js.stripe.com/v3/",
     )

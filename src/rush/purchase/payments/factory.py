@@ -27,6 +27,6 @@ def build_provider(settings: Settings, pool: asyncpg.Pool) -> PaymentProvider:
     """`RUSH_PAYMENT_PROVIDER`'s provider: the web app and the worker build it the same way."""
     if settings.payment_provider == "stripe":
         return StripeProvider(
-            pool, stripe_client(settings), settings.stripe_webhook_secret, settings.public_base_url
+            pool, stripe_client(settings), settings.webhook_secret, settings.public_base_url
         )
     return SimulatedProvider(pool, settings.webhook_secret, settings.public_base_url)
