@@ -30,10 +30,15 @@ from arq.constants import default_queue_name, health_check_key_suffix, job_key_p
 from arq.jobs import Job
 from redis.asyncio import Redis
 
+from cli.processes import WEB_STOP_GRACE_S
 from loadtests.bench_processes import bin_path, free_port, stop
 from rush import jobs
 from rush.config import Settings, settings_environ
+from rush.families.accounts import create_staff_account
 from rush.purchase.payments import WebhookEvent
+from rush.room.sales import prepare_room
+from rush.services import Services
+from tests.support.catalogue_factory import CatalogueFactory
 
 pytestmark = pytest.mark.slow
 
@@ -208,6 +213,46 @@ def test_serve_finishes_a_request_in_flight_then_stops_on_sigterm(
         assert status_line.startswith(b"HTTP/1.1 200"), status_line + log.read_bytes()
 
         assert serve.wait(STOP_WITHIN_S) == 0, log.read_text()
+        assert _left_running(children, group=serve.pid) == []
+
+
+async def test_an_open_dashboard_stream_holds_serve_no_longer_than_its_grace(
+    rush_env: dict[str, str], services: Services, catalogue: CatalogueFactory, tmp_path: Path
+) -> None:
+    """The staff dashboard's event stream never ends on its own: uvicorn would wait for it
+    forever, and a container's stop would end in SIGKILL, mid-cleanup."""
+    sale_id = (await catalogue.program([6])).sale_id
+    await prepare_room(services.pool, services.room, sale_id)
+    await create_staff_account(
+        services.pool, email="admin@ville.qc.ca", password="staff password 1", role="admin"
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    with _started([bin_path("rush"), "serve", "--port", str(port)], rush_env, log) as serve:
+        await asyncio.to_thread(_wait_healthy, base, serve, log)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as staff:
+            await staff.get("/api/v1/groups")
+            signed_in = await staff.post(
+                "/api/v1/auth/login",
+                headers={"x-csrftoken": staff.cookies["csrftoken"]},
+                json={"email": "admin@ville.qc.ca", "password": "staff password 1"},
+            )
+            assert signed_in.status_code == 200, signed_in.text
+            # Cut once the grace is over, as it should be: its end is an incomplete body.
+            with contextlib.suppress(httpx.RemoteProtocolError):
+                async with staff.stream("GET", f"/ops/sales/{sale_id}/stream") as stream:
+                    assert stream.status_code == 200
+                    lines = stream.aiter_lines()
+                    while not (await anext(lines)).startswith("data:"):
+                        pass  # the first snapshot came: the stream is open
+                    children = _children(serve)
+                    asked_at = time.monotonic()
+                    serve.send_signal(signal.SIGTERM)
+                    code = await asyncio.to_thread(serve.wait, WEB_STOP_GRACE_S + 10)
+                    took_s = time.monotonic() - asked_at
+        assert code == 0, log.read_text()
+        assert took_s >= WEB_STOP_GRACE_S - 1, f"stopped in {took_s:.1f} s: the stream was cut"
         assert _left_running(children, group=serve.pid) == []
 
 
