@@ -35,7 +35,7 @@ _WORKER_LOST_ITS_SERVERS: tuple[type[Exception], ...] = (
 JOB_COMPLETION_WAIT_S = 10
 """On SIGTERM or Ctrl-C a worker takes no new job and gives its running ones this long to
 finish; arq then cancels the rest, which stay queued and are run again by the next worker.
-Jobs take well under a second; this fits within a container's usual 10 s stop grace."""
+Jobs take well under a second; compose.yaml gives the worker a 20 s stop grace."""
 WEB_STOP_GRACE_S = 10
 """On SIGTERM or Ctrl-C uvicorn stops accepting and lets requests in flight finish, for at
 most this long: an open dashboard stream (SSE) never finishes on its own."""
