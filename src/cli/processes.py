@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import multiprocessing
+import signal
 import time
+from collections.abc import Iterator
+from multiprocessing.process import BaseProcess
 
 import uvicorn
 from arq.connections import RedisSettings
 from arq.worker import Worker
 from redis.exceptions import WatchError
 
+from cli.stopping import sigterm_as_ctrl_c, until_stopped
 from rush.config import Settings
 from rush.outages import SERVERS_AWAY
 from web.app import create_app
 from web.logs import configure_logging
 from workers.settings import WorkerSettings
 
-__all__ = ["build_worker", "run_worker", "serve_web", "serve_web_and_worker"]
+__all__ = ["build_worker", "run_worker", "serve_web", "worker_process"]
 
 log = logging.getLogger("rush.workers")
 
@@ -29,7 +32,15 @@ _WORKER_LOST_ITS_SERVERS: tuple[type[Exception], ...] = (
     # which elsewhere means a lost race, not a server away.
     WatchError,
 )
+JOB_COMPLETION_WAIT_S = 10
+"""On SIGTERM or Ctrl-C a worker takes no new job and gives its running ones this long to
+finish; arq then cancels the rest, which stay queued and are run again by the next worker.
+Jobs take well under a second; compose.yaml gives the worker a 20 s stop grace."""
+WEB_STOP_GRACE_S = 10
+"""On SIGTERM or Ctrl-C uvicorn stops accepting and lets requests in flight finish, for at
+most this long: an open dashboard stream (SSE) never finishes on its own."""
 WORKER_STOP_GRACE_S = 30
+"""How long `rush demo` waits for its worker process to stop before killing it."""
 POLL_DELAY_S = 0.05
 """How often an idle worker looks for jobs: arq's 0.5 s was most of the payment-to-registration
 lag; one cheap Redis read every 50 ms per worker is nothing beside a rush."""
@@ -46,6 +57,9 @@ def build_worker(
 ) -> Worker:
     """A worker; in `burst` mode (tests) it drains the queue and stops, without crons.
 
+    With `handle_signals`, SIGTERM and SIGINT stop it the same way: running jobs get
+    `JOB_COMPLETION_WAIT_S` to finish, the others are retried (arq's own handling).
+
     A job whose worker died stays claimed for `job_timeout_s` + 10 s, then another worker
     runs it again (arq's in-progress key): the fault tests shorten it to see the retry.
     """
@@ -56,6 +70,7 @@ def build_worker(
         on_shutdown=WorkerSettings.on_shutdown,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         handle_signals=handle_signals,
+        job_completion_wait=JOB_COMPLETION_WAIT_S if handle_signals else 0,
         burst=burst,
         poll_delay=0 if burst else POLL_DELAY_S,
         job_timeout=job_timeout_s,
@@ -79,12 +94,28 @@ def run_worker(
             worker.run()
             return
         except _WORKER_LOST_ITS_SERVERS as exc:
-            log.warning("worker lost a server (%r); starting again in %.0f s", exc, restart_after_s)
+            log.warning("worker lost a server (%r)", exc)
+        _hand_signals_back(worker)
         services = worker.ctx.get("services")
         if services is not None:  # arq's close() stopped at Redis, before on_shutdown
             with contextlib.suppress(Exception):
                 worker.loop.run_until_complete(services.close())
+        if not worker.allow_pick_jobs:  # arq's mark of a stop asked for: Redis went during it
+            return
+        log.warning("worker starting again in %.0f s", restart_after_s)
         time.sleep(restart_after_s)
+
+
+def _hand_signals_back(worker: Worker) -> None:
+    """Take back SIGINT and SIGTERM from a worker that stopped without being asked to.
+
+    arq's handlers stay on its loop after it stops, and that loop no longer runs: a stop
+    asked for while waiting to start again would be swallowed, and the worker would never
+    stop. Back with Python, either one raises KeyboardInterrupt.
+    """
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        worker.loop.remove_signal_handler(signum)
+    sigterm_as_ctrl_c()
 
 
 def _uvicorn_server(settings: Settings) -> uvicorn.Server:
@@ -97,33 +128,40 @@ def _uvicorn_server(settings: Settings) -> uvicorn.Server:
         log_level="warning",
         log_config=None,
         access_log=False,
+        timeout_graceful_shutdown=WEB_STOP_GRACE_S,
     )
     return uvicorn.Server(config)
 
 
 async def serve_web(settings: Settings) -> None:
+    """Serve the app until SIGTERM or Ctrl-C; requests in flight finish first (uvicorn)."""
     await _uvicorn_server(settings).serve()
 
 
 def _worker_process(settings: Settings) -> None:
     configure_logging(settings)
-    run_worker(settings)
+    with until_stopped():
+        run_worker(settings)
 
 
-async def serve_web_and_worker(settings: Settings) -> None:
-    """Serve the app here and one worker in a process of its own, until Ctrl-C.
+@contextlib.contextmanager
+def worker_process(settings: Settings) -> Iterator[BaseProcess]:
+    """One worker in a process of its own while the block runs; stopped and waited for after.
 
     Sharing one event loop, the worker's crons and finalize jobs held up families' requests
     during a replayed rush (60 s timeouts on a two-core machine); apart, both cores work.
+    The worker is stopped with SIGTERM, as a process manager would: its running jobs finish
+    or are retried, then it exits; one still there after `WORKER_STOP_GRACE_S` is killed.
     """
     worker = multiprocessing.get_context("spawn").Process(
         target=_worker_process, args=(settings,), name="rush-worker"
     )
     worker.start()
     try:
-        await _uvicorn_server(settings).serve()
+        yield worker
     finally:
-        worker.terminate()  # SIGTERM: arq lets running jobs finish, then stops
-        await asyncio.to_thread(worker.join, WORKER_STOP_GRACE_S)
+        worker.terminate()
+        worker.join(WORKER_STOP_GRACE_S)
         if worker.is_alive():
             worker.kill()
+            worker.join()

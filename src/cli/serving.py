@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import click
@@ -10,6 +9,8 @@ import msgspec
 
 from cli.database import report_drifts
 from cli.settings import external_settings, local_settings, run, with_urls
+from cli.stopping import until_stopped
+from rush.config import Settings
 from rush.dev.bootstrap import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, prepare
 from rush.dev.mail_catcher import start_mail_catcher
 from rush.dev.servers import running_servers
@@ -25,10 +26,19 @@ __all__ = ["demo", "serve", "worker"]
 def demo(data_dir: Path | None, port: int | None) -> None:
     """Start embedded servers, migrate, seed a demo season, serve the app and a worker.
 
-    Always in development: the simulated provider, the demo admin and plain http."""
-    from cli.processes import serve_web_and_worker
-
+    Always in development: the simulated provider, the demo admin and plain http. Ctrl-C and
+    SIGTERM stop it alike: requests and jobs in flight finish, then the worker, the mail
+    catcher and the embedded servers stop, and it exits 0.
+    """
     settings = msgspec.structs.replace(local_settings(data_dir, port), env="development")
+    with until_stopped():
+        _run_demo(settings)
+    click.echo("Rush demo stopped; data kept in " + str(settings.data_dir))
+
+
+def _run_demo(settings: Settings) -> None:
+    from cli.processes import serve_web, worker_process
+
     with (
         running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls,
         start_mail_catcher(settings.data_dir.resolve() / "mail") as catcher,
@@ -56,28 +66,35 @@ def demo(data_dir: Path | None, port: int | None) -> None:
             f"  DATABASE_URL={urls.database_url}\n"
             f"  REDIS_URL={urls.redis_url}\n"
         )
-        with contextlib.suppress(KeyboardInterrupt):
-            run(serve_web_and_worker(settings))
-        click.echo("Rush demo stopped; data kept in " + str(settings.data_dir))
+        with worker_process(settings):
+            run(serve_web(settings))
 
 
 @click.command()
 @click.option("--port", type=int, default=None)
 def serve(port: int | None) -> None:
-    """Serve the web app alone, against DATABASE_URL and REDIS_URL (one of many processes)."""
+    """Serve the web app alone, against DATABASE_URL and REDIS_URL (one of many processes).
+
+    Ctrl-C and SIGTERM stop it alike: it takes no new connection, lets requests in flight
+    finish, and exits 0."""
     from cli.processes import serve_web
 
     settings = external_settings()
     if port is not None:
         settings = msgspec.structs.replace(settings, port=port)
-    run(serve_web(settings))
+    with until_stopped():
+        run(serve_web(settings))
 
 
 @click.command()
 def worker() -> None:
     """Run one arq worker against DATABASE_URL and REDIS_URL; start as many as needed.
 
-    It outlives Redis restarts: when Redis drops it, it starts again once Redis is back."""
+    It outlives Redis restarts: when Redis drops it, it starts again once Redis is back.
+    Ctrl-C and SIGTERM stop it alike: running jobs finish or are left queued for another
+    worker, and it exits 0."""
     from cli.processes import run_worker
 
-    run_worker(external_settings())
+    settings = external_settings()
+    with until_stopped():
+        run_worker(settings)
