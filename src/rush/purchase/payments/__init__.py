@@ -17,6 +17,7 @@ from rush.purchase.payments.provider import (
     PaymentProvider,
     ProviderPayment,
     ProviderRefund,
+    SavedCard,
     WebhookEvent,
 )
 from rush.purchase.payments.signing import SIGNATURE_HEADER
@@ -26,6 +27,7 @@ from rush.purchase.payments.simulated import (
     SimRefund,
     SimulatedProvider,
     deliver,
+    deliver_charge_webhooks,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "ProviderPayment",
     "ProviderRefund",
     "RefundRefused",
+    "SavedCard",
     "SignedWebhook",
     "SimPayment",
     "SimRefund",
@@ -44,4 +47,5 @@ __all__ = [
     "UnknownProviderPayment",
     "WebhookEvent",
     "deliver",
+    "deliver_charge_webhooks",
 ]
