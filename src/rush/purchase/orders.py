@@ -25,6 +25,7 @@ from rush.db import Executor, query
 from rush.engine.holds import HoldStatus
 from rush.engine.reconcile import reconcile_program
 from rush.errors import HoldExpired, OrderNotFound, RushError
+from rush.purchase.instalment_consent import InstalmentConsent
 from rush.purchase.payments.provider import PaymentProvider, WebhookEvent
 from rush.services import Services
 
@@ -93,10 +94,21 @@ async def write_order(
     sale_id: int,
     lines: list[OrderLineDraft],
     schedule: list[Instalment],
+    consent: InstalmentConsent | None = None,
 ) -> None:
-    """Insert an order waiting for payment, its lines and its instalments (one transaction)."""
+    """Insert an order waiting for payment, its lines and its instalments (one transaction),
+    with the family's consent to a later instalment charged to its card, when given."""
     total = sum(i.amount_cents for i in schedule)
-    await conn.execute(query("order_insert"), order_id, family_id, sale_id, total, len(schedule))
+    await conn.execute(
+        query("order_insert"),
+        order_id,
+        family_id,
+        sale_id,
+        total,
+        len(schedule),
+        consent.version if consent else None,
+        consent.text if consent else None,
+    )
     await conn.executemany(
         query("order_line_insert"),
         [
@@ -157,6 +169,7 @@ async def order_result(
             idempotency_key=key,
             description=f"Rush order {order_id}",
             return_url=return_url.format(order_id=order_id),
+            save_card=order["instalment_consent_at"] is not None,
         )
         await pool.execute(query("payment_set_pending"), first["id"], opened.ref)
         payment_url = opened.redirect_url
@@ -216,6 +229,7 @@ async def finalize_order(
         raise OrderNotFound(str(order_id))
     lines = await _lines(pool, order_id)
     await _apply_succeeded_payments(pool, order_id)
+    await pool.execute(query("order_keep_saved_card"), order_id)
     status = order["status"]
     if status == "awaiting_payment":
         if not await _first_instalment_paid(pool, order_id, order["total_cents"]):
