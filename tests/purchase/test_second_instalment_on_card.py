@@ -4,9 +4,11 @@ consent recorded at checkout, and the written policy when that charge is decline
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 import asyncpg
+import pytest
 from arq import create_pool
 from arq.connections import RedisSettings
 
@@ -15,7 +17,13 @@ from rush.dev.mail_catcher import MailCatcher
 from rush.jobs import CHARGE_INSTALMENTS
 from rush.ops.audit import run_audit
 from rush.ops.dashboard import build_snapshot
-from rush.purchase.payments import SignedWebhook, SimulatedProvider
+from rush.purchase.payments import (
+    IdempotencyKeyReused,
+    InvalidPaymentRequest,
+    SavedCard,
+    SignedWebhook,
+    SimulatedProvider,
+)
 from rush.services import Services
 from tests.support.api_family import Client, admitted_family, call, run_worker
 from tests.support.catalogue_factory import CatalogueFactory
@@ -372,3 +380,34 @@ async def test_after_the_grace_period_the_unpaid_places_are_cancelled_and_refund
     assert "Annulation de votre inscription" in subjects
     assert "selon la règle applicable au refus du second versement" in staff_page
     assert report.clean, report
+
+
+async def test_the_simulator_charges_a_saved_card_once_per_key_and_declines_when_told(
+    provider: SimulatedProvider,
+) -> None:
+    opened = await provider.create_payment(
+        uuid.uuid4(), 5000, "first:1", "first", return_url="/", save_card=True
+    )
+    paid = await provider.complete(opened.ref, succeed=True, now_s=int(time.time()))
+    card = paid.event.saved_card
+    assert card is not None
+    second = uuid.uuid4()
+
+    ref = await provider.charge_saved_card(second, 5000, "second:charge:1", "2/2", card)
+    again = await provider.charge_saved_card(second, 5000, "second:charge:1", "2/2", card)
+    await provider.set_card_declines(card.payment_method_ref, True)
+    declined = await provider.charge_saved_card(second, 5000, "second:charge:2", "2/2", card)
+    with pytest.raises(IdempotencyKeyReused):
+        await provider.charge_saved_card(second, 4000, "second:charge:1", "2/2", card)
+    with pytest.raises(InvalidPaymentRequest):
+        await provider.charge_saved_card(
+            second, 5000, "second:charge:3", "2/2", SavedCard("simcus_x", "simpm_x")
+        )
+
+    assert again == ref
+    assert (await provider.outcome_webhook(ref, int(time.time()))).event.kind == (
+        "payment.succeeded"
+    )
+    assert (await provider.outcome_webhook(declined, int(time.time()))).event.kind == (
+        "payment.failed"
+    )
