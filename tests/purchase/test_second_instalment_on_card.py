@@ -314,10 +314,15 @@ async def test_the_family_pays_a_declined_second_instalment_from_its_order_page(
     ref = paying.headers["location"].rsplit("/", 1)[-1]
     await post_webhook(family_client, await provider.complete(ref, True, int(time.time())))
     await run_worker(app_settings)
+    paid = await second_instalment(family_client, order_id)
+    cancelled = await call(admin_client, "post", f"/api/v1/ops/orders/{order_id}/cancel", json={})
 
     assert "/sim-pay/" in paying.headers["location"]
     assert ref != declined["provider_ref"]
-    assert (await second_instalment(family_client, order_id))["status"] == "succeeded"
+    assert paid["status"] == "succeeded"
+    # The refund goes back to the page's payment, not to the declined charge.
+    assert cancelled["refunded_cents"] == 1000
+    assert [r.amount_cents for r in await provider.refunds(ref)] == [500]
 
 
 async def test_after_the_grace_period_the_unpaid_places_are_cancelled_and_refunded(

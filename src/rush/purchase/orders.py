@@ -260,7 +260,7 @@ async def _lines(conn: Executor, order_id: uuid.UUID) -> list[_Line]:
 
 async def _apply_succeeded_payments(pool: asyncpg.Pool, order_id: uuid.UUID) -> None:
     for row in await pool.fetch(query("order_succeeded_payments"), order_id):
-        await pool.execute(query("payment_set_succeeded"), row["id"])
+        await pool.execute(query("payment_set_succeeded"), row["id"], row["provider_ref"])
 
 
 async def _first_instalment_paid(pool: asyncpg.Pool, order_id: uuid.UUID, total: int) -> bool:

@@ -44,8 +44,9 @@ SELECT id, person_id, group_id, program_id, hold_id, price_cents FROM order_line
  WHERE order_id = $1 ORDER BY id;
 
 -- name: order_succeeded_payments
--- Payments of an order that a verified provider event says succeeded.
-SELECT DISTINCT p.id, p.instalment
+-- Payments of an order that a verified provider event says succeeded, and the provider payment
+-- that did (a declined second instalment may be paid on the family's page, not the card).
+SELECT DISTINCT p.id, p.instalment, e.payload ->> 'payment_ref' AS provider_ref
   FROM payment p
   JOIN payment_event e ON e.kind = 'payment.succeeded' AND (e.payload ->> 'payment_id')::uuid = p.id
  WHERE p.order_id = $1;
@@ -63,7 +64,9 @@ UPDATE orders o
    AND jsonb_typeof(e.payload -> 'saved_card') = 'object';
 
 -- name: payment_set_succeeded
-UPDATE payment SET status = 'succeeded', succeeded_at = coalesce(succeeded_at, now())
+-- The provider payment that succeeded ($2) is the one refunds go back to.
+UPDATE payment SET status = 'succeeded', succeeded_at = coalesce(succeeded_at, now()),
+       provider_ref = $2
  WHERE id = $1 AND status IN ('scheduled', 'pending', 'failed');
 
 -- name: order_lock
