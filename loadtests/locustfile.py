@@ -320,7 +320,11 @@ class FamilyUser(FastHttpUser):
         return answer.body if answer.code is None else cart
 
     def _checkout(self, plan: FamilyPlan) -> dict[str, Any] | None:
-        body = {"accept_terms": True, "instalments": plan.instalments}
+        body = {
+            "accept_terms": True,
+            "instalments": plan.instalments,
+            "authorise_second_instalment": plan.instalments == 2,
+        }
         url = f"/api/v1/sales/{self.sale_id}/checkout"
         answer = self._call("POST", url, "checkout", json=body, headers=self._admission)
         if answer.code == "instalments_not_offered":

@@ -16,6 +16,7 @@ from rush.emails.notifications import (
     send_account_link,
     send_cancellation_notice,
     send_family_decision,
+    send_instalment_declined,
     send_instalment_reminders,
     send_order_confirmation,
     send_waitlist_offer,
@@ -24,9 +25,11 @@ from rush.engine.drift_log import record_drift
 from rush.engine.reconcile import reconcile_all
 from rush.jobs import (
     FINALIZE_ORDER,
+    SEND_INSTALMENT_DECLINED,
     SEND_ORDER_CONFIRMATION,
     SEND_WAITLIST_OFFER,
     finalize_sweep_id,
+    instalment_declined_email_id,
     order_confirmation_id,
     waitlist_offer_email_id,
 )
@@ -34,6 +37,11 @@ from rush.ops.dashboard import build_snapshot, dashboard_channel
 from rush.ops.dashboard_history import record_point
 from rush.ops.dashboard_latest import store_latest
 from rush.purchase.finalize_sweep import orders_to_refinalize
+from rush.purchase.instalment_charges import (
+    charge_due_instalments,
+    lapse_unpaid_instalments,
+    settle_charges,
+)
 from rush.purchase.orders import FinalizeOutcome, finalize_order
 from rush.purchase.payments import SignedWebhook, WebhookEvent, deliver
 from rush.purchase.waitlist import expire_offers, offer_freed_places
@@ -60,6 +68,7 @@ async def finalize_order_job(ctx: dict[str, Any], order_id: str) -> str:
     with retry_while_servers_are_away(ctx):
         outcome = await finalize_order(_services(ctx), ctx["provider"], uuid.UUID(order_id))
     log.info("finalize %s: %s", order_id, outcome.value)
+    await _tell_declined_charges(ctx, await settle_charges(_services(ctx).pool))
     if outcome is FinalizeOutcome.PAID:
         # One job id per order: a finalize retried after a crash asks for the email once more,
         # and send_once makes sure it leaves once.
@@ -67,6 +76,38 @@ async def finalize_order_job(ctx: dict[str, Any], order_id: str) -> str:
             SEND_ORDER_CONFIRMATION, order_id, _job_id=order_confirmation_id(order_id)
         )
     return outcome.value
+
+
+async def _tell_declined_charges(ctx: dict[str, Any], charge_ids: list[int]) -> None:
+    for charge_id in charge_ids:
+        await ctx["redis"].enqueue_job(
+            SEND_INSTALMENT_DECLINED, charge_id, _job_id=instalment_declined_email_id(charge_id)
+        )
+
+
+async def charge_instalments(ctx: dict[str, Any]) -> int:
+    """Second instalments on the saved card and the decline policy, in order: record the
+    outcomes webhooks told (emailing each decline), end the orders past the grace period,
+    then charge what falls due; returns the charges started."""
+    services = _services(ctx)
+    settings = services.settings
+    with retry_while_servers_are_away(ctx):
+        await _tell_declined_charges(ctx, await settle_charges(services.pool))
+        lapsed = await lapse_unpaid_instalments(
+            services, ctx["redis"], settings.instalment_grace_days
+        )
+        started = await charge_due_instalments(
+            services.pool, ctx["provider"], settings.instalment_retry_days
+        )
+    if lapsed:
+        log.warning("%d order(s) cancelled: second instalment unpaid after the grace", len(lapsed))
+    return len(started)
+
+
+async def send_instalment_declined_job(ctx: dict[str, Any], charge_id: int) -> bool:
+    services = _services(ctx)
+    with retry_while_servers_are_away(ctx):
+        return await send_instalment_declined(services.pool, services.settings, charge_id)
 
 
 async def refinalize_orders(ctx: dict[str, Any]) -> int:

@@ -15,9 +15,11 @@ from arq.typing import WorkerCoroutine
 from rush import jobs
 from rush.config import load_settings
 from rush.production import refuse_unsafe_production
+from rush.purchase.payments import deliver_charge_webhooks
 from rush.services import open_services
 from workers.jobs import (
     admit_due,
+    charge_instalments,
     copy_admissions,
     deliver_webhook,
     finalize_order_job,
@@ -29,6 +31,7 @@ from workers.jobs import (
     send_account_link_job,
     send_cancellation_notice_job,
     send_family_decision_job,
+    send_instalment_declined_job,
     send_order_confirmation_job,
     send_reminders,
     send_waitlist_offer_job,
@@ -45,6 +48,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["settings"] = settings
     ctx["services"] = services
     ctx["provider"] = services.provider
+    if ctx.get("post_simulated_webhooks", True):
+        deliver_charge_webhooks(services.provider, ctx["redis"])
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -66,6 +71,8 @@ class WorkerSettings:
         func(send_account_link_job, name=jobs.SEND_ACCOUNT_LINK, max_tries=10),
         func(send_family_decision_job, name=jobs.SEND_FAMILY_DECISION, max_tries=10),
         func(send_cancellation_notice_job, name=jobs.SEND_CANCELLATION_NOTICE, max_tries=10),
+        func(send_instalment_declined_job, name=jobs.SEND_INSTALMENT_DECLINED, max_tries=10),
+        func(charge_instalments, name=jobs.CHARGE_INSTALMENTS),
         func(offer_waitlist_places, name=jobs.OFFER_WAITLIST_PLACES),
         func(send_reminders, name=jobs.SEND_REMINDERS),
         func(publish_dashboards, name=jobs.PUBLISH_DASHBOARDS),
@@ -89,6 +96,13 @@ class WorkerSettings:
         _every(refinalize_orders, jobs.REFINALIZE_ORDERS, second=set(range(7, 60, 10))),
         _every(offer_waitlist_places, jobs.OFFER_WAITLIST_PLACES, second=set(range(0, 60, 10))),
         _every(send_reminders, jobs.SEND_REMINDERS, minute={0}, second={15}),
+        _every(
+            charge_instalments,
+            jobs.CHARGE_INSTALMENTS,
+            minute=set(range(0, 60, 10)),
+            second={40},
+            run_at_startup=True,
+        ),
         _every(publish_dashboards, jobs.PUBLISH_DASHBOARDS, second=set(range(60))),
         _every(self_pace_sales, jobs.SELF_PACE_SALES, second=set(range(2, 60, 5))),
     ]

@@ -56,6 +56,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """How long a family that just paid keeps its turn without activity, to add a forgotten
     activity without queueing again; its slot then goes to the next family. 0 frees the slot
     at payment (more families shop at once, no second chance)."""
+    instalment_retry_days: int = 3
+    """After a declined off-session charge of a second instalment, the card is charged again
+    this many days later (the decline policy of `rush.purchase.instalment_charges`)."""
+    instalment_grace_days: int = 7
+    """Days after the first decline of a second instalment before its unpaid places are
+    cancelled, offered to the waitlist, and the first instalment refunded."""
     public_base_url: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
@@ -93,6 +99,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def __post_init__(self) -> None:
         if self.hold_ttl_seconds <= 0 or self.hold_max_lifetime_seconds < self.hold_ttl_seconds:
             raise ValueError("RUSH_HOLD_MAX_LIFETIME_SECONDS must be >= RUSH_HOLD_TTL_SECONDS > 0")
+        if not 0 < self.instalment_retry_days <= self.instalment_grace_days:
+            raise ValueError("RUSH_INSTALMENT_GRACE_DAYS must be >= RUSH_INSTALMENT_RETRY_DAYS > 0")
         if not 0 < self.port < 65536:
             raise ValueError("RUSH_PORT must be a TCP port")
         if self.log_format not in ("text", "json"):

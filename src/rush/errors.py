@@ -36,6 +36,7 @@ Tree (class, status, code, why)::
     ├── CartEmpty               409 cart_empty
     ├── TermsNotAccepted        422 terms_not_accepted
     ├── InstalmentsNotOffered   422 instalments_not_offered
+    ├── InstalmentConsentMissing 422 instalment_consent_missing two instalments, card not authorised
     ├── CartHoldsLost           409 hold_expired              the cart's places expired
     ├── OrderNotFound           404 order_not_found
     ├── PlacesAvailable         409 places_available          no waitlist while places are left
@@ -68,6 +69,8 @@ Tree (class, status, code, why)::
     │ rush.purchase.cancellations
     ├── RegistrationNotInOrder  404 registration_not_found
     ├── RefundAmountInvalid     422 refund_amount_invalid     below zero, or above what was paid
+    │ rush.purchase.instalment_charges
+    ├── NoChargeToRetry         409 no_charge_to_retry        paid, under way, or no card saved
     │ rush.purchase.policies
     ├── PolicyEmpty             422 policy_empty              a policy text missing in a language
     │ rush.purchase.payments.errors
@@ -94,6 +97,7 @@ __all__ = [
     "FamilyNotApproved",
     "HoldAlreadyPaid",
     "HoldExpired",
+    "InstalmentConsentMissing",
     "InstalmentsNotOffered",
     "InvalidAdmissionToken",
     "InvalidCartRequest",
@@ -335,6 +339,13 @@ class TermsNotAccepted(RushError):
 
 class InstalmentsNotOffered(RushError):
     code = "instalments_not_offered"
+    status = 422
+
+
+class InstalmentConsentMissing(RushError):
+    """Two instalments need the family's consent to have the second charged to its card."""
+
+    code = "instalment_consent_missing"
     status = 422
 
 

@@ -283,6 +283,13 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
         "This person is not allowed to pick up this child: choose someone from the family's list."
     ),
     "instalments_not_offered": N_("Payment in instalments is not offered for this order."),
+    "no_charge_to_retry": N_(
+        "This second instalment cannot be charged now: it is paid, a charge is under way,"
+        " or no card is saved."
+    ),
+    "instalment_consent_missing": N_(
+        "To pay in two instalments, authorise the town to charge the second one to your card."
+    ),
     "order_not_found": N_("We cannot find this order."),
     "places_available": N_("This group still has places: register directly instead."),
     "offer_not_available": N_("This offer is no longer available."),

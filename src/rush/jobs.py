@@ -14,6 +14,7 @@ from typing import Any, Final, Protocol
 
 __all__ = [
     "ADMIT_DUE",
+    "CHARGE_INSTALMENTS",
     "COPY_ADMISSIONS",
     "DELIVER_WEBHOOK",
     "FINALIZE_ID_PREFIX",
@@ -26,6 +27,7 @@ __all__ = [
     "SEND_ACCOUNT_LINK",
     "SEND_CANCELLATION_NOTICE",
     "SEND_FAMILY_DECISION",
+    "SEND_INSTALMENT_DECLINED",
     "SEND_ORDER_CONFIRMATION",
     "SEND_REMINDERS",
     "SEND_WAITLIST_OFFER",
@@ -35,6 +37,7 @@ __all__ = [
     "cron_name",
     "finalize_after_payment_id",
     "finalize_sweep_id",
+    "instalment_declined_email_id",
     "order_confirmation_id",
     "waitlist_offer_email_id",
 ]
@@ -56,6 +59,7 @@ SEND_WAITLIST_OFFER: Final = "send_waitlist_offer"
 SEND_ACCOUNT_LINK: Final = "send_account_link"
 SEND_FAMILY_DECISION: Final = "send_family_decision"
 SEND_CANCELLATION_NOTICE: Final = "send_cancellation_notice"
+SEND_INSTALMENT_DECLINED: Final = "send_instalment_declined"
 
 # -- run on a schedule (and enqueueable by name too) --------------------------------------------
 
@@ -68,6 +72,7 @@ OFFER_WAITLIST_PLACES: Final = "offer_waitlist_places"
 SEND_REMINDERS: Final = "send_reminders"
 PUBLISH_DASHBOARDS: Final = "publish_dashboards"
 SELF_PACE_SALES: Final = "self_pace_sales"
+CHARGE_INSTALMENTS: Final = "charge_instalments"
 
 
 def cron_name(job: str) -> str:
@@ -99,6 +104,11 @@ def order_confirmation_id(order_id: uuid.UUID | str) -> str:
 def waitlist_offer_email_id(entry_id: int) -> str:
     """One offer email job per waitlist entry, whether staff or the worker made the offer."""
     return f"email:waitlist:{entry_id}"
+
+
+def instalment_declined_email_id(charge_id: int) -> str:
+    """One email job per declined charge of a second instalment, however often it is settled."""
+    return f"email:instalment-declined:{charge_id}"
 
 
 def cancellation_notice_id(registration_ids: list[int]) -> str:

@@ -182,6 +182,7 @@ async def french_parent_on_a_phone(
     await shot(page, "07-cart-countdown")
 
     await page.get_by_role("radio", name="Deux versements").check()
+    await page.get_by_role("checkbox", name="J'autorise la Ville").check()
     await page.get_by_role("checkbox", name="J'accepte").check()
     await shot(page, "08-checkout")
     await click(page, "button", "Payer")

@@ -197,6 +197,7 @@ async def test_two_instalments_are_offered_only_above_the_sale_amount(
             accept_terms=True,
             instalments=2,
             return_url="/",
+            authorise_second_instalment=True,
         )
     await services.pool.execute(
         "UPDATE sale SET two_instalments_min_cents = 20000 WHERE id = $1", camp.sale_id
@@ -209,6 +210,7 @@ async def test_two_instalments_are_offered_only_above_the_sale_amount(
         accept_terms=True,
         instalments=2,
         return_url="/",
+        authorise_second_instalment=True,
     )
     assert [(i.number, i.amount_cents, i.due_on) for i in result.instalments] == [
         (1, 19_000, dt.date.today()),

@@ -71,6 +71,7 @@ async def test_refunds_made_before_0012_are_kept_and_a_partly_refunded_payment_c
         ("simre_fully", "simpay_fully", "refund:simpay_fully", 12500),
         ("simre_partly", "simpay_partly", "refund:simpay_partly", 2000),
     ]
+    await apply_migrations(conn)  # today's provider, on the rest of the upgraded schema
     provider = SimulatedProvider(pool, "whsec", "http://rush.test")
     await provider.refund("simpay_partly", 10500, "the-other-week")
     partly = await provider.payment("simpay_partly")

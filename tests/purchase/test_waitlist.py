@@ -164,6 +164,7 @@ async def test_a_second_instalment_is_reminded_once_a_week_ahead(
         accept_terms=True,
         instalments=2,
         return_url="/",
+        authorise_second_instalment=True,
     )
     assert result.payment_url is not None
     webhook = await provider.complete(result.payment_url.rsplit("/", 1)[-1], True, int(time.time()))

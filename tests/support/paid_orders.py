@@ -113,6 +113,7 @@ async def check_out(
         accept_terms=True,
         instalments=instalments,
         return_url="/orders/{order_id}",
+        authorise_second_instalment=instalments == 2,
     )
     if paid:
         assert result.payment_url is not None

@@ -10,6 +10,7 @@ from rush.emails.messages import (
     cancellation_email,
     confirmation_email,
     family_decision_email,
+    instalment_declined_email,
     instalment_reminder_email,
     waitlist_offer_email,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "cancellation_email",
     "confirmation_email",
     "family_decision_email",
+    "instalment_declined_email",
     "instalment_reminder_email",
     "send_once",
     "waitlist_offer_email",

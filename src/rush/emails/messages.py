@@ -25,6 +25,7 @@ __all__ = [
     "cancellation_email",
     "confirmation_email",
     "family_decision_email",
+    "instalment_declined_email",
     "instalment_reminder_email",
     "waitlist_offer_email",
 ]
@@ -263,21 +264,80 @@ def instalment_reminder_email(
     pay_url: str,
     *,
     sender: str,
+    card_saved: bool = False,
 ) -> EmailMessage:
-    """A reminder that a scheduled instalment comes due."""
+    """A reminder that a scheduled instalment comes due: to pay at `pay_url`, or, when the
+    family authorised it (`card_saved`), charged that day to its card (`pay_url` is then its
+    order page)."""
     _ = translator(locale).gettext
     due = format_date(due_on, locale)
+    amount = format_money(amount_cents, locale)
     subject = _("Reminder: instalment due on {due_on}").format(due_on=due)
-    pay = _("Pay now")
     body = _Body()
     body.paragraph(_("Hello,"))
+    if card_saved:
+        body.paragraph(
+            _(
+                "As you authorised, the instalment of {amount} for order {order_ref} will be"
+                " charged on {due_on} to the card you paid the first instalment with."
+            ).format(amount=amount, order_ref=order_ref, due_on=due)
+        )
+        label = _("See my order")
+        body.link(_("{label}: {url}").format(label=label, url=pay_url), label, pay_url)
+        body.paragraph(_("The Recreation Department"))
+        return _compose(sender, to, locale, subject, body)
+    pay = _("Pay now")
     body.paragraph(
         _("An instalment of {amount} for order {order_ref} is due on {due_on}.").format(
-            amount=format_money(amount_cents, locale), order_ref=order_ref, due_on=due
+            amount=amount, order_ref=order_ref, due_on=due
         )
     )
     body.link(_("{label}: {url}").format(label=pay, url=pay_url), pay, pay_url)
     body.paragraph(_("If you have already paid, please disregard this message."))
+    body.paragraph(_("The Recreation Department"))
+    return _compose(sender, to, locale, subject, body)
+
+
+def instalment_declined_email(
+    to: str,
+    locale: str,
+    greeting_name: str,
+    order_ref: str,
+    amount_cents: int,
+    retry_on: dt.date | None,
+    pay_by: dt.date,
+    order_url: str,
+    *,
+    sender: str,
+) -> EmailMessage:
+    """The card saved for the second instalment was declined: when it is tried again, the last
+    day to pay before the places are cancelled, and the order page to pay it another way."""
+    _ = translator(locale).gettext
+    amount = format_money(amount_cents, locale)
+    subject = _("Your second instalment could not be charged")
+    pay = _("Pay from my order page")
+    body = _Body()
+    body.paragraph(_("Hello {name},").format(name=greeting_name))
+    body.paragraph(
+        _(
+            "We could not charge the second instalment of {amount} for order {order_ref} to your"
+            " card."
+        ).format(amount=amount, order_ref=order_ref)
+    )
+    if retry_on is not None:
+        body.paragraph(
+            _("We will try your card again on {retry_on}.").format(
+                retry_on=format_date(retry_on, locale)
+            )
+        )
+    body.paragraph(
+        _(
+            "You can also pay it now with another card from your order page. If it is still"
+            " unpaid on {pay_by}, the registrations of this order will be cancelled and offered"
+            " to the next families on the waiting list, and your first instalment refunded."
+        ).format(pay_by=format_date(pay_by, locale))
+    )
+    body.link(_("{label}: {url}").format(label=pay, url=order_url), pay, order_url)
     body.paragraph(_("The Recreation Department"))
     return _compose(sender, to, locale, subject, body)
 

@@ -19,18 +19,21 @@ from rush.emails import (
     cancellation_email,
     confirmation_email,
     family_decision_email,
+    instalment_declined_email,
     instalment_reminder_email,
     send_once,
     waitlist_offer_email,
 )
 from rush.errors import OrderNotFound
 from rush.families.accounts import account_by_id
+from rush.i18n import TIME_ZONE
 from rush.purchase.payments.provider import PaymentProvider
 
 __all__ = [
     "send_account_link",
     "send_cancellation_notice",
     "send_family_decision",
+    "send_instalment_declined",
     "send_instalment_reminders",
     "send_order_confirmation",
     "send_waitlist_offer",
@@ -151,6 +154,9 @@ async def send_instalment_reminders(
         contact = await pool.fetchrow(query("family_contact"), due["family_id"])
         if contact is None:
             continue
+        if due["card_saved"]:
+            sent += await _remind_card_charge(pool, settings, contact, due)
+            continue
         opened = await provider.create_payment(
             due["id"],
             due["amount_cents"],
@@ -158,6 +164,7 @@ async def send_instalment_reminders(
             description=f"Rush order {due['order_id']} (2/2)",
             return_url=f"{settings.public_base_url}/api/v1/orders/{due['order_id']}",
         )
+        await pool.execute(query("provider_payment_opened"), due["id"], opened.ref)
         message = instalment_reminder_email(
             contact["email"],
             contact["locale"],
@@ -171,6 +178,51 @@ async def send_instalment_reminders(
             sent += 1
         await pool.execute(query("payment_set_reminded"), due["id"], opened.ref)
     return sent
+
+
+async def _remind_card_charge(
+    pool: asyncpg.Pool, settings: Settings, contact: asyncpg.Record, due: asyncpg.Record
+) -> int:
+    """Tell the family its saved card is charged on the due date; no page to pay is opened,
+    so the instalment cannot be paid twice."""
+    message = instalment_reminder_email(
+        contact["email"],
+        contact["locale"],
+        order_ref=str(due["order_id"])[:8].upper(),
+        amount_cents=due["amount_cents"],
+        due_on=due["due_on"],
+        pay_url=f"{settings.public_base_url}/orders/{due['order_id']}",
+        sender=settings.mail_from,
+        card_saved=True,
+    )
+    sent = await send_once(pool, smtp_settings(settings), f"reminder:{due['id']}", message)
+    await pool.execute(query("payment_set_reminded"), due["id"], None)
+    return int(sent)
+
+
+async def send_instalment_declined(pool: asyncpg.Pool, settings: Settings, charge_id: int) -> bool:
+    """Tell the family its saved card was declined for the second instalment, once per
+    declined attempt; nothing once the instalment is paid or the order ended."""
+    charge = await pool.fetchrow(query("instalment_charge_declined_notice"), charge_id)
+    if charge is None:
+        return False
+    contact = await pool.fetchrow(query("family_contact"), charge["family_id"])
+    if contact is None:
+        return False
+    retry_at = charge["settled_at"] + dt.timedelta(days=settings.instalment_retry_days)
+    lapse_at = charge["declined_at"] + dt.timedelta(days=settings.instalment_grace_days)
+    message = instalment_declined_email(
+        contact["email"],
+        contact["locale"],
+        greeting_name=contact["first_name"] or "",
+        order_ref=str(charge["order_id"])[:8].upper(),
+        amount_cents=charge["amount_cents"],
+        retry_on=retry_at.astimezone(TIME_ZONE).date() if retry_at < lapse_at else None,
+        pay_by=lapse_at.astimezone(TIME_ZONE).date(),
+        order_url=f"{settings.public_base_url}/orders/{charge['order_id']}",
+        sender=settings.mail_from,
+    )
+    return await send_once(pool, smtp_settings(settings), f"charge_declined:{charge_id}", message)
 
 
 async def send_account_link(

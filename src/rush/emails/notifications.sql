@@ -57,10 +57,21 @@ SELECT w.id, w.offer_expires_at, pe.first_name || ' ' || pe.last_name AS person_
 
 -- name: instalments_due_for_reminder
 -- Second instalments coming due within the reminder window and not reminded yet.
-SELECT p.id, p.order_id, p.amount_cents, p.due_on, o.family_id
+-- An order with a saved card is charged on the due date: its reminder says so.
+SELECT p.id, p.order_id, p.amount_cents, p.due_on, o.family_id,
+       o.saved_card_payment_method_ref IS NOT NULL AS card_saved
   FROM payment p JOIN orders o ON o.id = p.order_id
  WHERE p.instalment = 2 AND p.status = 'scheduled' AND p.reminded_at IS NULL
    AND o.status = 'paid' AND p.due_on <= $1;
 
 -- name: payment_set_reminded
 UPDATE payment SET reminded_at = now(), provider_ref = coalesce(provider_ref, $2) WHERE id = $1;
+
+-- name: instalment_charge_declined_notice
+-- What the family's email about a declined attempt says: the order, the amount, when the card
+-- was first declined (the grace period runs from it) and when this attempt was.
+SELECT c.id, c.settled_at, p.order_id, p.amount_cents, p.declined_at, o.family_id
+  FROM instalment_charge c
+  JOIN payment p ON p.id = c.payment_id
+  JOIN orders o ON o.id = p.order_id
+ WHERE c.id = $1 AND c.outcome = 'declined' AND o.status = 'paid' AND p.status = 'failed';

@@ -68,6 +68,8 @@ class Flow(msgspec.Struct, frozen=True):
     """Holds whose time ran out over the last minute: places families lost."""
     hold_p99_ms: int | None = None
     """p99 of cart hold durations over the last minute; None below a few holds."""
+    second_instalments_overdue: int = 0
+    """Second instalments declined or past due, unpaid: staff follow them in /ops/orders."""
 
 
 class Latency(msgspec.Struct, frozen=True):

@@ -23,4 +23,6 @@ SELECT
   (SELECT coalesce(extract(epoch FROM now() - min(e.received_at)) * 1000, 0)
      FROM orders o JOIN payment_event e ON e.order_id = o.id
      WHERE o.sale_id = $1 AND o.status = 'awaiting_payment' AND e.kind = 'payment.succeeded')::bigint
-     AS finalize_lag_ms;
+     AS finalize_lag_ms,
+  (SELECT count(*) FROM second_instalment_overdue v WHERE v.sale_id = $1)::int
+     AS second_instalments_overdue;

@@ -139,7 +139,7 @@ async def cancel_places(
     services: Services,
     order_id: uuid.UUID,
     *,
-    staff_account_id: int,
+    staff_account_id: int | None,
     registration_ids: Sequence[int] | None = None,
     amount_cents: int | None = None,
 ) -> CancelledPlaces:
@@ -189,7 +189,7 @@ async def _plan_refunds(
     order_id: uuid.UUID,
     freed: list[asyncpg.Record],
     amount_cents: int | None,
-    staff_account_id: int,
+    staff_account_id: int | None,
 ) -> int:
     """Write pending refunds for the amount, spread over the payments still refundable, each
     naming the registrations it pays back."""

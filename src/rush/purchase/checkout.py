@@ -1,8 +1,10 @@
 """Checkout: from a held cart to an order waiting for its first payment.
 
 Terms must be accepted; one payment, or two instalments when the sale offers them above an
-amount. Starting payment extends the cart's holds once by the sale's payment window, and a
-0 $ cart is confirmed at once, with no payment at all.
+amount and the family authorises the second to be charged to the card it pays the first with
+(`instalment_consent`: the first payment then saves the card). Starting payment extends
+the cart's holds once by the sale's payment window, and a 0 $ cart is confirmed at once, with
+no payment at all.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from rush.engine.holds import HoldEngine, HoldStatus
 from rush.errors import (
     CartEmpty,
     CartHoldsLost,
+    InstalmentConsentMissing,
     InstalmentsNotOffered,
     SaleNotOpen,
     TermsNotAccepted,
 )
+from rush.i18n import DEFAULT_LOCALE
 from rush.purchase.carts import CartLine, cart_lines, hold_id_for
+from rush.purchase.instalment_consent import instalment_consent
 from rush.purchase.orders import (
     CheckoutResult,
     Instalment,
@@ -57,12 +62,19 @@ async def start_checkout(
     accept_terms: bool,
     instalments: int,
     return_url: str,
+    authorise_second_instalment: bool = False,
+    locale: str = DEFAULT_LOCALE,
 ) -> CheckoutResult:
-    """Turn the family's open cart into an order; a repeated call answers the same order."""
+    """Turn the family's open cart into an order; a repeated call answers the same order.
+
+    Two instalments need `authorise_second_instalment`; the order keeps the sentence the
+    family read, in its `locale`."""
     if not accept_terms:
         raise TermsNotAccepted("the payment terms must be accepted")
     if instalments not in (1, 2):
         raise InstalmentsNotOffered("one payment or two instalments")
+    if instalments == 2 and not authorise_second_instalment:
+        raise InstalmentConsentMissing("two instalments need the card to be authorised")
     pool, engine = services.pool, services.engine
     async with pool.acquire() as conn, conn.transaction():
         sale = await conn.fetchrow(query("checkout_sale_terms"), sale_id)
@@ -96,7 +108,10 @@ async def start_checkout(
             )
             for line in lines
         ]
-        await write_order(conn, order_id, family_id, sale_id, drafts, schedule)
+        consent = None
+        if instalments == 2:
+            consent = instalment_consent(schedule[1].amount_cents, schedule[1].due_on, locale)
+        await write_order(conn, order_id, family_id, sale_id, drafts, schedule, consent)
         await conn.execute(query("cart_check_out"), cart_id, order_id)
     if total == 0:
         await finalize_order(services, provider, order_id)

@@ -25,6 +25,7 @@ from rush.db import Executor, query
 from rush.engine.holds import HoldStatus
 from rush.engine.reconcile import reconcile_program
 from rush.errors import HoldExpired, OrderNotFound, RushError
+from rush.purchase.instalment_consent import InstalmentConsent
 from rush.purchase.payment_event_checks import payment_asked, record_rejection, rejection_reason
 from rush.purchase.payments.provider import PaymentProvider, WebhookEvent
 from rush.services import Services
@@ -94,10 +95,21 @@ async def write_order(
     sale_id: int,
     lines: list[OrderLineDraft],
     schedule: list[Instalment],
+    consent: InstalmentConsent | None = None,
 ) -> None:
-    """Insert an order waiting for payment, its lines and its instalments (one transaction)."""
+    """Insert an order waiting for payment, its lines and its instalments (one transaction),
+    with the family's consent to a later instalment charged to its card, when given."""
     total = sum(i.amount_cents for i in schedule)
-    await conn.execute(query("order_insert"), order_id, family_id, sale_id, total, len(schedule))
+    await conn.execute(
+        query("order_insert"),
+        order_id,
+        family_id,
+        sale_id,
+        total,
+        len(schedule),
+        consent.version if consent else None,
+        consent.text if consent else None,
+    )
     await conn.executemany(
         query("order_line_insert"),
         [
@@ -169,7 +181,9 @@ async def order_result(
             idempotency_key=key,
             description=f"Rush order {order_id}",
             return_url=return_url.format(order_id=order_id),
+            save_card=order["instalment_consent_at"] is not None,
         )
+        await pool.execute(query("provider_payment_opened"), first["id"], opened.ref)
         await pool.execute(query("payment_set_pending"), first["id"], opened.ref)
         payment_url = opened.redirect_url
     return _result(order, payments, payment_url)
@@ -228,6 +242,7 @@ async def finalize_order(
         raise OrderNotFound(str(order_id))
     lines = await _lines(pool, order_id)
     await _apply_succeeded_payments(pool, order_id)
+    await pool.execute(query("order_keep_saved_card"), order_id)
     status = order["status"]
     if status == "awaiting_payment":
         if not await _first_instalment_paid(pool, order_id, order["total_cents"]):
@@ -258,7 +273,7 @@ async def _lines(conn: Executor, order_id: uuid.UUID) -> list[_Line]:
 
 async def _apply_succeeded_payments(pool: asyncpg.Pool, order_id: uuid.UUID) -> None:
     for row in await pool.fetch(query("order_succeeded_payments"), order_id):
-        await pool.execute(query("payment_set_succeeded"), row["id"])
+        await pool.execute(query("payment_set_succeeded"), row["id"], row["provider_ref"])
 
 
 async def _first_instalment_paid(pool: asyncpg.Pool, order_id: uuid.UUID, total: int) -> bool:

@@ -1,9 +1,12 @@
 -- name: order_insert
--- The family accepts the payment terms in force now: the order keeps which version.
+-- The family accepts the payment terms in force now: the order keeps which version; and, for
+-- two instalments, the consent sentence it read ($7) under its wording's version ($6).
 INSERT INTO orders (id, family_id, sale_id, status, total_cents, instalments, terms_accepted_at,
-                    terms_version_id)
+                    terms_version_id, instalment_consent_at, instalment_consent_version,
+                    instalment_consent_text)
 VALUES ($1, $2, $3, 'awaiting_payment', $4, $5, now(),
-        (SELECT max(id) FROM policy_version WHERE kind = 'terms'));
+        (SELECT max(id) FROM policy_version WHERE kind = 'terms'),
+        CASE WHEN $7::text IS NOT NULL THEN now() END, $6, $7);
 
 -- name: order_line_insert
 INSERT INTO order_line (order_id, person_id, group_id, program_id, hold_id, price_cents, options)
@@ -24,7 +27,8 @@ ON CONFLICT (provider, provider_event_id) DO NOTHING
 RETURNING order_id;
 
 -- name: order_summary
-SELECT o.id, o.family_id, o.sale_id, o.status, o.total_cents, o.instalments, o.conflict_reason
+SELECT o.id, o.family_id, o.sale_id, o.status, o.total_cents, o.instalments, o.conflict_reason,
+       o.instalment_consent_at
   FROM orders o WHERE o.id = $1;
 
 -- name: order_payments
@@ -43,14 +47,29 @@ SELECT id, person_id, group_id, program_id, hold_id, price_cents FROM order_line
  WHERE order_id = $1 ORDER BY id;
 
 -- name: order_succeeded_payments
--- Payments of an order that a verified provider event says succeeded.
-SELECT DISTINCT p.id, p.instalment
+-- Payments of an order that a verified provider event says succeeded, and the provider payment
+-- that did (a declined second instalment may be paid on the family's page, not the card).
+SELECT DISTINCT p.id, p.instalment, e.payload ->> 'payment_ref' AS provider_ref
   FROM payment p
   JOIN payment_event e ON e.kind = 'payment.succeeded' AND (e.payload ->> 'payment_id')::uuid = p.id
  WHERE p.order_id = $1;
 
+-- name: order_keep_saved_card
+-- The card the first payment's success webhook says the provider saved, kept once with the
+-- order whose family consented to a later charge (never a card number, only its references).
+UPDATE orders o
+   SET saved_card_customer_ref = e.payload -> 'saved_card' ->> 'customer_ref',
+       saved_card_payment_method_ref = e.payload -> 'saved_card' ->> 'payment_method_ref'
+  FROM payment p
+  JOIN payment_event e ON e.kind = 'payment.succeeded' AND (e.payload ->> 'payment_id')::uuid = p.id
+ WHERE o.id = $1 AND p.order_id = o.id AND p.instalment = 1
+   AND o.instalment_consent_at IS NOT NULL AND o.saved_card_customer_ref IS NULL
+   AND jsonb_typeof(e.payload -> 'saved_card') = 'object';
+
 -- name: payment_set_succeeded
-UPDATE payment SET status = 'succeeded', succeeded_at = coalesce(succeeded_at, now())
+-- The provider payment that succeeded ($2) is the one refunds go back to.
+UPDATE payment SET status = 'succeeded', succeeded_at = coalesce(succeeded_at, now()),
+       provider_ref = $2
  WHERE id = $1 AND status IN ('scheduled', 'pending', 'failed');
 
 -- name: order_lock

@@ -1,8 +1,9 @@
 -- name: payment_asked_lock
 -- The payment an event names ($1), locked (NO KEY UPDATE: never in the way of the rows that
 -- reference it) so that events of one payment are checked one at a time. Its provider
--- payments: the current one and those earlier accepted events named (an attempt declined
--- before a retry; each was the current one when its first event was accepted). Refunded: the
+-- payments: the current one, every one Rush opened for it (`provider_payment_opened`), and
+-- those earlier accepted events named (each was the current one when its first event was
+-- accepted). Refunded: the
 -- accepted refunds of the provider payment $2, each refund counted once whatever its events,
 -- the refund $3 itself left out so that another event of the same refund still matches.
 SELECT p.order_id,
@@ -11,6 +12,7 @@ SELECT p.order_id,
          array(SELECT DISTINCT e.payload ->> 'payment_ref'
                  FROM payment_event e
                 WHERE e.order_id = p.order_id AND e.payload ->> 'payment_id' = p.id::text)
+         || array(SELECT o.provider_ref FROM provider_payment_opened o WHERE o.payment_id = p.id)
          || p.provider_ref,
          NULL) AS provider_refs,
        (SELECT coalesce(sum(r.amount_cents), 0)
@@ -34,3 +36,8 @@ INSERT INTO rejected_payment_event (provider, provider_event_id, kind, payment_i
                                     reason, payload)
 VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
 ON CONFLICT (provider, provider_event_id) DO NOTHING;
+
+-- name: provider_payment_opened
+-- Rush opened (or charged) provider payment $2 for its payment $1: its webhooks are about it.
+INSERT INTO provider_payment_opened (provider_ref, payment_id) VALUES ($2, $1)
+ON CONFLICT (provider_ref) DO NOTHING;

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rush.db import query
 from rush.engine.holds import HoldStatus
 from rush.errors import CartHoldsLost, OrderNotFound
+from rush.purchase.instalment_charges import pay_declined_instalment
 from rush.purchase.orders import CheckoutResult, first_payment_declines, order_result
 from rush.services import Services
 
@@ -62,10 +63,13 @@ async def pay_again(
     services: Services, family_id: int, order_id: uuid.UUID, return_url: str
 ) -> CheckoutResult:
     """A new attempt at the first instalment after a decline (the open one, if any), while the
-    places are held; `CartHoldsLost` once they went back to other families."""
+    places are held; `CartHoldsLost` once they went back to other families. On a paid order,
+    the page to pay a declined second instalment."""
     standing = await payment_standing(services, family_id, order_id)
     if standing.state is PaymentState.RELEASED:
         raise CartHoldsLost([])
+    if standing.state is PaymentState.SETTLED:
+        return await pay_declined_instalment(services, family_id, order_id, return_url)
     return await order_result(services, services.provider, order_id, return_url)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from rush.catalogue.reading import refuse_sold_out
 from rush.db import query
+from rush.i18n import DEFAULT_LOCALE
 from rush.purchase.carts import CartView
 from rush.purchase.checkout import CheckoutResult, start_checkout
 from rush.services import Services
@@ -73,6 +74,8 @@ async def check_out(
     accept_terms: bool,
     instalments: int,
     return_url: str,
+    authorise_second_instalment: bool = False,
+    locale: str = DEFAULT_LOCALE,
 ) -> CheckoutResult:
     """Turn the admitted family's held cart into an order waiting for its first payment."""
     await services.admission.require(family_id, sale_id, admission_token)
@@ -84,4 +87,6 @@ async def check_out(
         accept_terms=accept_terms,
         instalments=instalments,
         return_url=return_url,
+        authorise_second_instalment=authorise_second_instalment,
+        locale=locale,
     )

@@ -54,7 +54,7 @@ class CancelOutcome(msgspec.Struct, frozen=True, kw_only=True):
 async def cancel_and_refund(
     services: Services,
     jobs: JobQueue,
-    staff_account_id: int,
+    staff_account_id: int | None,
     order_id: uuid.UUID,
     *,
     registration_id: int | None,
@@ -62,7 +62,8 @@ async def cancel_and_refund(
     with_daycare: bool = True,
 ) -> CancelOutcome:
     """Cancel one registration or the whole order, with the daycare of its camp weeks unless
-    `with_daycare` is False; safe to repeat, it never refunds twice."""
+    `with_daycare` is False; safe to repeat, it never refunds twice. `staff_account_id` None:
+    the decline policy of `instalment_charges` decided it, and no staff member is logged."""
     scope = await cancellation_scope(
         services.pool, order_id, registration_id, with_daycare=with_daycare
     )
@@ -98,7 +99,7 @@ async def cancel_and_refund(
 async def _cancel_in_order(
     services: Services,
     jobs: JobQueue,
-    staff_account_id: int,
+    staff_account_id: int | None,
     order_id: uuid.UUID,
     registration_ids: Sequence[int] | None,
     amount_cents: int | None,
@@ -115,7 +116,7 @@ async def _cancel_in_order(
         await jobs.enqueue_job(
             SEND_WAITLIST_OFFER, offer.entry_id, _job_id=waitlist_offer_email_id(offer.entry_id)
         )
-    if cancelled.registration_ids:
+    if cancelled.registration_ids and staff_account_id is not None:
         await log_staff_action(
             services.pool,
             staff_account_id,
@@ -129,11 +130,11 @@ async def _cancel_in_order(
 
 
 async def _send_refunds(
-    services: Services, staff_account_id: int, cancelled: CancelledPlaces
+    services: Services, staff_account_id: int | None, cancelled: CancelledPlaces
 ) -> int:
     """Send the order's pending refunds (earlier ones too) and log what the provider took."""
     refunded = await send_pending_refunds(services.pool, services.provider, cancelled.order_id)
-    if refunded:
+    if refunded and staff_account_id is not None:
         await log_staff_action(
             services.pool,
             staff_account_id,

@@ -30,6 +30,8 @@ class OrderFound(msgspec.Struct, frozen=True, kw_only=True):
     created_at: dt.datetime
     email: str | None
     family_name: str | None
+    second_instalment_overdue: bool = False
+    """Its second instalment was declined or is past due, unpaid (`second_instalment_overdue`)."""
 
 
 class StaffLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,7 +72,8 @@ class StaffRefund(msgspec.Struct, frozen=True, kw_only=True):
     provider_ref: str | None
     created_at: dt.datetime
     refunded_at: dt.datetime | None
-    staff: str
+    staff: str | None
+    """Who decided it; None: the decline policy of a second instalment."""
 
 
 class StaffOrder(msgspec.Struct, frozen=True, kw_only=True):
@@ -87,6 +90,9 @@ class StaffOrder(msgspec.Struct, frozen=True, kw_only=True):
     family_name: str | None
     refundable_cents: int
     """Paid and not given back yet (refunds written but still pending count as given back)."""
+    second_instalment_overdue: bool
+    card_saved: bool
+    """The family's card is saved for its second instalment: staff may charge it again."""
     lines: list[StaffLine]
     payments: list[StaffPayment]
     refunds: list[StaffRefund]
@@ -102,9 +108,12 @@ class StaffOrder(msgspec.Struct, frozen=True, kw_only=True):
         return [d for line in self.lines for d in line.daycare if d.order_id != self.id]
 
 
-async def search_orders(pool: asyncpg.Pool, text: str, limit: int = 50) -> list[OrderFound]:
-    """Orders by id prefix, email fragment or last name; the latest ones for an empty search."""
-    rows = await pool.fetch(query("staff_orders_search"), text.strip(), limit)
+async def search_orders(
+    pool: asyncpg.Pool, text: str, limit: int = 50, *, overdue_only: bool = False
+) -> list[OrderFound]:
+    """Orders by id prefix, email fragment or last name; the latest ones for an empty search;
+    with `overdue_only`, those whose second instalment is declined or past due."""
+    rows = await pool.fetch(query("staff_orders_search"), text.strip(), limit, overdue_only)
     return [OrderFound(**dict(r.items())) for r in rows]
 
 

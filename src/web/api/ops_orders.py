@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from rush.purchase.instalment_charges import ChargeAsked, retry_charge_now
 from rush.purchase.staff_cancellations import CancelOutcome, cancel_and_refund
 from web.auth import current_account, staff_only
 from web.state import resources
@@ -52,3 +53,13 @@ class OpsOrdersController(Controller):
             amount_cents=data.amount_cents,
             with_daycare=data.with_daycare,
         )
+
+    @post("/retry-charge", status_code=HTTP_200_OK, opt={"admin": True})
+    async def retry_charge(
+        self, request: Request[Any, Any, Any], state: State, order_id: FromPath[uuid.UUID]
+    ) -> ChargeAsked:
+        """Charge the saved card for the unpaid second instalment now, from a worker (409
+        `no_charge_to_retry` when it is paid, under way, or no card is saved); the outcome
+        comes by the provider's webhook."""
+        res = resources(state)
+        return await retry_charge_now(res.services, res.jobs, current_account(request).id, order_id)

@@ -17,12 +17,17 @@ from rush.purchase.shopping import check_out
 from web.admission import admission_token
 from web.api.family import family_id_of
 from web.auth import family_only
+from web.locale import request_locale
 from web.state import resources
 
 
 class CheckoutRequest(msgspec.Struct, frozen=True):
     accept_terms: bool
     instalments: Annotated[int, msgspec.Meta(ge=1, le=2)] = 1
+    authorise_second_instalment: bool = False
+    """Required with two instalments: the family authorises the town to charge the second
+    instalment, on its due date, to the card it pays the first with (422
+    `instalment_consent_missing` without it)."""
 
 
 class CheckoutController(Controller):
@@ -48,6 +53,8 @@ class CheckoutController(Controller):
             accept_terms=data.accept_terms,
             instalments=data.instalments,
             return_url=f"{res.settings.public_base_url}/api/v1/orders",
+            authorise_second_instalment=data.authorise_second_instalment,
+            locale=request_locale(request),
         )
 
     @post("/orders/{order_id:uuid}/pay", status_code=HTTP_200_OK)

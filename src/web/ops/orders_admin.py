@@ -21,6 +21,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from rush.purchase.cancellation_preview import preview_cancellation
+from rush.purchase.instalment_charges import retry_charge_now
 from rush.purchase.staff_cancellations import cancel_and_refund
 from rush.purchase.staff_orders import search_orders, staff_order
 from web.auth import current_account, staff_only
@@ -61,10 +62,16 @@ class OrdersAdminPages(Controller):
 
     @get("/", opt={"admin": True})
     async def orders(
-        self, request: Request[Any, Any, Any], state: State, q: FromQuery[str] = ""
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        q: FromQuery[str] = "",
+        overdue: FromQuery[str] = "",
     ) -> Template:
-        found = await search_orders(resources(state).services.pool, q[:200])
-        return page(request, "ops/orders.html", q=q, orders=found)
+        """The search; `overdue=1` keeps the orders whose second instalment is unpaid."""
+        pool = resources(state).services.pool
+        found = await search_orders(pool, q[:200], overdue_only=overdue == "1")
+        return page(request, "ops/orders.html", q=q, orders=found, overdue=overdue == "1")
 
     @get("/{order_id:uuid}", opt={"admin": True})
     async def order(
@@ -72,6 +79,16 @@ class OrdersAdminPages(Controller):
     ) -> Template:
         found = await staff_order(resources(state).services.pool, order_id)
         return page(request, "ops/order.html", order=found)
+
+    @post("/{order_id:uuid}/retry-charge", opt={"admin": True})
+    async def retry_charge(
+        self, request: Request[Any, Any, Any], state: State, order_id: FromPath[uuid.UUID]
+    ) -> Redirect:
+        """Charge the saved card for the unpaid second instalment now; the outcome comes by
+        the provider's webhook, as the schedule's charges do."""
+        res = resources(state)
+        await retry_charge_now(res.services, res.jobs, current_account(request).id, order_id)
+        return Redirect(f"/ops/orders/{order_id}")
 
     @post("/{order_id:uuid}/cancel", opt={"admin": True})
     async def cancel(

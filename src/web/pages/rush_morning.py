@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Collection
 from typing import Annotated, Any
@@ -20,6 +21,8 @@ from rush.errors import InvalidAdmissionToken, NotAdmitted, RushError
 from rush.families.accounts import family_persons
 from rush.i18n import error_message
 from rush.purchase.carts import TSHIRT_SIZE_CHOICES
+from rush.purchase.checkout import split_instalments
+from rush.purchase.instalment_consent import instalment_consent
 from rush.purchase.orders import CheckoutResult, order_view
 from rush.purchase.payment_retry import PaymentState, pay_again, payment_standing
 from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission, more_time
@@ -50,6 +53,15 @@ async def _sale(res: Resources, sale_id: int, locale: str) -> dict[str, Any]:
     sale = dict(row.items())
     sale["name"] = row["name_en"] if locale == "en" else row["name_fr"]
     return sale
+
+
+def _second_instalment_consent(sale: dict[str, Any], total_cents: int, locale: str) -> str | None:
+    """The sentence a family accepts to pay this cart in two instalments, when it may."""
+    minimum, due_on = sale["two_instalments_min_cents"], sale["second_instalment_due_on"]
+    if minimum is None or due_on is None or total_cents < minimum:
+        return None
+    second = split_instalments(total_cents, 2, dt.date.today(), due_on)[1]
+    return instalment_consent(second.amount_cents, due_on, locale).text
 
 
 async def _line_names(
@@ -259,6 +271,7 @@ class RushMorningPages(Controller):
         return page(
             request,
             "pages/cart.html",
+            consent=_second_instalment_consent(sale, view.total_cents, locale),
             sale=sale,
             cart=view,
             error=error,
@@ -309,6 +322,8 @@ class RushMorningPages(Controller):
             accept_terms=data.get("accept_terms") == "on",
             instalments=2 if data.get("instalments") == "2" else 1,
             return_url=f"{res.settings.public_base_url}/orders/{{order_id}}",
+            authorise_second_instalment=data.get("authorise_second_instalment") == "on",
+            locale=request_locale(request),
         )
         return Redirect(result.payment_url or f"/orders/{result.order_id}")
 

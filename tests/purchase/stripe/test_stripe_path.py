@@ -47,7 +47,11 @@ async def checked_out(
         "post",
         f"{sales}/checkout",
         headers=admission,
-        json={"accept_terms": True, "instalments": instalments},
+        json={
+            "accept_terms": True,
+            "instalments": instalments,
+            "authorise_second_instalment": instalments == 2,
+        },
     )
     return camp.sale_id, order["order_id"], order["payment_url"]
 

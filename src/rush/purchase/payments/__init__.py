@@ -30,6 +30,7 @@ from rush.purchase.payments.simulated import (
     SimRefund,
     SimulatedProvider,
     deliver,
+    deliver_charge_webhooks,
 )
 from rush.purchase.payments.stripe_provider import (
     STRIPE_SIGNATURE_HEADER,
@@ -58,5 +59,6 @@ __all__ = [
     "WebhookEvent",
     "build_provider",
     "deliver",
+    "deliver_charge_webhooks",
     "stripe_client",
 ]

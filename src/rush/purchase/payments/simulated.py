@@ -4,6 +4,15 @@ It keeps its state in Postgres (`sim_provider_payment`) and behaves as the real 
 where Rush depends on it: idempotency keys, a hosted page at `redirect_url`, one outcome per
 payment, refunds (several per payment, never above what it charged), and signed webhooks whose
 event id survives redelivery.
+
+Cards: a payment opened with `save_card` keeps, once it succeeds, a fake card
+(`sim_provider_card`: `simcus_...` and `simpm_...` refs) that its success webhook carries, and
+`charge_saved_card` charges it off-session at once. A card charges until a test or the demo
+calls `set_card_declines(payment_method_ref, True)` (an expired or emptied card): from then on
+its off-session charges are declined, until it is set back to False. Unlike a real provider, the
+simulator has no servers of its own: once `deliver_charge_webhooks` gave it the worker's job
+queue, each charge queues its signed webhook for a worker to post to Rush (as the hosted page's
+answer is posted); without it (the tests), `outcome_webhook` builds that webhook for the caller.
 """
 
 from __future__ import annotations
@@ -17,7 +26,8 @@ import asyncpg
 import httpx
 import msgspec
 
-from rush.db import inserted, query
+from rush.db import Executor, inserted, query
+from rush.jobs import DELIVER_WEBHOOK, JobQueue
 from rush.purchase.payments.errors import (
     IdempotencyKeyReused,
     InvalidPaymentRequest,
@@ -41,12 +51,15 @@ __all__ = [
     "SimRefund",
     "SimulatedProvider",
     "deliver",
+    "deliver_charge_webhooks",
 ]
 
 SimPaymentStatus: TypeAlias = Literal["requires_action", "succeeded", "failed", "refunded"]
 
 _REF_PREFIX = "simpay_"
 _REFUND_REF_PREFIX = "simre_"
+_CUSTOMER_PREFIX = "simcus_"
+_CARD_PREFIX = "simpm_"
 
 
 class SimPayment(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,6 +76,9 @@ class SimPayment(msgspec.Struct, frozen=True, kw_only=True):
     completed_at: datetime | None
     refunded_cents: int
     """Given back so far; the payment shows as `refunded` once this reaches its amount."""
+    save_card: bool = False
+    payment_method_ref: str | None = None
+    """The card this payment saved (`save_card`) or charged off-session."""
 
 
 class SimRefund(msgspec.Struct, frozen=True, kw_only=True):
@@ -100,6 +116,7 @@ class SimulatedProvider:
         self._pool = pool
         self._webhook_secret = webhook_secret
         self._public_base_url = public_base_url.rstrip("/")
+        self._deliveries: JobQueue | None = None
 
     async def create_payment(
         self,
@@ -123,6 +140,7 @@ class SimulatedProvider:
             amount_cents,
             description,
             return_url,
+            save_card,
         )
         if (row["payment_id"], row["amount_cents"]) != (payment_id, amount_cents):
             raise IdempotencyKeyReused(idempotency_key)
@@ -136,8 +154,62 @@ class SimulatedProvider:
         description: str,
         card: SavedCard,
     ) -> str:
-        """Not offered yet: the simulator's later instalments are paid on its page."""
-        raise InvalidPaymentRequest("the simulated provider does not keep cards yet")
+        """Charge a saved card at once: succeeded, or failed when the card is set to decline;
+        the same idempotency key answers the same charge, never a second one."""
+        if amount_cents <= 0:
+            raise InvalidPaymentRequest(f"cannot charge {amount_cents} cents")
+        known = await self._pool.fetchrow(
+            query("sim_provider_card"), card.payment_method_ref, card.customer_ref
+        )
+        if known is None:
+            raise InvalidPaymentRequest(f"no saved card {card.payment_method_ref!r}")
+        row = await inserted(
+            self._pool,
+            "sim_provider_charge_card",
+            _REF_PREFIX + secrets.token_hex(12),
+            payment_id,
+            idempotency_key,
+            amount_cents,
+            description,
+            card.payment_method_ref,
+            "failed" if known["declines"] else "succeeded",
+        )
+        if (row["payment_id"], row["amount_cents"], row["payment_method_ref"]) != (
+            payment_id,
+            amount_cents,
+            card.payment_method_ref,
+        ):
+            raise IdempotencyKeyReused(idempotency_key)
+        ref: str = row["id"]
+        if self._deliveries is not None:
+            webhook = await self.outcome_webhook(ref, int(datetime.now().timestamp()))
+            await self._deliveries.enqueue_job(
+                DELIVER_WEBHOOK,
+                webhook.body,
+                webhook.signature_header,
+                f"{self._public_base_url}/api/v1/payments/webhook",
+                _job_id=f"sim-charge-webhook:{ref}",
+            )
+        return ref
+
+    def queue_charge_webhooks(self, jobs: JobQueue) -> None:
+        """From now on, each charge queues its webhook on `jobs` for a worker to post."""
+        self._deliveries = jobs
+
+    async def set_card_declines(self, payment_method_ref: str, declines: bool) -> None:
+        """Make a saved card decline (True) or take (False) its next off-session charges."""
+        updated = await self._pool.execute(
+            query("sim_provider_card_set_declines"), payment_method_ref, declines
+        )
+        if updated != "UPDATE 1":
+            raise InvalidPaymentRequest(f"no saved card {payment_method_ref!r}")
+
+    async def outcome_webhook(self, ref: str, now_s: int) -> SignedWebhook:
+        """The signed webhook of a payment's outcome (a charge's, or the page's once answered)."""
+        payment = await self.payment(ref)
+        if payment is None:
+            raise UnknownProviderPayment(ref)
+        return self._webhook(self._outcome_event(payment), now_s)
 
     def _redirect_url(self, ref: str) -> str:
         return f"{self._public_base_url}/sim-pay/{ref}"
@@ -156,7 +228,17 @@ class SimulatedProvider:
             if row["status"] == "requires_action":
                 outcome = "succeeded" if succeed else "failed"
                 row = await inserted(conn, "sim_provider_complete_payment", ref, outcome, now_s)
+                if succeed and row["save_card"]:
+                    row = await self._save_card(conn, ref)
         return self._webhook(self._outcome_event(_sim_payment(row)), now_s)
+
+    @staticmethod
+    async def _save_card(conn: Executor, ref: str) -> asyncpg.Record:
+        suffix = ref.removeprefix(_REF_PREFIX)
+        await conn.execute(
+            query("sim_provider_card_insert"), _CARD_PREFIX + suffix, _CUSTOMER_PREFIX + suffix
+        )
+        return await inserted(conn, "sim_provider_payment_set_card", ref, _CARD_PREFIX + suffix)
 
     async def refund(self, ref: str, amount_cents: int, idempotency_key: str) -> ProviderRefund:
         """Give back part of a succeeded payment; the same key answers the same refund again.
@@ -221,7 +303,15 @@ class SimulatedProvider:
         kind: WebhookKind = "payment.failed" if payment.status == "failed" else "payment.succeeded"
         if payment.completed_at is None:
             raise RuntimeError(f"payment {payment.ref} has no outcome yet")
-        return self._event(payment, kind, payment.amount_cents, payment.completed_at)
+        event = self._event(payment, kind, payment.amount_cents, payment.completed_at)
+        if kind == "payment.succeeded" and payment.save_card and payment.payment_method_ref:
+            card = SavedCard(
+                customer_ref=_CUSTOMER_PREFIX
+                + payment.payment_method_ref.removeprefix(_CARD_PREFIX),
+                payment_method_ref=payment.payment_method_ref,
+            )
+            event = msgspec.structs.replace(event, saved_card=card)
+        return event
 
     @classmethod
     def _refund_event(cls, payment: SimPayment, refund: SimRefund) -> WebhookEvent:
@@ -259,3 +349,10 @@ async def deliver(webhook: SignedWebhook, url: str, client: httpx.AsyncClient) -
         headers={SIGNATURE_HEADER: webhook.signature_header, "Content-Type": "application/json"},
     )
     return response.status_code
+
+
+def deliver_charge_webhooks(provider: object, jobs: JobQueue) -> None:
+    """Let a simulated provider queue the webhooks of its off-session charges; any other
+    provider sends its own."""
+    if isinstance(provider, SimulatedProvider):
+        provider.queue_charge_webhooks(jobs)
