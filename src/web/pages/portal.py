@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.datastructures import State
+from litestar.datastructures import Cookie, State
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -16,11 +16,13 @@ from litestar.response import Redirect, Template
 from rush.catalogue.reading import CatalogueGroup, catalogue_groups
 from rush.i18n import SUPPORTED_LOCALES
 from rush.purchase.policies import current_policies
-from web.locale import request_locale
+from web.locale import LANGUAGE_COOKIE, request_locale
 from web.pages.render import page
 from web.state import resources
 
 __all__ = ["PortalPages"]
+
+_A_YEAR = 365 * 24 * 3600
 
 
 class GroupRow(msgspec.Struct, frozen=True):
@@ -173,12 +175,18 @@ class PortalPages(Controller):
 
     @get("/lang/{code:str}")
     async def choose_language(
-        self, request: Request[Any, Any, Any], code: FromPath[str], next: FromQuery[str] = "/"
+        self, state: State, code: FromPath[str], next: FromQuery[str] = "/"
     ) -> Redirect:
-        """Keep the language in the session; only local paths are followed afterwards."""
-        if code in SUPPORTED_LOCALES:
-            session = request.scope.get("session")
-            data = dict(session) if isinstance(session, dict) else {}
-            data["locale"] = code
-            request.set_session(data)
-        return Redirect(next if next.startswith("/") and not next.startswith("//") else "/")
+        """Keep the language in a cookie; only local paths are followed afterwards."""
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        if code not in SUPPORTED_LOCALES:
+            return Redirect(target)
+        chosen = Cookie(
+            key=LANGUAGE_COOKIE,
+            value=code,
+            max_age=_A_YEAR,
+            path="/",
+            samesite="lax",
+            secure=resources(state).settings.secure_cookies,
+        )
+        return Redirect(target, cookies=[chosen])
