@@ -211,11 +211,9 @@ async def send_reminders(ctx: dict[str, Any]) -> int:
     )
 
 
-async def send_account_link_job(
-    ctx: dict[str, Any], account_id: int, purpose: str, url: str
-) -> bool:
+async def send_account_link_job(ctx: dict[str, Any], account_id: int, purpose: str) -> bool:
     services = _services(ctx)
-    return await send_account_link(services.pool, services.settings, account_id, purpose, url)
+    return await send_account_link(services.pool, services.settings, account_id, purpose)
 
 
 async def send_cancellation_notice_job(ctx: dict[str, Any], registration_ids: list[int]) -> bool:

@@ -68,7 +68,8 @@ class WorkerSettings:
         func(deliver_webhook, name=jobs.DELIVER_WEBHOOK, max_tries=10),
         func(send_order_confirmation_job, name=jobs.SEND_ORDER_CONFIRMATION, max_tries=10),
         func(send_waitlist_offer_job, name=jobs.SEND_WAITLIST_OFFER, max_tries=10),
-        func(send_account_link_job, name=jobs.SEND_ACCOUNT_LINK, max_tries=10),
+        # Nothing of a link job is worth keeping once it ran: no result kept in Redis.
+        func(send_account_link_job, name=jobs.SEND_ACCOUNT_LINK, max_tries=10, keep_result=0),
         func(send_family_decision_job, name=jobs.SEND_FAMILY_DECISION, max_tries=10),
         func(send_cancellation_notice_job, name=jobs.SEND_CANCELLATION_NOTICE, max_tries=10),
         func(send_instalment_declined_job, name=jobs.SEND_INSTALMENT_DECLINED, max_tries=10),

@@ -25,6 +25,7 @@ from rush.emails import (
     waitlist_offer_email,
 )
 from rush.errors import OrderNotFound
+from rush.families.account_tokens import LINK_PATHS, TokenPurpose, issue_token
 from rush.families.accounts import account_by_id
 from rush.i18n import TIME_ZONE
 from rush.purchase.payments.provider import PaymentProvider
@@ -226,14 +227,21 @@ async def send_instalment_declined(pool: asyncpg.Pool, settings: Settings, charg
 
 
 async def send_account_link(
-    pool: asyncpg.Pool, settings: Settings, account_id: int, purpose: str, url: str
+    pool: asyncpg.Pool, settings: Settings, account_id: int, purpose: str
 ) -> bool:
-    """Email a single-use link (confirm the address, reset the password) once."""
+    """Issue a single-use link (confirm the address, reset the password) and email it once.
+
+    The token is made here, in the job, so it travels only in the email: the job's arguments
+    and result, which arq keeps in Redis, hold an account id and a purpose.
+    """
+    token_purpose = TokenPurpose(purpose)
     account = await account_by_id(pool, account_id)
+    token = await issue_token(pool, account_id, token_purpose)
+    url = f"{settings.public_base_url}{LINK_PATHS[token_purpose]}?token={token}"
     message = account_link_email(
         account.email, account.locale, purpose, url, sender=settings.mail_from
     )
-    digest = hashlib.sha256(url.encode()).hexdigest()[:24]
+    digest = hashlib.sha256(token.encode()).hexdigest()[:24]
     return await send_once(pool, smtp_settings(settings), f"{purpose}:{digest}", message)
 
 

@@ -15,7 +15,7 @@ import asyncpg
 from rush.db import query
 from rush.errors import RushError
 
-__all__ = ["InvalidAccountLink", "TokenPurpose", "issue_token", "use_token"]
+__all__ = ["LINK_PATHS", "InvalidAccountLink", "TokenPurpose", "issue_token", "use_token"]
 
 LIFETIME_SECONDS = {"confirm_email": 7 * 24 * 3600, "reset_password": 3600}
 
@@ -23,6 +23,13 @@ LIFETIME_SECONDS = {"confirm_email": 7 * 24 * 3600, "reset_password": 3600}
 class TokenPurpose(StrEnum):
     CONFIRM_EMAIL = "confirm_email"
     RESET_PASSWORD = "reset_password"
+
+
+LINK_PATHS = {
+    TokenPurpose.CONFIRM_EMAIL: "/confirm-email",
+    TokenPurpose.RESET_PASSWORD: "/password/reset",
+}
+"""Where each emailed link opens on the site."""
 
 
 class InvalidAccountLink(RushError):
