@@ -18,8 +18,9 @@ from litestar.security.session_auth import SessionAuth
 from litestar.stores.redis import RedisStore
 
 from rush.config import Settings
-from rush.families.accounts import Account
-from web.sessions import RotatingSessionConfig
+from rush.families.accounts import Account, current_role
+from web.sessions import SESSION_STORE, RotatingSessionConfig
+from web.state import resources
 
 __all__ = [
     "PUBLIC_PATHS",
@@ -63,9 +64,6 @@ async def _account_from_session(
     return msgspec.convert(raw, Account) if raw else None
 
 
-SESSION_STORE = "sessions"
-
-
 def session_store(settings: Settings) -> RedisStore:
     """Sessions live in Redis, so any web process serves any family."""
     return RedisStore.with_client(url=settings.redis_url, namespace="rush:sessions")
@@ -103,8 +101,17 @@ async def family_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 async def staff_only(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """Supervisors watch; admins act. A handler marked `opt={"admin": True}` needs an admin."""
-    account = current_account(connection)
+    """Supervisors watch; admins act. A handler marked `opt={"admin": True}` needs an admin.
+
+    The role is read again from Postgres (one primary-key lookup; staff are a handful), so a
+    demoted or removed staff member is refused on the very next request, not at sign-out.
+    """
+    signed_in = current_account(connection)
+    role = await current_role(resources(connection.app.state).services.pool, signed_in.id)
+    if role is None:
+        raise NotAuthorizedException()
+    account = msgspec.structs.replace(signed_in, role=role)
+    connection.scope["user"] = account
     needs_admin = bool(handler.opt.get("admin"))
     if account.role == "admin" or (account.role == "supervisor" and not needs_admin):
         return

@@ -1,7 +1,10 @@
-"""Server-side sessions whose id changes at login, so a planted session id is worth nothing.
+"""Server-side sessions whose id changes at login, so a planted session id is worth nothing,
+and which a password reset can end on every device.
 
 Litestar keeps the id of the cookie it received; `rotate_session` marks the request, and the
-backend below then drops the old id from the store and answers with a fresh one.
+backend below then drops the old id from the store and answers with a fresh one. Each id given
+at sign-in is also added to its account's set in Redis, so `end_account_sessions` finds them
+all without a check on every request.
 """
 
 from __future__ import annotations
@@ -16,7 +19,15 @@ from litestar.middleware.session.server_side import (
 )
 from litestar.types import Message, ScopeSession
 
-__all__ = ["RotatingSessionConfig", "rotate_session"]
+from web.state import resources
+
+__all__ = ["SESSION_STORE", "RotatingSessionConfig", "end_account_sessions", "rotate_session"]
+
+SESSION_STORE = "sessions"
+
+
+def _account_sessions_key(account_id: int) -> str:
+    return f"rush:account-sessions:{account_id}"
 
 
 def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -61,6 +72,38 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         if rotating and old_id and old_id != "null":
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
         await super().store_in_message(scope_session, message, connection)
+        if rotating and isinstance(scope_session, dict):
+            await self._index_by_account(scope_session, connection)
+
+    async def _index_by_account(
+        self, scope_session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        account = scope_session.get("account")
+        if not isinstance(account, dict) or not isinstance(account.get("id"), int):
+            return
+        redis = resources(connection.app.state).services.redis
+        key = _account_sessions_key(account["id"])
+        # The set outlives its newest session by nothing: stale ids in it cost a no-op delete.
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(key, self.get_session_id(connection))
+            pipe.expire(key, self.config.max_age)
+            await pipe.execute()
+
+
+async def end_account_sessions(
+    connection: ASGIConnection[Any, Any, Any, Any], account_id: int
+) -> None:
+    """Sign the account out everywhere: after a password reset, no old device stays in."""
+    app = connection.app
+    redis = resources(app.state).services.redis
+    key = _account_sessions_key(account_id)
+    async with redis.pipeline(transaction=True) as pipe:  # a sign-in meanwhile is not lost
+        pipe.smembers(key)
+        pipe.delete(key)
+        session_ids, _ = await pipe.execute()
+    store = app.stores.get(SESSION_STORE)
+    for session_id in session_ids:
+        await store.delete(session_id.decode() if isinstance(session_id, bytes) else session_id)
 
 
 def _unchanged(

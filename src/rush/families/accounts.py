@@ -27,6 +27,7 @@ __all__ = [
     "confirm_email",
     "create_family_account",
     "create_staff_account",
+    "current_role",
     "family_person",
     "family_persons",
     "hash_password",
@@ -122,7 +123,20 @@ async def confirm_email(pool: asyncpg.Pool, account_id: int) -> None:
 
 
 async def set_password(pool: asyncpg.Pool, account_id: int, password: str) -> None:
-    await pool.execute(query("account_set_password"), account_id, await _hash_password(password))
+    """A new password voids every reset link not yet used: an older email opens nothing.
+
+    Signing the account's sessions out is the caller's part: sessions live in the web layer.
+    """
+    password_hash = await _hash_password(password)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(query("account_set_password"), account_id, password_hash)
+        await conn.execute(query("account_reset_links_void"), account_id)
+
+
+async def current_role(pool: asyncpg.Pool, account_id: int) -> str | None:
+    """The role as it stands now (None once the account is gone), not as it was at sign-in."""
+    role: str | None = await pool.fetchval(query("account_role"), account_id)
+    return role
 
 
 async def account_by_id(pool: asyncpg.Pool, account_id: int) -> Account:

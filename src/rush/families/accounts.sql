@@ -15,6 +15,13 @@ UPDATE account SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHER
 -- name: account_set_password
 UPDATE account SET password_hash = $2 WHERE id = $1;
 
+-- name: account_reset_links_void
+UPDATE account_token SET used_at = now()
+ WHERE account_id = $1 AND purpose = 'reset_password' AND used_at IS NULL;
+
+-- name: account_role
+SELECT role FROM account WHERE id = $1;
+
 -- name: account_by_id
 SELECT id, family_id, email::text, role, locale FROM account WHERE id = $1;
 

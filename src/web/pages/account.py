@@ -19,7 +19,7 @@ from web.account_links import send_link
 from web.auth import session_payload
 from web.locale import request_locale
 from web.pages.render import page
-from web.sessions import rotate_session
+from web.sessions import end_account_sessions, rotate_session
 from web.state import resources
 
 __all__ = ["AccountPages"]
@@ -133,6 +133,7 @@ class AccountPages(Controller):
                 error=error_message(exc.code, locale),
             )
         await set_password(pool, account_id, password)
+        await end_account_sessions(request, account_id)
         request.clear_session()
         return Redirect("/login")
 
