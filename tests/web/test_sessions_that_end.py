@@ -120,6 +120,8 @@ async def test_choosing_a_language_stores_no_session_for_a_visitor(
     before = set(await redis.keys("*"))
     switched = await browser.get("/lang/en", follow_redirects=False)
     assert switched.status_code in (302, 303)
+    for path in ("/", "/catalogue", "/login", "/signup", "/password/forgot"):
+        assert (await browser.get(path)).status_code == 200
     assert set(await redis.keys("*")) == before
     assert "rush_session" not in switched.headers.get("set-cookie", "")
 
