@@ -50,6 +50,7 @@ from web.pages.rush_morning import OrderPages, RushMorningPages
 from web.pages.sim_pay import SimulatedPaymentPage
 from web.pages.stripe_pay import StripePaymentPage
 from web.pages.waitlist import WaitlistPages
+from web.path_ids import ids_in_range
 from web.problems import exception_handlers
 from web.rate_limits import (
     QUEUE_RATE_LIMIT_STORE,
@@ -62,11 +63,13 @@ from web.rate_limits import (
 from web.request_log import RequestLog, log_unexpected_error
 from web.security_headers import security_headers_hook
 from web.state import resources_lifespan
+from web.strict_bodies import StrictBodies
 
 __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
-CSRF_EXEMPT = ["/api/v1/payments/webhook", "/sim-pay/"]
+CSRF_EXEMPT = [r"^/api/v1/payments/webhook$", r"^/sim-pay/"]
+"""Anchored: an exemption matched anywhere in a path would exempt more than these."""
 
 
 _NOT_FAMILY_PAGES = (
@@ -100,7 +103,7 @@ def provider_pages(settings: Settings) -> list[type[Controller]]:
 def create_app(settings: Settings) -> Litestar:
     """Build the app for servers already running at `settings.database_url` / `redis_url`."""
     session_auth = make_session_auth(settings)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ping,
@@ -144,12 +147,12 @@ def create_app(settings: Settings) -> Litestar:
             QUEUE_RATE_LIMIT_STORE: queue_rate_limit_store(settings),
         },
         middleware=[
-            RequestLog(),
-            http_metrics(),
+            StrictBodies(),
             login_rate_limit().middleware,
             queue_join_rate_limit().middleware,
         ],
         before_request=announce_sales_on_pages,
+        guards=[ids_in_range],
         before_send=[security_headers_hook(settings)],
         on_app_init=[session_auth.on_app_init],
         plugins=[
@@ -177,3 +180,7 @@ def create_app(settings: Settings) -> Litestar:
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(title="Rush", version="0.1.0", path="/schema"),
     )
+    # Outside the router and its exception handlers: every answer, a CSRF refusal or a path
+    # no route takes included, gets its request id, its log line and its count.
+    app.asgi_handler = RequestLog()(http_metrics(app.asgi_handler))
+    return app

@@ -17,8 +17,8 @@ from typing import Any
 import structlog
 from litestar import Request, Response, get
 from litestar.datastructures import State
-from litestar.middleware.base import DefineMiddleware
-from litestar.plugins.prometheus import PrometheusConfig
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 from redis.exceptions import RedisError
@@ -32,15 +32,46 @@ __all__ = ["SnapshotCollector", "http_metrics", "metrics"]
 log = structlog.stdlib.get_logger("rush.metrics")
 
 
-def http_metrics() -> DefineMiddleware:
-    """Request count and latency histogram per method, route template and status."""
+UNMATCHED_ROUTE = "unmatched"
+"""The path label of a request no route took (a malformed id, a probe): one series for all."""
+
+
+def _http_config() -> PrometheusConfig:
     return PrometheusConfig(
         app_name="rush",
         prefix="rush_http",
         group_path=True,
         # A dashboard stream lasts as long as a browser watches: not a request latency.
         exclude=[r"/stream$"],
-    ).middleware
+    )
+
+
+class RouteMetrics(PrometheusMiddleware):
+    """Litestar's Prometheus middleware, labelled once the answer is known: it wraps the whole
+    app (router and exception handlers included), so a request no route took or one refused by
+    CSRF is counted with its real status, under its route template or `unmatched`."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        span = {"start_time": time.perf_counter(), "end_time": 0, "duration": 0, "status_code": 500}
+        try:
+            await self.app(scope, receive, self._get_wrapped_send(send, span))
+        finally:
+            labels: dict[str, str | int | float] = {
+                "method": str(scope.get("method", "")),
+                "path": scope.get("path_template") or UNMATCHED_ROUTE,
+                "status_code": span["status_code"],
+                "app_name": self._config.app_name,
+            }
+            values = list(labels.values())
+            if span["status_code"] >= 500:
+                self.requests_error_count(labels).labels(*values).inc()
+            self.request_count(labels).labels(*values).inc()
+            self.request_time(labels).labels(*values).observe(span["duration"])
+
+
+def http_metrics(app: ASGIApp) -> ASGIApp:
+    """Request count and latency histogram per method, route template and status."""
+    return RouteMetrics(app=app, config=_http_config())
 
 
 def _gauge(name: str, doc: str, labels: Sequence[str] = ()) -> GaugeMetricFamily:

@@ -4,6 +4,7 @@ caller's language (fr-CA by default, en on request)."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import asyncpg
@@ -23,8 +24,9 @@ from rush.i18n import error_message
 from rush.outages import TRANSIENT_FAILURES
 from web.locale import request_locale
 from web.pages.errors import is_page_request, page_error
+from web.strict_bodies import BodyRefused
 
-__all__ = ["exception_handlers", "request_locale"]
+__all__ = ["REFUSED_INPUT", "exception_handlers", "request_locale"]
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -37,6 +39,8 @@ _CODE_BY_HTTP = (
     (NotFoundException, "not_found"),
     (TooManyRequestsException, "rate_limited"),
 )
+
+_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
 
 
 def _public_params(exc: RushError) -> dict[str, Any]:
@@ -77,6 +81,18 @@ def _rush_error(request: Request[Any, Any, Any], exc: RushError) -> Response[Any
     return _problem(request, exc.status, exc.code, _public_params(exc))
 
 
+def _unknown_fields(errors: Any) -> list[str]:
+    """The fields msgspec refused as unknown (`forbid_unknown_fields` on request structs)."""
+    if not isinstance(errors, list):
+        return []
+    return [
+        found.group(1)
+        for error in errors
+        if isinstance(error, dict)
+        and (found := _UNKNOWN_FIELD.search(str(error.get("message", ""))))
+    ]
+
+
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     code = next((c for kind, c in _CODE_BY_HTTP if isinstance(exc, kind)), None)
     if code == "forbidden" and exc.detail.startswith("CSRF"):
@@ -84,13 +100,22 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if code is None:
         code = "internal_error" if exc.status_code >= 500 else "bad_request"
     extra = exc.extra if isinstance(exc, ValidationException) else None
+    if unknown := _unknown_fields(extra):
+        return _problem(request, exc.status_code, "unknown_fields", {"fields": ", ".join(unknown)})
     return _problem(request, exc.status_code, code, {}, extra)
+
+
+def _body_refused(request: Request[Any, Any, Any], exc: BodyRefused) -> Response[Any]:
+    return _problem(request, exc.status, exc.code, {})
 
 
 def _out_of_range(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
     """An id past 64 bits or a NUL byte in a name: input no row can match, refused as such."""
     return _problem(request, 400, "validation_failed", {})
 
+
+REFUSED_INPUT: tuple[type[Exception], ...] = (asyncpg.DataError, OverflowError, BodyRefused)
+"""Input refused as such (4xx): an answer, not a failure worth a traceback."""
 
 RETRY_AFTER_S = 2
 
@@ -111,6 +136,7 @@ def exception_handlers() -> ExceptionHandlersMap:
         HTTPException: _http_error,
         asyncpg.DataError: _out_of_range,
         OverflowError: _out_of_range,
+        BodyRefused: _body_refused,
     }
     handlers.update(dict.fromkeys(TRANSIENT_FAILURES, _servers_away))
     return handlers

@@ -19,6 +19,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from rush.errors import RushError
+from web.problems import REFUSED_INPUT
 
 __all__ = ["REQUEST_ID_HEADER", "RequestLog", "log_unexpected_error"]
 
@@ -77,6 +78,9 @@ async def log_unexpected_error(exc: Exception, scope: Scope) -> None:
     """Litestar `after_exception` hook: a traceback for real failures, not for refusals
     (HTTP errors and domain errors are answers, already counted in the request line)."""
     if isinstance(exc, HTTPException | RushError):
+        return
+    if isinstance(exc, REFUSED_INPUT):
+        log.info("input refused", route=scope.get("path_template"), reason=type(exc).__name__)
         return
     route: Any = scope.get("path_template") or scope.get("path")
     log.error("unhandled error", route=route, exc_info=exc)

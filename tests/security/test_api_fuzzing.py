@@ -33,9 +33,18 @@ from web.app import create_app
 
 PASSWORD = "correct horse battery staple"
 EXAMPLES_PER_OPERATION = 15
+RAW_ROUNDS_PER_OPERATION = 3
+"""Cases of each operation with a body that also send every raw body."""
 SKIPPED = {("POST", "/api/v1/auth/logout")}
 """Logging out would end the session the rest of the run fuzzes with."""
 PROBLEM_KEYS = {"type", "title", "status", "code"}
+RAW_BODIES = {
+    "not UTF-8": b'{"email": "\xff\xfe@x.com", "first_name": "\xc3\x28"}',
+    "deeply nested": b"[" * 10_000,
+    "nested past the size limit": b"[" * 100_000,
+}
+"""Bodies schemathesis does not write (it sends valid UTF-8 JSON): each goes to every
+operation that takes a body, at the paths schemathesis generated."""
 
 pytestmark = pytest.mark.slow
 
@@ -82,10 +91,46 @@ async def _session(base_url: str, email: str, password: str) -> dict[str, Any]:
     return {"cookies": cookies, "headers": {"x-csrftoken": cookies["csrftoken"]}}
 
 
+def _check_answer(label: str, response: httpx.Response, tally: Counter[str]) -> list[str]:
+    status = response.status_code
+    if status >= 500:
+        tally["5xx"] += 1
+        return [f"{label} -> {status}"]
+    if status >= 400 and status != 405:
+        tally["4xx"] += 1
+        body = response.json()
+        if not set(body) >= PROBLEM_KEYS:
+            return [f"{label} -> {status} {body}"]
+    return []
+
+
+def _send_raw_bodies(
+    case: Any, base_url: str, session: dict[str, Any], tally: Counter[str]
+) -> list[str]:
+    failures: list[str] = []
+    headers = {**session["headers"], "content-type": "application/json"}
+    for name, body in RAW_BODIES.items():
+        response = httpx.request(
+            case.method,
+            f"{base_url}{case.formatted_path}",
+            content=body,
+            headers=headers,
+            cookies=session["cookies"],
+            timeout=10,
+        )
+        tally["raw"] += 1
+        label = f"{case.method} {case.formatted_path} ({name})"
+        if response.status_code < 400:
+            failures.append(f"{label} -> {response.status_code}")
+        failures += _check_answer(label, response, tally)
+    return failures
+
+
 def _fuzz_operation(
     operation: APIOperation, base_url: str, session: dict[str, Any], tally: Counter[str]
 ) -> list[str]:
     failures: list[str] = []
+    raw_rounds = RAW_ROUNDS_PER_OPERATION if operation.get_request_payload_content_types() else 0
     strategy = operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(
         GenerationMode.NEGATIVE
     )
@@ -101,15 +146,11 @@ def _fuzz_operation(
     def run(case: Any) -> None:
         response = case.call(base_url=base_url, timeout=10, **session)
         tally["cases"] += 1
-        status = response.status_code
-        if status >= 500:
-            tally["5xx"] += 1
-            failures.append(f"{case.method} {case.formatted_path} -> {status}")
-        elif status >= 400 and status != 405:
-            body = response.json()
-            if not set(body) >= PROBLEM_KEYS:
-                failures.append(f"{case.method} {case.formatted_path} -> {status} {body}")
-            tally["4xx"] += 1
+        failures.extend(_check_answer(f"{case.method} {case.formatted_path}", response, tally))
+        nonlocal raw_rounds
+        if raw_rounds > 0:
+            raw_rounds -= 1
+            failures.extend(_send_raw_bodies(case, base_url, session, tally))
 
     run()
     return failures
@@ -145,4 +186,5 @@ async def test_the_api_never_answers_5xx_and_every_error_is_a_problem_document(
     record("fuzzing", cases=tally["cases"], operations=tally["operations"], errors_5xx=tally["5xx"])
     assert tally["operations"] >= 15
     assert tally["cases"] >= tally["operations"] * 5
+    assert tally["raw"] >= 30
     assert failures == []

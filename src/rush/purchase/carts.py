@@ -23,7 +23,13 @@ from rush.catalogue.eligibility import Purpose, check_sale_status, require_eligi
 from rush.db import Executor, query
 from rush.engine.hold_timing import HoldTimings
 from rush.engine.holds import HoldEngine, HoldGranted, HoldStatus
-from rush.errors import FamilyNotApproved, HoldExpired, InvalidCartRequest, RushError
+from rush.errors import (
+    FamilyNotApproved,
+    HoldExpired,
+    InvalidCartRequest,
+    RushError,
+    UnknownSale,
+)
 
 __all__ = [
     "TSHIRT_SIZE_CHOICES",
@@ -212,10 +218,14 @@ class Carts:
         return [(cart["id"], p) for p in dict.fromkeys(line.program_id for line in lines)]
 
     async def view(self, family_id: int, sale_id: int) -> CartView:
+        """The family's cart of a sale (empty before its first item); `UnknownSale` when no
+        such sale exists, rather than an empty cart of nothing."""
         async with self._pool.acquire() as conn:
-            cart = await conn.fetchrow(query("cart_open"), family_id, sale_id)
-            lines = await cart_lines(conn, cart["id"]) if cart else []
-        if cart is None:
+            cart = await conn.fetchrow(query("cart_open_of_sale"), family_id, sale_id)
+            if cart is None:
+                raise UnknownSale(sale_id)
+            lines = await cart_lines(conn, cart["id"]) if cart["id"] else []
+        if cart["id"] is None:
             return await self._view(sale_id, None, [], live=False)
         return await self._view(sale_id, cart["id"], lines, live=cart["live_since"] is not None)
 

@@ -18,6 +18,13 @@ SELECT sale_status, family_status, cart_id, id, program_id, person_id, group_id,
 -- name: cart_open
 SELECT id, live_since FROM cart WHERE family_id = $1 AND sale_id = $2 AND status = 'open';
 
+-- name: cart_open_of_sale
+-- The sale with the family's open cart, if any: no row when the sale does not exist.
+SELECT c.id, c.live_since
+FROM sale s
+LEFT JOIN cart c ON c.sale_id = s.id AND c.family_id = $1 AND c.status = 'open'
+WHERE s.id = $2;
+
 -- name: cart_lock_open
 -- The family's open cart for a sale, locked so two tabs edit it one after the other.
 SELECT id FROM cart WHERE family_id = $1 AND sale_id = $2 AND status = 'open' FOR UPDATE;

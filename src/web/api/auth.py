@@ -24,7 +24,7 @@ Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
-class SignUp(msgspec.Struct, frozen=True):
+class SignUp(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     email: Email
     password: Password
     first_name: Name
@@ -32,7 +32,7 @@ class SignUp(msgspec.Struct, frozen=True):
     locale: str = "fr-CA"
 
 
-class LogIn(msgspec.Struct, frozen=True):
+class LogIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     email: Email
     password: Annotated[str, msgspec.Meta(max_length=200)]
 

@@ -20,7 +20,7 @@ from web.state import resources
 Ids = Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)]
 
 
-class AddToCart(msgspec.Struct, frozen=True):
+class AddToCart(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     person_ids: Ids
     group_ids: Ids
     options: dict[str, str] = {}

@@ -18,7 +18,7 @@ from web.auth import current_account, family_only
 from web.state import resources
 
 
-class NewChild(msgspec.Struct, frozen=True):
+class NewChild(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """A child as the API receives it; the family file's validation judges every value, as it
     does for the portal's form, and a refused one answers `family_file_invalid`."""
 

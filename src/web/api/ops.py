@@ -16,7 +16,7 @@ from web.auth import current_account, staff_only
 from web.state import resources
 
 
-class Pace(msgspec.Struct, frozen=True):
+class Pace(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     rate_per_min: Annotated[int, msgspec.Meta(ge=0, le=100_000)] | None = None
     max_shoppers: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | None = None
 

@@ -15,7 +15,7 @@ from web.ops.families_admin import decide_and_tell
 from web.state import resources
 
 
-class Refusal(msgspec.Struct, frozen=True):
+class Refusal(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     reason: str
     """Why the file is refused, in words the family reads in its email."""
 

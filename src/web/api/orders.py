@@ -21,7 +21,7 @@ from web.locale import request_locale
 from web.state import resources
 
 
-class CheckoutRequest(msgspec.Struct, frozen=True):
+class CheckoutRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     accept_terms: bool
     instalments: Annotated[int, msgspec.Meta(ge=1, le=2)] = 1
     authorise_second_instalment: bool = False

@@ -13,9 +13,15 @@ from rush.jobs import FINALIZE_ORDER, finalize_after_payment_id
 from rush.purchase.orders import record_payment_event
 from rush.purchase.payments import InvalidWebhook
 from web.state import resources
+from web.strict_bodies import RAW_BODY_OPT
 
 
-@post("/api/v1/payments/webhook", status_code=HTTP_200_OK, tags=["payments"])
+@post(
+    "/api/v1/payments/webhook",
+    status_code=HTTP_200_OK,
+    tags=["payments"],
+    opt={RAW_BODY_OPT: True},  # the provider signs these exact bytes; it sizes them too
+)
 async def payment_webhook(request: Request[Any, Any, Any], state: State) -> dict[str, bool]:
     """Record the event (unique on its id) and enqueue `finalize_order`; never more here.
 

@@ -17,12 +17,12 @@ from web.auth import family_only
 from web.state import resources
 
 
-class JoinWaitlist(msgspec.Struct, frozen=True):
+class JoinWaitlist(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     person_id: int
     group_id: int
 
 
-class AcceptOffer(msgspec.Struct, frozen=True):
+class AcceptOffer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     accept_terms: bool
 
 
