@@ -23,7 +23,13 @@ from rush.catalogue.eligibility import Purpose, check_sale_status, require_eligi
 from rush.db import Executor, query
 from rush.engine.hold_timing import HoldTimings
 from rush.engine.holds import HoldEngine, HoldGranted, HoldStatus
-from rush.errors import FamilyNotApproved, HoldExpired, InvalidCartRequest, RushError
+from rush.errors import (
+    FamilyNotApproved,
+    HoldExpired,
+    InvalidCartRequest,
+    RushError,
+    UnknownSale,
+)
 
 __all__ = [
     "TSHIRT_SIZE_CHOICES",
@@ -315,7 +321,10 @@ def _checked_options(options: Mapping[str, str]) -> dict[str, str]:
 async def _lock_cart(conn: Executor, family_id: int, sale_id: int) -> uuid.UUID:
     cart_id: uuid.UUID | None = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
     if cart_id is None:
-        await conn.execute(query("cart_insert"), uuid.uuid4(), family_id, sale_id)
+        try:
+            await conn.execute(query("cart_insert"), uuid.uuid4(), family_id, sale_id)
+        except asyncpg.ForeignKeyViolationError as exc:
+            raise UnknownSale(sale_id) from exc
         cart_id = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
     assert cart_id is not None
     return cart_id
