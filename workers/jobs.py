@@ -19,6 +19,7 @@ from rush.emails.notifications import (
     send_instalment_declined,
     send_instalment_reminders,
     send_order_confirmation,
+    send_sign_up_again,
     send_waitlist_offer,
 )
 from rush.engine.drift_log import record_drift
@@ -214,6 +215,11 @@ async def send_reminders(ctx: dict[str, Any]) -> int:
 async def send_account_link_job(ctx: dict[str, Any], account_id: int, purpose: str) -> bool:
     services = _services(ctx)
     return await send_account_link(services.pool, services.settings, account_id, purpose)
+
+
+async def send_sign_up_again_job(ctx: dict[str, Any], account_id: int, attempt_id: str) -> bool:
+    services = _services(ctx)
+    return await send_sign_up_again(services.pool, services.settings, account_id, attempt_id)
 
 
 async def send_cancellation_notice_job(ctx: dict[str, Any], registration_ids: list[int]) -> bool:

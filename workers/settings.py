@@ -34,6 +34,7 @@ from workers.jobs import (
     send_instalment_declined_job,
     send_order_confirmation_job,
     send_reminders,
+    send_sign_up_again_job,
     send_waitlist_offer_job,
     sweep_expired_holds,
 )
@@ -70,6 +71,7 @@ class WorkerSettings:
         func(send_waitlist_offer_job, name=jobs.SEND_WAITLIST_OFFER, max_tries=10),
         # Nothing of a link job is worth keeping once it ran: no result kept in Redis.
         func(send_account_link_job, name=jobs.SEND_ACCOUNT_LINK, max_tries=10, keep_result=0),
+        func(send_sign_up_again_job, name=jobs.SEND_SIGN_UP_AGAIN, max_tries=10, keep_result=0),
         func(send_family_decision_job, name=jobs.SEND_FAMILY_DECISION, max_tries=10),
         func(send_cancellation_notice_job, name=jobs.SEND_CANCELLATION_NOTICE, max_tries=10),
         func(send_instalment_declined_job, name=jobs.SEND_INSTALMENT_DECLINED, max_tries=10),

@@ -22,7 +22,7 @@ from web.app import create_app
 from web.logs import configure_logging
 from workers.settings import WorkerSettings
 
-__all__ = ["build_worker", "run_worker", "serve_web", "worker_process"]
+__all__ = ["build_worker", "run_worker", "serve_web", "web_server", "worker_process"]
 
 log = logging.getLogger("rush.workers")
 
@@ -120,7 +120,8 @@ def _hand_signals_back(worker: Worker) -> None:
     sigterm_as_ctrl_c()
 
 
-def _uvicorn_server(settings: Settings) -> uvicorn.Server:
+def web_server(settings: Settings) -> uvicorn.Server:
+    """The app under uvicorn, trusting `X-Forwarded-For` only from the configured proxies."""
     # No log_config: uvicorn's records go to the root handler `web.logs` set up (JSON or
     # text, redacted); no access log, `web.request_log` writes one line per request.
     config = uvicorn.Config(
@@ -130,6 +131,8 @@ def _uvicorn_server(settings: Settings) -> uvicorn.Server:
         log_level="warning",
         log_config=None,
         access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxy_list,
         timeout_graceful_shutdown=WEB_STOP_GRACE_S,
     )
     return uvicorn.Server(config)
@@ -137,7 +140,7 @@ def _uvicorn_server(settings: Settings) -> uvicorn.Server:
 
 async def serve_web(settings: Settings) -> None:
     """Serve the app until SIGTERM or Ctrl-C; requests in flight finish first (uvicorn)."""
-    await _uvicorn_server(settings).serve()
+    await web_server(settings).serve()
 
 
 def _worker_process(settings: Settings) -> None:

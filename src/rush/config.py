@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -78,6 +79,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     stripe_js_url: str = "https://js.stripe.com/v3/"
     accounts_need_approval: bool = False
     """AccèsCité-style: new families wait for staff approval before they can register."""
+    trusted_proxies: str = ""
+    """The load balancers' addresses (IPs or CIDRs, comma-separated) whose `X-Forwarded-For`
+    names the family's address; empty trusts none, so no client can pick its own address and
+    slip past the per-address limits. Never `*`."""
     log_level: str = "INFO"
     log_format: str = "text"
     """`text` for a terminal (the demo), `json` for production: one JSON object per line."""
@@ -111,6 +116,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("RUSH_ISSUER_NAME and RUSH_ISSUER_NUMBER must not be empty")
         if self.env not in _ENVIRONMENTS:
             raise ValueError("RUSH_ENV must be production or development")
+        for proxy in self.trusted_proxy_list:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError("RUSH_TRUSTED_PROXIES lists IP addresses or CIDRs") from None
         if not self.encryption_key_list:
             raise ValueError("RUSH_ENCRYPTION_KEYS must hold at least one key (`rush keys new`)")
 
@@ -118,6 +128,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def encryption_key_list(self) -> list[str]:
         """The encryption keys, newest first."""
         return [key.strip() for key in self.encryption_keys.split(",") if key.strip()]
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies' addresses and networks, as uvicorn's `forwarded_allow_ips`."""
+        return [proxy.strip() for proxy in self.trusted_proxies.split(",") if proxy.strip()]
 
     @property
     def secure_cookies(self) -> bool:

@@ -24,6 +24,7 @@ Tree (class, status, code, why)::
     ├── RoomTransitionRefused   409 room_transition_refused   not from the room's current state
     ├── EmailTaken              409 email_taken
     ├── InvalidCredentials      401 invalid_credentials
+    ├── TooManyAttempts         429 rate_limited              one account tried too often
     ├── PersonNotInFamily       404 person_not_found          never another family's person
     ├── InvalidCartRequest      400 invalid_cart              groups not of that program or sale
     ├── _PersonGroupError           (a person and a group; never raised itself)
@@ -117,6 +118,7 @@ __all__ = [
     "RushError",
     "SaleNotOpen",
     "TermsNotAccepted",
+    "TooManyAttempts",
     "UnknownGroup",
     "UnknownSale",
 ]
@@ -262,6 +264,17 @@ class InvalidCredentials(RushError):
 
     def __init__(self) -> None:
         super().__init__("wrong email or password")
+
+
+class TooManyAttempts(RushError):
+    """One account (the email given) tried a door too often, from whatever addresses."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, door: str) -> None:
+        super().__init__(f"too many {door} attempts for one account")
+        self.door = door
 
 
 class PersonNotInFamily(RushError):

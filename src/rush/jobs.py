@@ -30,6 +30,7 @@ __all__ = [
     "SEND_INSTALMENT_DECLINED",
     "SEND_ORDER_CONFIRMATION",
     "SEND_REMINDERS",
+    "SEND_SIGN_UP_AGAIN",
     "SEND_WAITLIST_OFFER",
     "SWEEP_EXPIRED_HOLDS",
     "JobQueue",
@@ -57,6 +58,7 @@ DELIVER_WEBHOOK: Final = "deliver_webhook"
 SEND_ORDER_CONFIRMATION: Final = "send_order_confirmation"
 SEND_WAITLIST_OFFER: Final = "send_waitlist_offer"
 SEND_ACCOUNT_LINK: Final = "send_account_link"
+SEND_SIGN_UP_AGAIN: Final = "send_sign_up_again"
 SEND_FAMILY_DECISION: Final = "send_family_decision"
 SEND_CANCELLATION_NOTICE: Final = "send_cancellation_notice"
 SEND_INSTALMENT_DECLINED: Final = "send_instalment_declined"

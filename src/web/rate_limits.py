@@ -1,7 +1,11 @@
-"""Rate limits on the doors worth forcing: logging in and joining a queue.
+"""Rate limits per address on the doors worth forcing: the account doors (log in, sign up,
+reset a password, confirm an address) and joining a queue.
 
 Counters live in Redis (Litestar's RateLimitMiddleware with a Redis store), so the limit
 holds across every web process. Everything else, the rush traffic included, is not limited.
+The address is the peer's, or the one a trusted proxy forwarded (`RUSH_TRUSTED_PROXIES`, applied
+by uvicorn): a client cannot name its own. Each account's doors also have a limit of their
+own, whatever the address (`rush.families.account_attempts`).
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ RATE_LIMIT_STORE = "rate_limit"
 QUEUE_RATE_LIMIT_STORE = "queue_rate_limit"
 LOGINS_PER_MINUTE = 20
 QUEUE_JOINS_PER_MINUTE = 10
-LIMITED_PATHS = re.compile(r"^/(api/v1/auth/)?login$|^/password/forgot$")
+LIMITED_PATHS = re.compile(r"^/((api/v1/auth/)?(login|signup)|password/(forgot|reset))$")
+"""The account forms, posted; confirming an address is a link, so a GET (`CONFIRM_PATH`)."""
+CONFIRM_PATH = "/confirm-email"
 QUEUE_JOIN_PATHS = re.compile(r"^(/api/v1)?/sales/\d+/queue/?$")
 SESSION_COOKIE = "rush_session"
 
@@ -44,16 +50,20 @@ def queue_rate_limit_store(settings: Settings) -> RedisStore:
     return RedisStore.with_client(url=settings.redis_url, namespace="rush:ratelimit:queue")
 
 
-async def _is_login_attempt(request: Request[Any, Any, Any]) -> bool:
+async def _is_account_door(request: Request[Any, Any, Any]) -> bool:
     # async: Litestar runs a sync check in a worker thread, a thread hop on every request.
-    return request.method == "POST" and bool(LIMITED_PATHS.match(request.url.path))
+    path = request.url.path
+    if request.method == "GET":
+        return path == CONFIRM_PATH
+    return request.method == "POST" and bool(LIMITED_PATHS.match(path))
 
 
 def login_rate_limit() -> RateLimitConfig:
-    """At most 20 login attempts a minute from one address (families share school wifi)."""
+    """At most 20 attempts a minute at the account doors from one address (families share
+    school wifi): each one costs an argon2 hash or sends an email."""
     return RateLimitConfig(
         rate_limit=("minute", LOGINS_PER_MINUTE),
-        check_throttle_handler=_is_login_attempt,
+        check_throttle_handler=_is_account_door,
         store=RATE_LIMIT_STORE,
     )
 

@@ -193,7 +193,7 @@ def test_serve_finishes_a_request_in_flight_then_stops_on_sigterm(
                 json=credentials | {"first_name": "Julie", "last_name": "Gagnon"},
                 headers={"x-csrftoken": csrf},
             )
-            assert signed_up.status_code == 201, signed_up.text
+            assert signed_up.status_code == 202, signed_up.text
         children = _children(serve)
 
         connection, rest = _raw_login_in_two_parts(port, csrf, msgspec.json.encode(credentials))

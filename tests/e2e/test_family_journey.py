@@ -98,6 +98,13 @@ async def french_parent_on_a_phone(
     await page.fill("input[name=email]", "julie.gagnon@example.ca")
     await page.fill("input[name=password]", PASSWORD)
     await page.click("main form button[type=submit]")
+    assert "Consultez vos courriels" in await page.inner_text("h1")
+    await a11y.check(page)
+    await page.locator("main").get_by_role("link", name="Se connecter", exact=True).click()
+    await page.wait_for_url("**/login")
+    await page.fill("input[name=email]", "julie.gagnon@example.ca")
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("main form button[type=submit]")
     await page.wait_for_url("**/family")
     assert "approbation" in await page.inner_text("main")
     await a11y.check(page)
@@ -250,6 +257,14 @@ async def english_parent_with_the_keyboard(
         ("email", "sam.miller@example.ca"),
         ("password", PASSWORD),
     ):
+        await tab_to(page, f"input[name={name}]")
+        await keys.type(value)
+    await keys.press("Enter")
+    await page.get_by_role("heading", name="Check your email").wait_for()
+    await tab_to_text(page, "main a", "Log in")
+    await keys.press("Enter")
+    await page.wait_for_url("**/login")
+    for name, value in (("email", "sam.miller@example.ca"), ("password", PASSWORD)):
         await tab_to(page, f"input[name={name}]")
         await keys.type(value)
     await keys.press("Enter")

@@ -36,17 +36,14 @@ async def family(base: str, n: int) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base)
     await client.get("/api/v1/groups")
     client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+    credentials = {"email": f"famille{n}@example.ca", "password": "mot de passe 123"}
     (
         await client.post(
             "/api/v1/auth/signup",
-            json={
-                "email": f"famille{n}@example.ca",
-                "password": "mot de passe 123",
-                "first_name": "Parent",
-                "last_name": f"Famille{n}",
-            },
+            json=credentials | {"first_name": "Parent", "last_name": f"Famille{n}"},
         )
     ).raise_for_status()
+    (await client.post("/api/v1/auth/login", json=credentials)).raise_for_status()
     (
         await client.post(
             "/api/v1/family/children",

@@ -16,11 +16,14 @@ from redis.asyncio import Redis
 from cli.processes import build_worker
 from rush.config import Settings
 from rush.dev.mail_catcher import MailCatcher
+from rush.families.account_attempts import ACCOUNT_ATTEMPTS
 from rush.families.accounts import create_staff_account
 from rush.room.sales import prepare_room
 from rush.room.waiting_room import WaitingRoom
+from tests.support.api_family import sign_up_and_log_in
 from tests.support.catalogue_factory import CatalogueFactory
 from web.app import create_app
+from web.rate_limits import LOGINS_PER_MINUTE
 
 Client = AsyncTestClient[Any]
 PASSWORD = "mot de passe 123"
@@ -39,13 +42,8 @@ async def csrf(client: Client) -> dict[str, str]:
 
 
 async def sign_up(client: Client, email: str = "julie@example.ca") -> Any:
-    answer = await client.post(
-        "/api/v1/auth/signup",
-        headers=await csrf(client),
-        json={"email": email, "password": PASSWORD, "first_name": "Julie", "last_name": "Roy"},
-    )
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+    """Sign up, then log in (sign-up signs no one in); the account as logging in answers it."""
+    return await sign_up_and_log_in(client, email, "Julie", "Roy")
 
 
 async def deliver_emails(settings: Settings) -> None:
@@ -199,10 +197,98 @@ async def test_logins_are_rate_limited(browser: Client) -> None:
             await browser.post(
                 "/api/v1/auth/login",
                 headers=headers,
-                json={"email": "x@example.ca", "password": "wrong"},
+                json={"email": f"x{n}@example.ca", "password": "wrong"},
             )
         ).status_code
-        for _ in range(22)
+        for n in range(22)
     ]
     assert statuses[:20] == [401] * 20
     assert statuses[-1] == 429
+
+
+async def test_a_sign_up_with_a_known_email_answers_like_a_new_one_and_tells_its_owner(
+    app_settings: Settings, pool: asyncpg.Pool, catcher: MailCatcher, clean: None
+) -> None:
+    form = {"password": PASSWORD, "first_name": "Julie", "last_name": "Roy"}
+    async with (
+        AsyncTestClient(app=create_app(app_settings)) as newcomer,
+        AsyncTestClient(app=create_app(app_settings)) as prober,
+    ):
+        new = await newcomer.post(
+            "/api/v1/auth/signup",
+            headers=await csrf(newcomer),
+            json={"email": "julie@example.ca", **form},
+        )
+        known = await prober.post(
+            "/api/v1/auth/signup",
+            headers=await csrf(prober),
+            json={"email": "julie@example.ca", **form | {"password": "autre mot de passe"}},
+        )
+        new_me = await newcomer.get("/api/v1/auth/me")
+        known_me = await prober.get("/api/v1/auth/me")
+
+    assert (new.status_code, new.content) == (known.status_code, known.content)
+    assert (new.status_code, new.json()) == (202, {"status": "check_your_email"})
+    assert sorted(new.cookies) == sorted(known.cookies)
+    assert new_me.status_code == known_me.status_code == 401  # neither is signed in
+    assert await pool.fetchval("SELECT count(*) FROM account") == 1
+    await deliver_emails(app_settings)
+    subjects = sorted(str(message["subject"]) for message in catcher.messages)
+    assert subjects == [
+        "Confirmez votre adresse courriel",
+        "Un compte utilise déjà votre adresse courriel",
+    ]
+    assert all(message["to"] == "julie@example.ca" for message in catcher.messages)
+    notice = next(m for m in catcher.messages if "déjà" in str(m["subject"]))
+    text = notice.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "/password/forgot" in text
+    assert "/login" in text
+    assert "token=" not in text
+
+
+async def test_the_sign_up_page_answers_the_same_for_a_known_email(
+    browser: Client, pool: asyncpg.Pool
+) -> None:
+    await sign_up(browser)
+    await browser.post("/api/v1/auth/logout", headers=await csrf(browser))
+    answers = []
+    for email in ("julie@example.ca", "marc@example.ca"):
+        form = await browser.get("/signup")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
+        assert token
+        fields = {"first_name": "J", "last_name": "R", "password": PASSWORD, "email": email}
+        answers.append(await browser.post("/signup", data=fields | {"_csrf_token": token[1]}))
+
+    known, new = answers
+    assert known.status_code == new.status_code == 200
+    assert _without_tokens(known.text) == _without_tokens(new.text)
+    assert await pool.fetchval("SELECT count(*) FROM account") == 2
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'(value|content)="[\w.-]{20,}"', "", page)
+
+
+async def test_sign_ups_are_limited_per_address_and_per_email(browser: Client) -> None:
+    headers = await csrf(browser)
+    form = {"password": PASSWORD, "first_name": "Julie", "last_name": "Roy"}
+    one_email = [
+        (
+            await browser.post(
+                "/api/v1/auth/signup", headers=headers, json={"email": "a@example.ca", **form}
+            )
+        ).status_code
+        for _ in range(ACCOUNT_ATTEMPTS + 1)
+    ]
+    others = [
+        (
+            await browser.post(
+                "/api/v1/auth/signup", headers=headers, json={"email": f"b{n}@example.ca", **form}
+            )
+        ).status_code
+        for n in range(LOGINS_PER_MINUTE - ACCOUNT_ATTEMPTS)
+    ]
+
+    assert one_email == [202] * ACCOUNT_ATTEMPTS + [429]
+    assert others[:-1] == [202] * (len(others) - 1)
+    assert others[-1] == 429  # the address's 20 attempts a minute are spent

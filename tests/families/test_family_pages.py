@@ -73,6 +73,9 @@ async def submit(client: Client, url: str, data: dict[str, str]) -> httpx.Respon
 
 
 async def sign_up(client: Client, pool: asyncpg.Pool, email: str, first: str, last: str) -> int:
+    """Sign up through the page, then log in with the password chosen (sign-up signs no one
+    in); the new family's id."""
+    password = "mot de passe 123"
     form = await client.get("/signup")
     signed = await client.post(
         "/signup",
@@ -80,12 +83,18 @@ async def sign_up(client: Client, pool: asyncpg.Pool, email: str, first: str, la
             "first_name": first,
             "last_name": last,
             "email": email,
-            "password": "mot de passe 123",
+            "password": password,
             "_csrf_token": csrf_of(form.text),
         },
+    )
+    assert signed.status_code == 200
+    form = await client.get("/login")
+    logged_in = await client.post(
+        "/login",
+        data={"email": email, "password": password, "_csrf_token": csrf_of(form.text)},
         follow_redirects=False,
     )
-    assert signed.headers["location"] == "/family"
+    assert logged_in.headers["location"] == "/family"
     family_id: int = await pool.fetchval("SELECT family_id FROM account WHERE email = $1", email)
     return family_id
 

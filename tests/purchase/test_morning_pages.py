@@ -49,18 +49,13 @@ async def test_a_family_prepares_waits_is_admitted_holds_and_pays_through_the_pa
     camp = await catalogue.program(
         [10, 10], 9500, sale_id=sale_id, ages=(5, 12), daycare_capacities=[5]
     )
+    credentials = {"email": "julie@example.ca", "password": "mot de passe 123"}
     signed = await post_form(
-        browser,
-        "/signup",
-        "/signup",
-        {
-            "first_name": "Julie",
-            "last_name": "Roy",
-            "email": "julie@example.ca",
-            "password": "mot de passe 123",
-        },
+        browser, "/signup", "/signup", {"first_name": "Julie", "last_name": "Roy", **credentials}
     )
-    assert signed.headers["location"] == "/family"
+    assert "/login" in signed.text
+    logged_in = await post_form(browser, "/login", "/login", credentials)
+    assert logged_in.headers["location"] == "/family"
     family_id = await services.pool.fetchval(
         "SELECT family_id FROM account WHERE email = 'julie@example.ca'"
     )

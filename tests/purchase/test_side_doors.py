@@ -252,3 +252,20 @@ async def test_a_cap_on_camp_weeks_counts_weeks_not_their_daycare(
     allowance = re.search(rf'data-allowance="{children[0]}"[^>]*>([^<]*)<', register.text)
     assert allowance
     assert re.findall(r"\d+", html.unescape(allowance.group(1))) == ["0"]
+
+
+async def test_a_cart_for_a_sale_that_does_not_exist_is_not_found(
+    family_client: Client, catalogue: CatalogueFactory
+) -> None:
+    camp = await scheduled_camp(catalogue, capacities=[10], ages=(5, 12))
+    children = await sign_up_with_two_children(family_client)
+
+    refused = await call(
+        family_client,
+        "post",
+        f"/api/v1/sales/{camp.sale_id + 1000}/cart/items",
+        expect=404,
+        json={"person_ids": children[:1], "group_ids": camp.group_ids},
+    )
+
+    assert refused["code"] == "unknown_sale"

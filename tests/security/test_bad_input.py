@@ -9,7 +9,7 @@ import pytest
 from litestar.middleware._utils import build_exclude_path_pattern
 from litestar.testing import AsyncTestClient
 
-from tests.support.api_family import call
+from tests.support.api_family import sign_up_and_log_in
 from web.app import CSRF_EXEMPT
 
 Client = AsyncTestClient[Any]
@@ -76,18 +76,7 @@ async def test_unknown_fields_are_refused_with_a_problem_naming_them(family_clie
 
 
 async def test_a_cart_of_a_sale_that_does_not_exist_is_404(family_client: Client) -> None:
-    await call(
-        family_client,
-        "post",
-        "/api/v1/auth/signup",
-        expect=201,
-        json={
-            "email": "julie@example.ca",
-            "password": "correct horse battery staple",
-            "first_name": "Julie",
-            "last_name": "Tremblay",
-        },
-    )
+    await sign_up_and_log_in(family_client, "julie@example.ca", "Julie", "Tremblay")
     for sale in ("-1", "2147483648", "99999999999999999999999", "424242"):
         response = await family_client.get(f"/api/v1/sales/{sale}/cart")
         assert response.status_code == 404, (sale, response.text)

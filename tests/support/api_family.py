@@ -17,6 +17,7 @@ __all__ = [
     "open_line_that_does_not_move",
     "open_sale",
     "run_worker",
+    "sign_up_and_log_in",
     "sign_up_with_two_children",
 ]
 
@@ -41,19 +42,31 @@ async def run_worker(settings: Settings) -> None:
         await worker.close()
 
 
-async def sign_up_with_two_children(client: Client) -> list[int]:
-    await call(
+async def sign_up_and_log_in(
+    client: Client, email: str, first_name: str = "Julie", last_name: str = "Gagnon"
+) -> Any:
+    """Sign up as a family does (the answer says "check your email", nothing more), then log
+    in with the password just chosen; the account, as logging in answers it."""
+    password = "mot de passe 123"
+    signed_up = await call(
         client,
         "post",
         "/api/v1/auth/signup",
-        expect=201,
+        expect=202,
         json={
-            "email": "famille@example.ca",
-            "password": "mot de passe 123",
-            "first_name": "Julie",
-            "last_name": "Gagnon",
+            "email": email,
+            "password": password,
+            "first_name": first_name,
+            "last_name": last_name,
         },
     )
+    assert signed_up == {"status": "check_your_email"}
+    login = {"email": email, "password": password}
+    return await call(client, "post", "/api/v1/auth/login", json=login)
+
+
+async def sign_up_with_two_children(client: Client) -> list[int]:
+    await sign_up_and_log_in(client, "famille@example.ca")
     children = [
         await call(
             client,

@@ -16,7 +16,7 @@ import pytest
 from rush.purchase.orders import finalize_order, record_payment_event
 from rush.purchase.payments import SimulatedProvider
 from rush.services import Services
-from tests.support.api_family import Client, call, sign_up_with_two_children
+from tests.support.api_family import Client, call, sign_up_and_log_in, sign_up_with_two_children
 from tests.support.catalogue_factory import CatalogueFactory
 from tests.support.paid_orders import name_tax_payer
 
@@ -169,18 +169,7 @@ async def _put_in_state(stage: Stage, cell: Cell) -> Scene:
         await stage.sign_up()
 
     async def ready() -> None:
-        await call(
-            stage.family,
-            "post",
-            "/api/v1/auth/signup",
-            expect=201,
-            json={
-                "email": "pret@example.ca",
-                "password": "mot de passe 123",
-                "first_name": "Anne",
-                "last_name": "Prête",
-            },
-        )
+        await sign_up_and_log_in(stage.family, "pret@example.ca", "Anne", "Prête")
         await name_tax_payer(stage.services.pool, stage.services.cipher, await stage.family_id())
 
     async def in_line() -> None:

@@ -12,6 +12,7 @@ from rush.emails.messages import (
     family_decision_email,
     instalment_declined_email,
     instalment_reminder_email,
+    sign_up_again_email,
     waitlist_offer_email,
 )
 from rush.emails.sender import SmtpSettings, send_once
@@ -28,5 +29,6 @@ __all__ = [
     "instalment_declined_email",
     "instalment_reminder_email",
     "send_once",
+    "sign_up_again_email",
     "waitlist_offer_email",
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "family_decision_email",
     "instalment_declined_email",
     "instalment_reminder_email",
+    "sign_up_again_email",
     "waitlist_offer_email",
 ]
 
@@ -369,6 +370,29 @@ def account_link_email(
             _("Welcome! Confirm your email address to receive your registration confirmations.")
         )
         body.link(_("{label}: {url}").format(label=label, url=url), label, url)
+    body.paragraph(_("The Recreation Department"))
+    return _compose(sender, to, locale, subject, body)
+
+
+def sign_up_again_email(
+    to: str, locale: str, login_url: str, reset_url: str, *, sender: str
+) -> EmailMessage:
+    """Someone signed up with an address that already has an account: the sign-up page said
+    the same as for a new one, so this message is where its owner learns what happened."""
+    _ = translator(locale).gettext
+    body = _Body()
+    body.paragraph(_("Hello,"))
+    subject = _("An account already uses your email address")
+    body.paragraph(
+        _(
+            "Someone tried to create an account with your email address, which already has"
+            " one. No new account was created."
+        )
+    )
+    log_in, reset = _("Log in"), _("Choose a new password")
+    body.link(_("{label}: {url}").format(label=log_in, url=login_url), log_in, login_url)
+    body.link(_("{label}: {url}").format(label=reset, url=reset_url), reset, reset_url)
+    body.paragraph(_("If it was not you, ignore this message: your account stays as it is."))
     body.paragraph(_("The Recreation Department"))
     return _compose(sender, to, locale, subject, body)
 

@@ -22,6 +22,7 @@ from rush.emails import (
     instalment_declined_email,
     instalment_reminder_email,
     send_once,
+    sign_up_again_email,
     waitlist_offer_email,
 )
 from rush.errors import OrderNotFound
@@ -37,6 +38,7 @@ __all__ = [
     "send_instalment_declined",
     "send_instalment_reminders",
     "send_order_confirmation",
+    "send_sign_up_again",
     "send_waitlist_offer",
     "smtp_settings",
 ]
@@ -243,6 +245,22 @@ async def send_account_link(
     )
     digest = hashlib.sha256(token.encode()).hexdigest()[:24]
     return await send_once(pool, smtp_settings(settings), f"{purpose}:{digest}", message)
+
+
+async def send_sign_up_again(
+    pool: asyncpg.Pool, settings: Settings, account_id: int, attempt_id: str
+) -> bool:
+    """Tell an account's owner that someone signed up with its email; once per attempt."""
+    account = await account_by_id(pool, account_id)
+    base = settings.public_base_url
+    message = sign_up_again_email(
+        account.email,
+        account.locale,
+        f"{base}/login",
+        f"{base}/password/forgot",
+        sender=settings.mail_from,
+    )
+    return await send_once(pool, smtp_settings(settings), f"sign_up_again:{attempt_id}", message)
 
 
 async def send_family_decision(

@@ -6,6 +6,7 @@ single Redis Cluster slot.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ __all__ = [
     "LATEST_SNAPSHOTS",
     "ProgramKeys",
     "SaleKeys",
+    "account_attempts_key",
     "program_keys",
     "sale_keys",
 ]
@@ -124,3 +126,10 @@ def sale_keys(sale_id: int) -> SaleKeys:
         history=f"{tag}:history",
         hold_ms=f"{tag}:hold_ms",
     )
+
+
+def account_attempts_key(door: str, email: str) -> str:
+    """The counter of one account's attempts at a door (login, sign-up, reset); the email is
+    hashed, so Redis never holds the address itself."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"{PREFIX}:{{a:{digest}}}:attempts:{door}"

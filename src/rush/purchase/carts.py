@@ -325,7 +325,10 @@ def _checked_options(options: Mapping[str, str]) -> dict[str, str]:
 async def _lock_cart(conn: Executor, family_id: int, sale_id: int) -> uuid.UUID:
     cart_id: uuid.UUID | None = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
     if cart_id is None:
-        await conn.execute(query("cart_insert"), uuid.uuid4(), family_id, sale_id)
+        try:
+            await conn.execute(query("cart_insert"), uuid.uuid4(), family_id, sale_id)
+        except asyncpg.ForeignKeyViolationError as exc:
+            raise UnknownSale(sale_id) from exc
         cart_id = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
     assert cart_id is not None
     return cart_id

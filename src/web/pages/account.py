@@ -1,4 +1,6 @@
-"""Account pages: create an account, log in, log out (forms with CSRF, server-side session)."""
+"""Account pages: create an account, log in, log out (forms with CSRF, server-side session).
+
+Sign-up answers "check your email" whether or not the address has an account (`web.sign_up`)."""
 
 from __future__ import annotations
 
@@ -12,14 +14,17 @@ from litestar.response import Redirect, Template
 
 from rush.db import query
 from rush.errors import RushError
+from rush.families.account_attempts import AccountDoor, count_account_attempt
 from rush.families.account_tokens import TokenPurpose, use_token
-from rush.families.accounts import authenticate, confirm_email, create_family_account, set_password
+from rush.families.accounts import confirm_email, set_password
 from rush.i18n import error_message
 from web.account_links import send_link
 from web.auth import session_payload
 from web.locale import request_locale
+from web.log_in import log_in_account
 from web.pages.render import page
 from web.sessions import end_account_sessions, rotate_session
+from web.sign_up import sign_up_family
 from web.state import resources
 
 __all__ = ["AccountPages"]
@@ -46,15 +51,13 @@ class AccountPages(Controller):
             error = error_message("validation_failed", locale)
             return page(request, "pages/signup.html", form=fields, error=error, status_code=400)
         try:
-            res = resources(state)
-            account = await create_family_account(
-                res.services.pool,
+            await sign_up_family(
+                resources(state),
                 email=fields["email"],
                 password=password,
                 first_name=fields["first_name"],
                 last_name=fields["last_name"],
                 locale=locale,
-                needs_approval=res.settings.accounts_need_approval,
             )
         except RushError as exc:
             return page(
@@ -62,11 +65,9 @@ class AccountPages(Controller):
                 "pages/signup.html",
                 form=fields,
                 error=error_message(exc.code, locale),
-                status_code=409,
+                status_code=exc.status,
             )
-        await send_link(res, account.id, TokenPurpose.CONFIRM_EMAIL)
-        _sign_in(request, session_payload(account))
-        return Redirect("/family")
+        return page(request, "pages/message.html", title="check_your_email", error=None)
 
     @get("/confirm-email")
     async def confirm(
@@ -88,18 +89,24 @@ class AccountPages(Controller):
 
     @get("/password/forgot")
     async def forgot_form(self, request: Request[Any, Any, Any]) -> Template:
-        return page(request, "pages/forgot.html", sent=False)
+        return page(request, "pages/forgot.html", sent=False, error=None)
 
     @post("/password/forgot")
     async def forgot(self, request: Request[Any, Any, Any], state: State, data: Form) -> Template:
         """Always the same answer, so the page never tells whether an email has an account."""
         res = resources(state)
-        account_id = await res.services.pool.fetchval(
-            query("account_id_by_email"), data.get("email", "").strip()
-        )
+        email = data.get("email", "").strip()
+        try:
+            await count_account_attempt(res.services.redis, AccountDoor.RESET_PASSWORD, email)
+        except RushError as exc:
+            error = error_message(exc.code, request_locale(request))
+            return page(
+                request, "pages/forgot.html", sent=False, error=error, status_code=exc.status
+            )
+        account_id = await res.services.pool.fetchval(query("account_id_by_email"), email)
         if account_id is not None:
             await send_link(res, account_id, TokenPurpose.RESET_PASSWORD)
-        return page(request, "pages/forgot.html", sent=True)
+        return page(request, "pages/forgot.html", sent=True, error=None)
 
     @get("/password/reset")
     async def reset_form(
@@ -147,13 +154,17 @@ class AccountPages(Controller):
     ) -> Template | Redirect:
         email = data.get("email", "").strip()
         try:
-            account = await authenticate(
-                resources(state).services.pool, email, data.get("password", "")
+            account = await log_in_account(
+                resources(state).services, email, data.get("password", "")
             )
         except RushError as exc:
             error = error_message(exc.code, request_locale(request))
             return page(
-                request, "pages/login.html", form={"email": email}, error=error, status_code=401
+                request,
+                "pages/login.html",
+                form={"email": email},
+                error=error,
+                status_code=exc.status,
             )
         _sign_in(request, session_payload(account))
         return Redirect("/family" if account.role == "family" else "/ops")
