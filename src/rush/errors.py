@@ -52,6 +52,8 @@ Tree (class, status, code, why)::
     │   ├── NotPositive         422 not_positive              a per-child cap of zero
     │   └── DaycareGroupInvalid 422 daycare_group_invalid     not with a group of its sale
     ├── CatalogueItemNotFound   404 catalogue_not_found
+    │ rush.child_claims
+    ├── ChildClaimedElsewhere   409 child_claimed_elsewhere   another family holds the child
     │ rush.families.account_tokens
     ├── InvalidAccountLink      400 invalid_account_link      unknown, already used or expired
     │ rush.families.approvals

@@ -52,7 +52,7 @@ class CatalogueFactory:
     def __init__(self, pool: asyncpg.Pool, engine: HoldEngine) -> None:
         self.pool = pool
         self.engine = engine
-        self.cipher = FieldCipher([TEST_ENCRYPTION_KEY])
+        self.cipher = FieldCipher([TEST_ENCRYPTION_KEY], lookup_key=TEST_SIGNING_KEY)
 
     async def sale(self, status: str = "open") -> int:
         """A season and a sale in it, in the given status."""
