@@ -305,6 +305,10 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
         "This child is already registered in the queue or a cart by another family. Only one"
         " family can register a child: call the recreation department."
     ),
+    "email_not_confirmed": N_(
+        "Confirm your email address before joining the queue: open the link in the email we"
+        " sent you when you created your account."
+    ),
     "account_pending": N_("Your family file is waiting for approval by the recreation department."),
     "invalid_account_link": N_("This link is no longer valid. Ask for a new one."),
     "receipt_unavailable": N_(

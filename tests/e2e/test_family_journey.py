@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import re
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -41,6 +42,22 @@ pytestmark = [pytest.mark.slow, needs_chromium]
 def demo(tmp_path: Path) -> Iterator[LiveDemo]:
     with live_demo(tmp_path / "demo", accounts_need_approval="true") as running:
         yield running
+
+
+async def confirm_email(page: Any, demo: LiveDemo, address: str) -> None:
+    """The parent opens the link of the email sent at sign-up (no queue before that), then
+    goes back to the family file."""
+    for _ in range(200):
+        for path in sorted(demo.mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+            found = re.search(r"/confirm-email\?token=[\w-]+", body)
+            if address in str(message["To"]) and found:
+                await page.goto(f"{demo.base_url}{found[0]}")
+                await page.goto(f"{demo.base_url}/family")
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no confirmation email for {address}")
 
 
 def staff_client(demo: LiveDemo) -> httpx.Client:
@@ -101,6 +118,7 @@ async def french_parent_on_a_phone(
     await page.wait_for_url("**/family")
     assert "approbation" in await page.inner_text("main")
     await a11y.check(page)
+    await confirm_email(page, demo, "julie.gagnon@example.ca")
 
     await click(page, "link", "Ajouter l'adresse")
     await a11y.check(page)
@@ -254,6 +272,7 @@ async def english_parent_with_the_keyboard(
         await keys.type(value)
     await keys.press("Enter")
     await page.wait_for_url("**/family")
+    await confirm_email(page, demo, "sam.miller@example.ca")
     await tab_to_text(page, "a", "Add a child")
     await keys.press("Enter")
     await page.wait_for_url("**/children/new")

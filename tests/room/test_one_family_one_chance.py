@@ -1,5 +1,5 @@
 """One family, one chance: a child claimed by a second family gets no second ticket, no place
-in a second cart, and staff see who to call."""
+in a second cart, and staff see who to call; and no ticket before the email is confirmed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from rush.config import Settings
-from tests.support.api_family import Client, call
+from rush.db import create_pool
+from rush.families.account_tokens import TokenPurpose, issue_token
+from tests.support.api_family import Client, call, confirm_email
 from tests.support.catalogue_factory import CatalogueFactory
 from tests.support.forms import csrf_of
 from web.app import create_app
@@ -30,6 +32,7 @@ async def _sign_up(client: Client, email: str, child: dict[str, Any]) -> int:
             "last_name": "Test",
         },
     )
+    await confirm_email(client, email)
     added = await call(client, "post", "/api/v1/family/children", expect=201, json=child)
     child_id: int = added["id"]
     return child_id
@@ -162,3 +165,47 @@ async def test_a_child_in_one_family_s_cart_gives_another_family_no_ticket(
     assert again["state"] == "prequeue"  # the family's own claim does not stop it
     assert refused["code"] == "child_claimed_elsewhere"
     assert neighbour_place["state"] == "prequeue"
+
+
+async def _confirmation_link(settings: Settings, email: str) -> str:
+    """A confirmation link of the kind the sign-up email carries."""
+    pool = await create_pool(settings.database_url, min_size=1, max_size=1)
+    try:
+        account_id = await pool.fetchval("SELECT id FROM account WHERE email = $1", email)
+        token = await issue_token(pool, account_id, TokenPurpose.CONFIRM_EMAIL)
+    finally:
+        await pool.close()
+    return f"/confirm-email?token={token}"
+
+
+async def test_an_account_joins_a_queue_only_once_its_email_is_confirmed(
+    family_client: Client, admin_client: Client, catalogue: CatalogueFactory, app_settings: Settings
+) -> None:
+    sale_id, _ = await _prepared_sale(admin_client, catalogue)
+    await call(
+        family_client,
+        "post",
+        "/api/v1/auth/signup",
+        expect=201,
+        json={
+            "email": "neuve@example.ca",
+            "password": "mot de passe 123",
+            "first_name": "Parent",
+            "last_name": "Test",
+        },
+    )
+    await call(family_client, "post", "/api/v1/family/children", expect=201, json=LEA)
+
+    refused = await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue", expect=403)
+    in_english = await call(
+        family_client, "post", f"/api/v1/sales/{sale_id}/queue?lang=en", expect=403
+    )
+    link = await _confirmation_link(app_settings, "neuve@example.ca")
+    confirmed = await family_client.get(link)
+    joined = await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
+
+    assert confirmed.status_code == 200
+    assert refused["code"] == "email_not_confirmed"
+    assert "Confirmez votre adresse courriel" in refused["detail"]
+    assert "open the link in the email" in in_english["detail"]
+    assert joined["state"] == "prequeue"

@@ -8,12 +8,15 @@ from litestar.testing import AsyncTestClient
 
 from cli.processes import build_worker
 from rush.config import Settings
+from rush.db import create_pool
+from rush.families.accounts import confirm_email as confirm_account_email
 from tests.support.catalogue_factory import CatalogueFactory, TestProgram
 
 __all__ = [
     "Client",
     "admitted_family",
     "call",
+    "confirm_email",
     "open_line_that_does_not_move",
     "open_sale",
     "run_worker",
@@ -41,6 +44,19 @@ async def run_worker(settings: Settings) -> None:
         await worker.close()
 
 
+async def confirm_email(client: Client, email: str) -> None:
+    """Confirm the account's email as its emailed link does, without a page load (a page
+    would read the sales on show a second early); the link itself is tested in
+    tests/room/test_one_family_one_chance.py."""
+    settings: Settings = client.app.state.settings
+    pool = await create_pool(settings.database_url, min_size=1, max_size=1)
+    try:
+        account_id = await pool.fetchval("SELECT id FROM account WHERE email = $1", email)
+        await confirm_account_email(pool, account_id)
+    finally:
+        await pool.close()
+
+
 async def sign_up_with_two_children(client: Client) -> list[int]:
     await call(
         client,
@@ -54,6 +70,7 @@ async def sign_up_with_two_children(client: Client) -> list[int]:
             "last_name": "Gagnon",
         },
     )
+    await confirm_email(client, "famille@example.ca")
     children = [
         await call(
             client,
