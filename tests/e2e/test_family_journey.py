@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import email
-import re
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -31,7 +30,7 @@ from tests.e2e.browsing import (
     tab_to,
     tab_to_text,
 )
-from tests.e2e.live_demo import LiveDemo, live_demo
+from tests.e2e.live_demo import LiveDemo, confirmation_link, live_demo
 
 PASSWORD = "mot de passe 123"
 
@@ -45,19 +44,9 @@ def demo(tmp_path: Path) -> Iterator[LiveDemo]:
 
 
 async def confirm_email(page: Any, demo: LiveDemo, address: str) -> None:
-    """The parent opens the link of the email sent at sign-up (no queue before that), then
-    goes back to the family file."""
-    for _ in range(200):
-        for path in sorted(demo.mail_dir.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-            found = re.search(r"/confirm-email\?token=[\w-]+", body)
-            if address in str(message["To"]) and found:
-                await page.goto(f"{demo.base_url}{found[0]}")
-                await page.goto(f"{demo.base_url}/family")
-                return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no confirmation email for {address}")
+    """The parent opens the link of the email sent at sign-up, then goes back to the file."""
+    await page.goto(await confirmation_link(demo, address))
+    await page.goto(f"{demo.base_url}/family")
 
 
 def staff_client(demo: LiveDemo) -> httpx.Client:
