@@ -4,11 +4,17 @@ The keys are `Settings.encryption_keys`, used for nothing else (signing has its 
 Several keys are accepted at once, newest first (MultiFernet): tokens are written under the
 first and read under any, so a new key can be put in front without downtime; `rush keys
 rotate` then re-encrypts every stored token under it, and only then may the old key go.
+
+A field that must be compared without being read (two families with the same child's health
+insurance number) is also stored as a keyed hash, HMAC-SHA256 under the signing key: the
+same number always gives the same hash, which means nothing without the key.
 """
 
 from __future__ import annotations
 
 import binascii
+import hashlib
+import hmac
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -43,15 +49,24 @@ def _fernet(key: str, position: int) -> Fernet:
 class FieldCipher:
     """Encrypts under the newest key; decrypts under any of them."""
 
-    def __init__(self, keys: Sequence[str]) -> None:
+    def __init__(self, keys: Sequence[str], *, lookup_key: str | None = None) -> None:
+        """`lookup_key` (the signing key) keys `lookup_hash`; tools that only read or rotate
+        the encrypted fields go without, and then write no hash."""
         if not keys:
             raise ValueError("a field cipher needs at least one key")
         fernets = [_fernet(key, position) for position, key in enumerate(keys, start=1)]
         self._newest = fernets[0]
         self._fernet = MultiFernet(fernets)
+        self._lookup_key = lookup_key.encode() if lookup_key else None
 
     def encrypt(self, text: str) -> bytes:
         return self._fernet.encrypt(text.encode())
+
+    def lookup_hash(self, text: str) -> bytes | None:
+        """The keyed hash that finds equal values without decrypting; None without a key."""
+        if self._lookup_key is None:
+            return None
+        return hmac.new(self._lookup_key, text.encode(), hashlib.sha256).digest()
 
     def decrypt(self, token: bytes) -> str:
         try:

@@ -43,6 +43,7 @@ Tree (class, status, code, why)::
     ├── PlacesAvailable         409 places_available          no waitlist while places are left
     ├── OfferNotAvailable       409 offer_not_available       not offered, expired or taken
     ├── FamilyNotApproved       403 account_pending           staff have not approved it yet
+    ├── EmailNotConfirmed       403 email_not_confirmed       its confirmation link not opened yet
     │ rush.crypto
     ├── UndecryptableField      409 undecryptable_field       no known key wrote it, or altered
     │ rush.catalogue.checks
@@ -53,6 +54,8 @@ Tree (class, status, code, why)::
     │   ├── NotPositive         422 not_positive              a per-child cap of zero
     │   └── DaycareGroupInvalid 422 daycare_group_invalid     not with a group of its sale
     ├── CatalogueItemNotFound   404 catalogue_not_found
+    │ rush.child_claims
+    ├── ChildClaimedElsewhere   409 child_claimed_elsewhere   another family holds the child
     │ rush.families.account_tokens
     ├── InvalidAccountLink      400 invalid_account_link      unknown, already used or expired
     │ rush.families.approvals
@@ -94,6 +97,7 @@ __all__ = [
     "CartHoldsLost",
     "ChildCapReached",
     "DaycareNeedsWeek",
+    "EmailNotConfirmed",
     "EmailTaken",
     "FamilyNotApproved",
     "HoldAlreadyPaid",
@@ -400,3 +404,13 @@ class FamilyNotApproved(RushError):
     def __init__(self, family_id: int) -> None:
         super().__init__(f"family {family_id} is waiting for approval")
         self.family_id = family_id
+
+
+class EmailNotConfirmed(RushError):
+    """The account has not opened its confirmation link yet: one address, one real person."""
+
+    code = "email_not_confirmed"
+    status = 403
+
+    def __init__(self, account_id: int) -> None:
+        super().__init__(f"account {account_id} has not confirmed its email")

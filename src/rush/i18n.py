@@ -301,6 +301,14 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "refusal_reason_invalid": N_(
         "Tell the family why its file is refused (2,000 characters at most)."
     ),
+    "child_claimed_elsewhere": N_(
+        "This child is already registered in the queue or a cart by another family. Only one"
+        " family can register a child: call the recreation department."
+    ),
+    "email_not_confirmed": N_(
+        "Confirm your email address before joining the queue: open the link in the email we"
+        " sent you when you created your account."
+    ),
     "account_pending": N_("Your family file is waiting for approval by the recreation department."),
     "invalid_account_link": N_("This link is no longer valid. Ask for a new one."),
     "receipt_unavailable": N_(
@@ -353,6 +361,14 @@ _COUNTED_ERROR_MESSAGES: Final[dict[str, _Counted]] = {
     ),
 }
 
+# Used instead of the plain message when the caller gives the town's `help_phone`.
+_PHONE_ERROR_MESSAGES: Final[dict[str, str]] = {
+    "child_claimed_elsewhere": N_(
+        "This child is already registered in the queue or a cart by another family. Only one"
+        " family can register a child: call the recreation department at {help_phone}."
+    ),
+}
+
 ERROR_CODES: Final = tuple(_ERROR_MESSAGES)
 """Every error code with a message; `rush_error` is the kind fallback for any other code."""
 
@@ -360,13 +376,16 @@ ERROR_CODES: Final = tuple(_ERROR_MESSAGES)
 def error_message(code: str, locale: str, **params: object) -> str:
     """The message a family reads for an error code, in their locale.
 
-    `params` fill the named placeholders (`places_left`, `max_places`); an unknown code gets
-    the generic message, since the edge must always have something kind to say.
+    `params` fill the named placeholders (`places_left`, `max_places`, `help_phone`); an
+    unknown code gets the generic message, since the edge must always have something kind to
+    say.
     """
     catalog = translator(locale)
     counted = _COUNTED_ERROR_MESSAGES.get(code)
     count = params.get(counted.param) if counted else None
     if counted and isinstance(count, int) and count > 0:
         return catalog.ngettext(counted.singular, counted.plural, count).format(**params)
+    if code in _PHONE_ERROR_MESSAGES and params.get("help_phone"):
+        return catalog.gettext(_PHONE_ERROR_MESSAGES[code]).format(**params)
     message = _ERROR_MESSAGES.get(code, _ERROR_MESSAGES["rush_error"])
     return catalog.gettext(message).format(**params)

@@ -40,7 +40,7 @@ class Services:
     sales: SalesOnShow
     """The sales announced on every page, read at most once a second."""
     cipher: FieldCipher
-    """Encrypts the SIN and the health insurance number at rest."""
+    """Encrypts the SIN and the health insurance number at rest; hashes the latter for lookup."""
     carts: Carts
     provider: PaymentProvider
 
@@ -75,7 +75,7 @@ def build_services(settings: Settings, pool: asyncpg.Pool, redis: Redis) -> Serv
         hold_timings=hold_timings,
         catalogue=CatalogueReadings(pool, engine),
         sales=SalesOnShow(pool),
-        cipher=FieldCipher(settings.encryption_key_list),
+        cipher=FieldCipher(settings.encryption_key_list, lookup_key=settings.signing_key),
         carts=Carts(pool, engine, hold_times, hold_timings),
         provider=build_provider(settings, pool),
     )

@@ -19,6 +19,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from rush.config import Settings
 from rush.errors import RushError
 from rush.i18n import error_message
 from rush.outages import TRANSIENT_FAILURES
@@ -59,14 +60,15 @@ def _problem(
     extra: Any = None,
 ) -> Response[Any]:
     locale = request_locale(request)
+    message = error_message(code, locale, **_town_params(request), **params)
     if is_page_request(request):
-        return page_error(request, status, error_message(code, locale, **params))
+        return page_error(request, status, message)
     body: dict[str, Any] = {
         "type": f"https://rush.example/problems/{code}",
-        "title": error_message(code, locale, **params),
+        "title": message,
         "status": status,
         "code": code,
-        "detail": error_message(code, locale, **params),
+        "detail": message,
         "instance": request.url.path,
         **params,
     }
@@ -75,6 +77,12 @@ def _problem(
     return Response(
         body, status_code=status, media_type=MEDIA_TYPE, headers={"content-language": locale}
     )
+
+
+def _town_params(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """What a message may tell a family to do, from the town's settings (whom to call)."""
+    settings: Settings | None = getattr(request.app.state, "settings", None)
+    return {"help_phone": settings.help_phone} if settings else {}
 
 
 def _rush_error(request: Request[Any, Any, Any], exc: RushError) -> Response[Any]:

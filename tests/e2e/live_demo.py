@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import email
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import policy
 from pathlib import Path
 
 import httpx
@@ -74,3 +78,17 @@ def _wait_until_healthy(demo: LiveDemo, timeout: float = 90) -> None:
                 return
         time.sleep(0.3)
     raise RuntimeError("rush demo did not become healthy in time")
+
+
+async def confirmation_link(demo: LiveDemo, address: str) -> str:
+    """The confirmation link of the email the demo's worker sent to `address` at sign-up, as
+    the parent finds it in their mailbox (a family joins no queue before opening it)."""
+    for _ in range(200):
+        for path in sorted(demo.mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+            found = re.search(r"/confirm-email\?token=[\w-]+", body)
+            if address in str(message["To"]) and found:
+                return f"{demo.base_url}{found[0]}"
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no confirmation email for {address}")

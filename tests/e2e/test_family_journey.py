@@ -30,7 +30,7 @@ from tests.e2e.browsing import (
     tab_to,
     tab_to_text,
 )
-from tests.e2e.live_demo import LiveDemo, live_demo
+from tests.e2e.live_demo import LiveDemo, confirmation_link, live_demo
 
 PASSWORD = "mot de passe 123"
 
@@ -41,6 +41,12 @@ pytestmark = [pytest.mark.slow, needs_chromium]
 def demo(tmp_path: Path) -> Iterator[LiveDemo]:
     with live_demo(tmp_path / "demo", accounts_need_approval="true") as running:
         yield running
+
+
+async def confirm_email(page: Any, demo: LiveDemo, address: str) -> None:
+    """The parent opens the link of the email sent at sign-up, then goes back to the file."""
+    await page.goto(await confirmation_link(demo, address))
+    await page.goto(f"{demo.base_url}/family")
 
 
 def staff_client(demo: LiveDemo) -> httpx.Client:
@@ -108,6 +114,7 @@ async def french_parent_on_a_phone(
     await page.wait_for_url("**/family")
     assert "approbation" in await page.inner_text("main")
     await a11y.check(page)
+    await confirm_email(page, demo, "julie.gagnon@example.ca")
 
     await click(page, "link", "Ajouter l'adresse")
     await a11y.check(page)
@@ -269,6 +276,7 @@ async def english_parent_with_the_keyboard(
         await keys.type(value)
     await keys.press("Enter")
     await page.wait_for_url("**/family")
+    await confirm_email(page, demo, "sam.miller@example.ca")
     await tab_to_text(page, "a", "Add a child")
     await keys.press("Enter")
     await page.wait_for_url("**/children/new")

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.live_demo import LiveDemo, live_demo
+from tests.e2e.live_demo import LiveDemo, confirmation_link, live_demo
 
 playwright_api = pytest.importorskip("playwright.async_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -31,9 +31,9 @@ def demo(tmp_path: Path) -> Iterator[LiveDemo]:
         yield running
 
 
-async def family(base: str, n: int) -> httpx.AsyncClient:
-    """A family with one child, signed in through the API."""
-    client = httpx.AsyncClient(base_url=base)
+async def family(demo: LiveDemo, n: int) -> httpx.AsyncClient:
+    """A family with one child, signed in through the API, its email confirmed."""
+    client = httpx.AsyncClient(base_url=demo.base_url)
     await client.get("/api/v1/groups")
     client.headers["x-csrftoken"] = client.cookies["csrftoken"]
     credentials = {"email": f"famille{n}@example.ca", "password": "mot de passe 123"}
@@ -44,6 +44,7 @@ async def family(base: str, n: int) -> httpx.AsyncClient:
         )
     ).raise_for_status()
     (await client.post("/api/v1/auth/login", json=credentials)).raise_for_status()
+    (await client.get(await confirmation_link(demo, f"famille{n}@example.ca"))).raise_for_status()
     (
         await client.post(
             "/api/v1/family/children",
@@ -89,7 +90,7 @@ async def test_the_dashboard_follows_holds_and_payments_and_pause_stops_admissio
         await page.goto(f"{base}/ops/sales/1")
         assert await held_and_paid(page, swim["id"]) == f"0 / 0 / {swim['capacity']}"
 
-        first = await family(base, 1)
+        first = await family(demo, 1)
         child = (await first.get("/api/v1/family/persons")).json()[-1]["id"]
         await first.post("/api/v1/sales/1/queue")
         await page.click('button[data-action="open"]')
@@ -146,7 +147,7 @@ async def test_the_dashboard_follows_holds_and_payments_and_pause_stops_admissio
 
         await page.click('button[data-action="pause"]')
         await page.wait_for_url(f"{base}/ops/sales/1")
-        second = await family(base, 2)
+        second = await family(demo, 2)
         joined = (await second.post("/api/v1/sales/1/queue")).json()
         await asyncio.sleep(2)
         still = (await second.get("/api/v1/sales/1/queue")).json()

@@ -17,7 +17,7 @@ from cli.processes import build_worker
 from rush.config import Settings
 from rush.dev.mail_catcher import MailCatcher
 from rush.families.account_attempts import ACCOUNT_ATTEMPTS
-from rush.families.accounts import create_staff_account
+from rush.families.accounts import confirm_email, create_staff_account
 from rush.room.sales import prepare_room
 from rush.room.waiting_room import WaitingRoom
 from tests.support.api_family import sign_up_and_log_in
@@ -81,6 +81,7 @@ async def test_a_family_waits_for_staff_approval_when_the_site_asks_for_it(
         AsyncTestClient(app=create_app(strict)) as admin,
     ):
         account = await sign_up(family)
+        await confirm_email(pool, account["id"])  # this test is about the approval
         await prepare_room(pool, WaitingRoom(redis), sale_id)
         refused = await family.post(f"/api/v1/sales/{sale_id}/queue", headers=await csrf(family))
         assert refused.status_code == 403

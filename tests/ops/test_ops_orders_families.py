@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from cli.processes import build_worker
 from rush.config import Settings
 from rush.dev.mail_catcher import MailCatcher
-from rush.families.accounts import create_family_account, create_staff_account
+from rush.families.accounts import confirm_email, create_family_account, create_staff_account
 from rush.purchase.payments import SimulatedProvider
 from rush.room.sales import prepare_room
 from rush.room.waiting_room import WaitingRoom
@@ -95,6 +95,7 @@ async def pending_family(pool: asyncpg.Pool, email: str) -> int:
         needs_approval=True,
     )
     assert account.family_id is not None
+    await confirm_email(pool, account.id)  # the approval is what this family waits for
     return account.family_id
 
 

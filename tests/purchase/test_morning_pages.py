@@ -59,6 +59,9 @@ async def test_a_family_prepares_waits_is_admitted_holds_and_pays_through_the_pa
     family_id = await services.pool.fetchval(
         "SELECT family_id FROM account WHERE email = 'julie@example.ca'"
     )
+    await services.pool.execute(  # as the emailed link does (tests/families/test_accounts.py)
+        "UPDATE account SET email_confirmed_at = now() WHERE email = 'julie@example.ca'"
+    )
     kids = [
         await add_child(
             services.pool,

@@ -35,9 +35,11 @@ async def camp(catalogue: CatalogueFactory, services: Services) -> TestProgram:
     return program
 
 
-async def _family_with_child(catalogue: CatalogueFactory, services: Services) -> tuple[int, int]:
+async def _family_with_child(
+    catalogue: CatalogueFactory, services: Services, first_name: str
+) -> tuple[int, int]:
     family: TestFamily = await catalogue.family()
-    details = ChildDetails(first_name="Léo", last_name="Roy", birth_date=dt.date(2018, 6, 1))
+    details = ChildDetails(first_name=first_name, last_name="Roy", birth_date=dt.date(2018, 6, 1))
     child_id = await add_child(services.pool, services.cipher, family.id, details)
     return family.id, child_id
 
@@ -48,8 +50,8 @@ async def families(
 ) -> AsyncIterator[dict[str, Any]]:
     """Family A admitted with its token; family B admitted too; both signed in."""
     pool = services.pool
-    a_id, a_child = await _family_with_child(catalogue, services)
-    b_id, b_child = await _family_with_child(catalogue, services)
+    a_id, a_child = await _family_with_child(catalogue, services, "Léo")
+    b_id, b_child = await _family_with_child(catalogue, services, "Zoé")  # one child, one family
     clients = {
         "a": await signed_in_family(settings, pool, a_id),
         "b": await signed_in_family(settings, pool, b_id),

@@ -8,12 +8,15 @@ from litestar.testing import AsyncTestClient
 
 from cli.processes import build_worker
 from rush.config import Settings
+from rush.db import create_pool
+from rush.families.accounts import confirm_email as confirm_account_email
 from tests.support.catalogue_factory import CatalogueFactory, TestProgram
 
 __all__ = [
     "Client",
     "admitted_family",
     "call",
+    "confirm_email",
     "open_line_that_does_not_move",
     "open_sale",
     "run_worker",
@@ -42,11 +45,30 @@ async def run_worker(settings: Settings) -> None:
         await worker.close()
 
 
+async def confirm_email(client: Client, email: str) -> None:
+    """Confirm the account's email as its emailed link does, without a page load (a page
+    would read the sales on show a second early); the link itself is tested in
+    tests/room/test_one_family_one_chance.py."""
+    settings: Settings = client.app.state.settings
+    pool = await create_pool(settings.database_url, min_size=1, max_size=1)
+    try:
+        account_id = await pool.fetchval("SELECT id FROM account WHERE email = $1", email)
+        await confirm_account_email(pool, account_id)
+    finally:
+        await pool.close()
+
+
 async def sign_up_and_log_in(
-    client: Client, email: str, first_name: str = "Julie", last_name: str = "Gagnon"
+    client: Client,
+    email: str,
+    first_name: str = "Julie",
+    last_name: str = "Gagnon",
+    *,
+    confirmed: bool = True,
 ) -> Any:
     """Sign up as a family does (the answer says "check your email", nothing more), then log
-    in with the password just chosen; the account, as logging in answers it."""
+    in with the password just chosen, and confirm the email unless told not to; the account,
+    as logging in answers it."""
     password = "mot de passe 123"
     signed_up = await call(
         client,
@@ -62,7 +84,10 @@ async def sign_up_and_log_in(
     )
     assert signed_up == {"status": "check_your_email"}
     login = {"email": email, "password": password}
-    return await call(client, "post", "/api/v1/auth/login", json=login)
+    account = await call(client, "post", "/api/v1/auth/login", json=login)
+    if confirmed:
+        await confirm_email(client, email)
+    return account
 
 
 async def sign_up_with_two_children(client: Client) -> list[int]:

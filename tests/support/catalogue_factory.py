@@ -12,7 +12,7 @@ import asyncpg
 from rush.crypto import FieldCipher
 from rush.engine.holds import HoldEngine
 from rush.engine.reconcile import reconcile_program
-from rush.families.accounts import create_family_account
+from rush.families.accounts import confirm_email, create_family_account
 from rush.families.family_file_storage import add_child
 from rush.families.family_file_types import ChildDetails
 
@@ -52,7 +52,7 @@ class CatalogueFactory:
     def __init__(self, pool: asyncpg.Pool, engine: HoldEngine) -> None:
         self.pool = pool
         self.engine = engine
-        self.cipher = FieldCipher([TEST_ENCRYPTION_KEY])
+        self.cipher = FieldCipher([TEST_ENCRYPTION_KEY], lookup_key=TEST_SIGNING_KEY)
 
     async def sale(self, status: str = "open") -> int:
         """A season and a sale in it, in the given status."""
@@ -110,7 +110,8 @@ class CatalogueFactory:
         return TestProgram(program_id, sale_id, group_ids, daycare_ids)
 
     async def family(self, children: Sequence[dt.date] = ()) -> TestFamily:
-        """A family account with one adult and children born on the given dates."""
+        """A family account, its email confirmed, with one adult and children born on the
+        given dates."""
         account = await create_family_account(
             self.pool,
             email=f"parent{uuid.uuid4().hex[:10]}@example.ca",
@@ -119,6 +120,7 @@ class CatalogueFactory:
             last_name="Tremblay",
         )
         assert account.family_id is not None
+        await confirm_email(self.pool, account.id)
         kids = [
             await add_child(
                 self.pool,

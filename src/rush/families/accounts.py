@@ -17,7 +17,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from rush.db import Executor, inserted, query
-from rush.errors import EmailTaken, FamilyNotApproved, InvalidCredentials, PersonNotInFamily
+from rush.errors import (
+    EmailNotConfirmed,
+    EmailTaken,
+    FamilyNotApproved,
+    InvalidCredentials,
+    PersonNotInFamily,
+)
 
 __all__ = [
     "Account",
@@ -32,6 +38,7 @@ __all__ = [
     "family_persons",
     "hash_password",
     "require_approved_family",
+    "require_may_join_queue",
     "set_family_status",
     "set_password",
 ]
@@ -151,6 +158,16 @@ async def require_approved_family(conn: Executor, family_id: int) -> None:
     status = await conn.fetchval(query("family_status"), family_id)
     if status != "approved":
         raise FamilyNotApproved(family_id)
+
+
+async def require_may_join_queue(conn: Executor, family_id: int, account_id: int) -> None:
+    """Joining a queue takes an approved family (when the site asks for approval) and an
+    account whose email is confirmed, so one person cannot line up under made-up addresses."""
+    row = await conn.fetchrow(query("queue_join_standing"), family_id, account_id)
+    if row is None or row["family_status"] != "approved":
+        raise FamilyNotApproved(family_id)
+    if not row["email_confirmed"]:
+        raise EmailNotConfirmed(account_id)
 
 
 async def set_family_status(

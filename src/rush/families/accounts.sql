@@ -28,6 +28,13 @@ SELECT id, family_id, email::text, role, locale FROM account WHERE id = $1;
 -- name: family_status
 SELECT status FROM family WHERE id = $1;
 
+-- name: queue_join_standing
+-- What joining a queue asks of the family and of the account joining, in one read.
+SELECT f.status AS family_status, a.email_confirmed_at IS NOT NULL AS email_confirmed
+  FROM family f
+  JOIN account a ON a.family_id = f.id AND a.id = $2
+ WHERE f.id = $1;
+
 -- name: family_set_status
 -- A new status, with the reason of a refusal ($3); any other status clears the reason.
 UPDATE family SET status = $2, refusal_reason = CASE WHEN $2 = 'refused' THEN $3 END

@@ -201,7 +201,9 @@ async def set_address(pool: asyncpg.Pool, family_id: int, address: Address) -> N
 
 def _child_values(
     details: ChildDetails, cipher: FieldCipher
-) -> tuple[str, str, dt.date, str | None, bytes | None]:
+) -> tuple[str, str, dt.date, str | None, bytes | None, bytes | None]:
+    """The child's columns; the health insurance number also as its keyed hash
+    (`child_claims` compares children of two families by it)."""
     number = details.health_insurance_number
     return (
         details.first_name,
@@ -209,6 +211,7 @@ def _child_values(
         details.birth_date,
         details.sex,
         cipher.encrypt(number) if number else None,
+        cipher.lookup_hash(number) if number else None,
     )
 
 

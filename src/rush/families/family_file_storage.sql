@@ -59,14 +59,14 @@ ON CONFLICT (family_id) DO UPDATE
 
 -- name: family_file_insert_child
 INSERT INTO person (family_id, role, first_name, last_name, birth_date, sex,
-                    health_insurance_number_encrypted)
-VALUES ($1, 'child', $2, $3, $4, $5, $6)
+                    health_insurance_number_encrypted, health_insurance_number_hash)
+VALUES ($1, 'child', $2, $3, $4, $5, $6, $7)
 RETURNING id;
 
 -- name: family_file_update_child
 UPDATE person
    SET first_name = $3, last_name = $4, birth_date = $5, sex = $6,
-       health_insurance_number_encrypted = $7
+       health_insurance_number_encrypted = $7, health_insurance_number_hash = $8
  WHERE family_id = $1 AND id = $2 AND role = 'child';
 
 -- name: family_file_upsert_health_sheet

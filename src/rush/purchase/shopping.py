@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rush.catalogue.reading import refuse_sold_out
+from rush.child_claims import claim_children
 from rush.db import query
 from rush.i18n import DEFAULT_LOCALE
 from rush.purchase.carts import CartView
@@ -30,13 +31,16 @@ async def add_to_cart(
     admission_token: str | None,
     options_by_person: Mapping[int, Mapping[str, str]] | None = None,
 ) -> CartView:
-    """Add every person to every group: a draft before opening, held places once admitted."""
+    """Add every person to every group: a draft before opening, held places once admitted.
+
+    A child another family holds in this sale (its queue or its cart) is refused first."""
     live = await services.pool.fetchval(query("sale_status"), sale_id) == "open"
     if live:
         await services.admission.require(family_id, sale_id, admission_token)
         catalogue = await services.catalogue.get((sale_id, None))
         persons = len(set(person_ids))
         await refuse_sold_out(services.engine, catalogue, group_ids, persons)
+    await claim_children(services.pool, sale_id, family_id, person_ids)
     return await services.carts.add(
         family_id,
         sale_id,

@@ -11,9 +11,10 @@ import secrets
 
 import asyncpg
 
+from rush.child_claims import claim_children
 from rush.db import query
 from rush.errors import UnknownSale
-from rush.families.accounts import require_approved_family
+from rush.families.accounts import require_may_join_queue
 from rush.room.waiting_room import Draw, QueueStanding, WaitingRoom
 
 __all__ = [
@@ -57,10 +58,13 @@ async def prepare_rooms(pool: asyncpg.Pool, room: WaitingRoom) -> list[int]:
 
 
 async def join_queue(
-    pool: asyncpg.Pool, room: WaitingRoom, sale_id: int, family_id: int
+    pool: asyncpg.Pool, room: WaitingRoom, sale_id: int, family_id: int, account_id: int
 ) -> QueueStanding:
-    """Take the family's place in line; a family awaiting staff approval cannot."""
-    await require_approved_family(pool, family_id)
+    """Take the family's place in line; a family awaiting staff approval cannot, nor an
+    account with its email unconfirmed, nor a family with a child another family already
+    holds in this sale (one family, one chance)."""
+    await require_may_join_queue(pool, family_id, account_id)
+    await claim_children(pool, sale_id, family_id)
     return await room.standing(sale_id, family_id, join=True)
 
 

@@ -19,7 +19,7 @@ from rush.room.sales import join_queue
 from rush.room.snapshots import queued_standing
 from rush.room.waiting_room import QueueStanding
 from web.api.family import family_id_of
-from web.auth import family_only
+from web.auth import current_account, family_only
 from web.state import Resources, resources
 
 TICKET_HEADER = "rush-queue-ticket"
@@ -73,7 +73,10 @@ class QueueController(Controller):
     ) -> QueueStatus:
         """Take the family's place (the same one from every device of the family)."""
         res, family_id = resources(state), family_id_of(request)
-        standing = await join_queue(res.services.pool, res.services.room, sale_id, family_id)
+        account_id = current_account(request).id
+        standing = await join_queue(
+            res.services.pool, res.services.room, sale_id, family_id, account_id
+        )
         return _status(res, standing, family_id, sale_id)
 
     @get("/")

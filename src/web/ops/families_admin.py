@@ -1,4 +1,5 @@
-"""Admins approve or refuse the families waiting for approval (sites that ask for it).
+"""Admins approve or refuse the families waiting for approval (sites that ask for it), and see
+the families refused a child another family already holds in a sale (`rush.child_claims`).
 
 Each pending family shows its file as staff need it to decide (address, parents and their
 phones, children with birth date and age, what is still missing). `decide_and_tell` is the one
@@ -18,6 +19,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from rush.catalogue.eligibility import age_on
+from rush.child_claims import duplicate_child_flags
 from rush.families.accounts import Account
 from rush.families.approvals import (
     REFUSAL_REASON_MAX,
@@ -52,6 +54,7 @@ class FamiliesAdminPages(Controller):
             decided=await recent_decisions(services.pool),
             age=lambda birth_date: age_on(birth_date, today),
             reason_max=REFUSAL_REASON_MAX,
+            duplicate_children=await duplicate_child_flags(services.pool),
         )
 
     @post("/{family_id:int}/approve", opt={"admin": True})

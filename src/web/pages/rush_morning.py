@@ -29,7 +29,7 @@ from rush.purchase.shopping import add_to_cart, check_out, hold_at_admission, mo
 from rush.room.sales import join_queue
 from rush.room.waiting_room import QueueStanding, QueueState
 from web.admission import admission_token, forget_admission, remember_admission
-from web.auth import family_only
+from web.auth import current_account, family_only
 from web.locale import request_locale
 from web.pages.family_access import page_family_id
 from web.pages.portal import program_cards
@@ -176,7 +176,8 @@ class RushMorningPages(Controller):
         self, request: Request[Any, Any, Any], state: State, sale_id: FromPath[int]
     ) -> Redirect:
         res, family_id = resources(state), page_family_id(request)
-        await join_queue(res.services.pool, res.services.room, sale_id, family_id)
+        account_id = current_account(request).id
+        await join_queue(res.services.pool, res.services.room, sale_id, family_id, account_id)
         return Redirect(f"/sales/{sale_id}/queue")
 
     @get("/queue/status")
