@@ -7,12 +7,12 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
 from cli.processes import build_worker
 from rush.config import Settings
+from rush.dev.mail_catcher import MailCatcher
 from rush.families.family_file_storage import add_child
 from rush.families.family_file_types import ChildDetails
 from rush.purchase.payments import SimulatedProvider
@@ -43,7 +43,8 @@ async def test_a_family_prepares_waits_is_admitted_holds_and_pays_through_the_pa
     catalogue: CatalogueFactory,
     services: Services,
     provider: SimulatedProvider,
-    settings: Settings,
+    app_settings: Settings,
+    catcher: MailCatcher,
 ) -> None:
     sale_id = await catalogue.sale(status="scheduled")
     camp = await catalogue.program(
@@ -118,9 +119,7 @@ async def test_a_family_prepares_waits_is_admitted_holds_and_pays_through_the_pa
         headers={"rush-signature": webhook.signature_header},
     )
     assert received.json() == {"recorded": True}
-    worker = build_worker(
-        msgspec.structs.replace(settings, smtp_port=1), handle_signals=False, burst=True
-    )
+    worker = build_worker(app_settings, handle_signals=False, burst=True)
     try:
         await worker.main()
     finally:
@@ -130,6 +129,8 @@ async def test_a_family_prepares_waits_is_admitted_holds_and_pays_through_the_pa
     confirmation = await browser.get(f"/orders/{order_id}")
     assert "Votre inscription est confirmée" in confirmation.text
     assert "196,00" in confirmation.text
+    subjects = [message["Subject"] for message in catcher.messages]
+    assert any("confirm" in subject.lower() for subject in subjects[1:]), subjects
 
 
 async def test_family_pages_send_an_anonymous_visitor_to_log_in(
