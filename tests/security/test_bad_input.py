@@ -3,6 +3,7 @@ and every answer traceable by its request id and counted with its real status.""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -103,18 +104,19 @@ async def test_a_csrf_refusal_and_a_malformed_id_carry_a_request_id_and_count(
 
 
 async def test_a_nul_byte_and_a_huge_id_are_refused_without_a_traceback(
-    family_client: Client, capfd: pytest.CaptureFixture[str]
+    family_client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     await family_client.get("/api/v1/groups")
     headers = {"x-csrftoken": family_client.cookies["csrftoken"]}
-    capfd.readouterr()
+    caplog.clear()
+    caplog.set_level(logging.INFO)
     nul = await family_client.post(
         "/api/v1/auth/login",
         headers=headers,
         json={"email": "julie\x00@example.ca", "password": "x"},
     )
     huge = await family_client.get(f"/api/v1/groups?sale_id={2**70}")
-    logged = "".join(capfd.readouterr())
+    logged = caplog.text
     assert nul.status_code == 400, nul.text
     assert huge.status_code == 400, huge.text
     assert "input refused" in logged
