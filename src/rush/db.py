@@ -8,11 +8,12 @@ recorded in `schema_migration`; an advisory lock lets several processes start at
 from __future__ import annotations
 
 from importlib import resources
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from rush.config import DATABASE_POOLERS
 from rush.named_queries import NamedQueries, QueryFileError, UnknownQuery
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "QueryFileError",
     "UnknownQuery",
     "apply_migrations",
+    "connect",
     "create_pool",
     "inserted",
     "query",
@@ -52,9 +54,35 @@ async def inserted(conn: Executor, name: str, *args: object) -> asyncpg.Record:
     return row
 
 
-async def create_pool(database_url: str, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
+def _connection_options(pooler: str) -> dict[str, Any]:
+    """Behind a transaction pooler each transaction may land on another backend, so no named
+    prepared statement may outlive it: two clients numbering their statements alike would run
+    each other's SQL. asyncpg then uses unnamed statements, parsed again at each execution."""
+    if pooler not in DATABASE_POOLERS:
+        raise ValueError(f"unknown database pooler {pooler!r}: expected one of {DATABASE_POOLERS}")
+    return {"statement_cache_size": 0} if pooler == "pgbouncer" else {}
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """A pooled connection shares its backends: asyncpg's default reset (`RESET ALL`,
+    `pg_advisory_unlock_all()`) would clear the session of whoever holds that backend now."""
+
+
+async def connect(database_url: str, *, pooler: str = "none") -> asyncpg.Connection:
+    """One connection (migrations, seeding), safe behind `pooler` (see `DATABASE_POOLERS`)."""
+    conn: asyncpg.Connection = await asyncpg.connect(database_url, **_connection_options(pooler))
+    return conn
+
+
+async def create_pool(
+    database_url: str, min_size: int = 2, max_size: int = 20, *, pooler: str = "none"
+) -> asyncpg.Pool:
+    """The one way Rush opens a pool, safe behind `pooler` (see `DATABASE_POOLERS`)."""
+    options = _connection_options(pooler)
+    if pooler != "none":
+        options["reset"] = _keep_session
     pool: asyncpg.Pool = await asyncpg.create_pool(
-        database_url, min_size=min_size, max_size=max_size
+        database_url, min_size=min_size, max_size=max_size, **options
     )
     return pool
 
