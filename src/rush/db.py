@@ -2,7 +2,8 @@
 
 Queries live in `<module>.sql` files beside their module (see `rush.named_queries`).
 Migrations are plain SQL files applied in name order, each in its own transaction, and
-recorded in `schema_migration`; an advisory lock lets several processes start at once.
+recorded in `schema_migration`; a transaction-level advisory lock lets several processes start
+at once, even through a transaction pooler (PgBouncer) that moves sessions between backends.
 """
 
 from __future__ import annotations
@@ -95,21 +96,23 @@ def _migrations() -> list[tuple[str, str]]:
 
 async def apply_migrations(conn: asyncpg.Connection, up_to: str | None = None) -> list[str]:
     """Apply every migration not yet recorded (those up to `up_to` only, for an upgrade test);
-    returns the versions applied now."""
-    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
-    try:
+    returns the versions applied now.
+
+    Each migration takes the lock inside its own transaction and checks again that no other
+    process applied it meanwhile: a session lock would be released on whichever backend a
+    transaction pooler gives the unlock, leaving the real one locked."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
         await conn.execute(query("schema_migration"))
-        done = {row["version"] for row in await conn.fetch("SELECT version FROM schema_migration")}
-        applied = []
-        for version, sql in _migrations():
-            if version in done:
+    applied = []
+    for version, sql in _migrations():
+        if up_to is not None and version > up_to:
+            break
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+            if await conn.fetchval(query("schema_migration_applied"), version):
                 continue
-            if up_to is not None and version > up_to:
-                break
-            async with conn.transaction():
-                await conn.execute(sql)
-                await conn.execute("INSERT INTO schema_migration (version) VALUES ($1)", version)
-            applied.append(version)
-        return applied
-    finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+            await conn.execute(sql)
+            await conn.execute(query("schema_migration_record"), version)
+        applied.append(version)
+    return applied
