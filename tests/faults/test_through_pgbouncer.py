@@ -60,6 +60,30 @@ async def test_two_pools_through_the_pooler_always_get_their_own_answers(
         await shifting.close()
 
 
+async def test_releasing_a_pooled_connection_leaves_other_sessions_on_its_backend_alone(
+    bouncer: PgBouncer,
+) -> None:
+    """asyncpg's default reset runs `pg_advisory_unlock_all()` and `RESET ALL` on whichever
+    backend the pooler picks: the session of another client of the same backends."""
+    other = await asyncpg.connect(bouncer.url(), statement_cache_size=0)
+    rush = await create_pool(bouncer.url(), min_size=1, max_size=1, pooler="pgbouncer")
+    direct = await asyncpg.connect(bouncer.direct_url)
+    try:
+        await other.execute("SELECT pg_advisory_lock(424242)")
+        for _ in range(30):
+            async with rush.acquire() as conn:
+                await conn.fetchval("SELECT 1")
+        held = await direct.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 424242"
+        )
+    finally:
+        await direct.close()
+        await rush.close()
+        await other.close()
+        await bouncer.close_server_connections()
+    assert held == 1
+
+
 async def _seconds_per_query(pool: asyncpg.Pool, rounds: int) -> float:
     started = time.perf_counter()
     for n in range(rounds):

@@ -15,8 +15,8 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -50,18 +50,38 @@ class PgBouncer:
         path = f"/{database}" if database else parts.path
         return urlunsplit((parts.scheme, f"{user}127.0.0.1:{self.port}", path, "", ""))
 
-    async def drop_database(self, database: str) -> None:
-        """Drop `database` although the pooler keeps server connections to it: close them on
-        the admin console (`KILL`), drop on the direct URL, then let clients in again."""
+    @property
+    def database(self) -> str:
+        """The database of `direct_url`, the one `url()` reaches."""
+        return urlsplit(self.direct_url).path.lstrip("/")
+
+    @asynccontextmanager
+    async def _killed(self, database: str) -> AsyncIterator[None]:
+        """`database`'s client and server connections closed on the admin console (`KILL`);
+        new clients wait until the block ends (`RESUME`)."""
         console = await asyncpg.connect(self.url("pgbouncer"))
-        direct = await asyncpg.connect(self.direct_url)
         try:
             await console.execute(f"KILL {database}")
-            await direct.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            yield
             await console.execute(f"RESUME {database}")
         finally:
-            await direct.close()
             await console.close()
+
+    async def close_server_connections(self, database: str | None = None) -> None:
+        """Start `database` (default: `direct_url`'s) over with fresh server connections, so no
+        session state a test left on a backend reaches the next test."""
+        async with self._killed(database or self.database):
+            pass
+
+    async def drop_database(self, database: str) -> None:
+        """Drop `database` although the pooler keeps server connections to it: close them,
+        then drop on the direct URL."""
+        async with self._killed(database):
+            direct = await asyncpg.connect(self.direct_url)
+            try:
+                await direct.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            finally:
+                await direct.close()
 
 
 def _free_port() -> int:
