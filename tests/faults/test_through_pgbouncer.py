@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import asyncpg
 import msgspec
@@ -130,6 +133,48 @@ async def test_migrations_through_the_pooler_run_at_once_and_leave_no_lock(
         assert len(applied) == len(set(applied)) == recorded > 20
         assert again == []
         assert locks == 0
+    finally:
+        await bouncer.drop_database(database)
+
+
+async def _rush_migrate(environment: dict[str, str]) -> str:
+    """`rush migrate`'s output; it must exit 0."""
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "rush"),
+        "migrate",
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        output = (await process.communicate())[0].decode()
+    finally:
+        if process.returncode is None:  # a blocked migration, given up on: leave no process
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, output
+    return output
+
+
+async def test_two_rush_migrate_at_once_through_the_pooler_both_finish(
+    bouncer: PgBouncer, migrated: ServerUrls
+) -> None:
+    database = "rush_pooler_cli_migrate"
+    await bouncer.drop_database(database)
+    direct = await asyncpg.connect(bouncer.direct_url)
+    await direct.execute(f"CREATE DATABASE {database}")
+    await direct.close()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("RUSH_")} | {
+        "DATABASE_URL": bouncer.url(database),
+        "REDIS_URL": migrated.redis_url,
+        "RUSH_DATABASE_POOLER": "pgbouncer",
+    }
+    try:
+        for _ in range(2):
+            outputs = await asyncio.wait_for(
+                asyncio.gather(*(_rush_migrate(environment) for _ in range(2))), 120
+            )
+        assert all("none (up to date)" in output for output in outputs), outputs
     finally:
         await bouncer.drop_database(database)
 
