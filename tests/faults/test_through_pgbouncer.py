@@ -1,6 +1,6 @@
 """Rush through PgBouncer in transaction pooling: with `RUSH_DATABASE_POOLER=pgbouncer` no
-client runs another's prepared statement, migrations neither block nor leave a lock behind,
-and a paid order finalizes."""
+client runs another's prepared statement or clears another's session, `rush migrate` neither
+blocks nor leaves a lock behind, and a paid order finalizes."""
 
 from __future__ import annotations
 
