@@ -183,7 +183,9 @@ class _Bench:
     async def run(self, settings: Settings) -> dict[str, Any]:
         started = time.monotonic()
         options = self.options
-        pool = await create_pool(self.urls.database_url, min_size=1, max_size=4)
+        pool = await create_pool(
+            self.urls.database_url, min_size=1, max_size=4, pooler=settings.database_pooler
+        )
         redis = Redis.from_url(self.urls.redis_url)
         try:
             sale_id, trace = await self._prepare_sale(pool, settings)

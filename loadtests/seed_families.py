@@ -103,7 +103,9 @@ async def _seed_batch(
 async def _on_servers(work: Callable[[asyncpg.Pool, Settings], Awaitable[T]]) -> T:
     settings = load_settings()
     with running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls:
-        pool = await create_pool(urls.database_url, min_size=1, max_size=2)
+        pool = await create_pool(
+            urls.database_url, min_size=1, max_size=2, pooler=settings.database_pooler
+        )
         try:
             return await work(pool, settings)
         finally:

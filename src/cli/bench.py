@@ -27,7 +27,15 @@ def bench_engine(seconds: float, concurrency: int) -> None:
 
     settings = local_settings()
     with running_servers(settings.database_url, settings.redis_url, None) as urls:
-        run(run_engine_bench(urls.database_url, urls.redis_url, seconds, concurrency))
+        run(
+            run_engine_bench(
+                urls.database_url,
+                urls.redis_url,
+                seconds,
+                concurrency,
+                pooler=settings.database_pooler,
+            )
+        )
 
 
 @bench.command("rush")

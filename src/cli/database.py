@@ -30,7 +30,9 @@ def migrate(seed: bool) -> None:
     """Apply pending migrations (embedded servers under the data dir when no URL is set)."""
     settings = local_settings()
     with running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls:
-        applied, seeded, _ = run(prepare(urls.database_url, urls.redis_url, seed=seed))
+        applied, seeded, _ = run(
+            prepare(urls.database_url, urls.redis_url, seed=seed, pooler=settings.database_pooler)
+        )
     click.echo(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
     if seeded:
         click.echo("demo season seeded")
@@ -41,7 +43,9 @@ def reconcile() -> None:
     """Rebuild capacities and paid counts in Redis from Postgres and report any drift."""
     settings = local_settings()
     with running_servers(settings.database_url, settings.redis_url, settings.data_dir) as urls:
-        _, _, drifts = run(prepare(urls.database_url, urls.redis_url, seed=False))
+        _, _, drifts = run(
+            prepare(urls.database_url, urls.redis_url, seed=False, pooler=settings.database_pooler)
+        )
     report_drifts(drifts)
 
 

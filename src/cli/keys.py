@@ -41,7 +41,9 @@ def rotate(ctx: click.Context) -> None:
     cipher = FieldCipher(settings.encryption_key_list)
 
     async def rotate_all(database_url: str) -> RotationReport:
-        pool: asyncpg.Pool = await create_pool(database_url, min_size=1, max_size=2)
+        pool: asyncpg.Pool = await create_pool(
+            database_url, min_size=1, max_size=2, pooler=settings.database_pooler
+        )
         try:
             return await rotate_encrypted_fields(pool, cipher)
         finally:

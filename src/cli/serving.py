@@ -51,7 +51,13 @@ def _run_demo(settings: Settings) -> None:
             public_base_url=settings.public_base_url or base,
         )
         applied, seeded, drifts = run(
-            prepare(urls.database_url, urls.redis_url, seed=True, demo_admin=True)
+            prepare(
+                urls.database_url,
+                urls.redis_url,
+                seed=True,
+                demo_admin=True,
+                pooler=settings.database_pooler,
+            )
         )
         click.echo(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
         click.echo("demo season seeded" if seeded else "demo season already present")

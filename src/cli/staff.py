@@ -37,7 +37,9 @@ def add(email: str, role: str, password: str) -> None:
     from rush.families.accounts import create_staff_account
 
     async def create(database_url: str) -> None:
-        pool = await create_pool(database_url, min_size=1, max_size=1)
+        pool = await create_pool(
+            database_url, min_size=1, max_size=1, pooler=settings.database_pooler
+        )
         try:
             await create_staff_account(pool, email=email, password=password, role=role)
         finally:

@@ -10,6 +10,7 @@ from pathlib import Path
 import msgspec
 
 __all__ = [
+    "DATABASE_POOLERS",
     "DEV_ENCRYPTION_KEY",
     "DEV_SIGNING_KEY",
     "DEV_WEBHOOK_SECRET",
@@ -20,6 +21,8 @@ __all__ = [
 
 _ENV_PREFIX = "RUSH_"
 _ENVIRONMENTS = ("production", "development")
+DATABASE_POOLERS = ("none", "pgbouncer")
+"""What stands between Rush and Postgres: nothing, or PgBouncer (transaction pooling included)."""
 
 # Published in this file, so only good for the demo and tests: production refuses them.
 DEV_SIGNING_KEY = "dev-only-signing-key-change-me"
@@ -39,6 +42,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """`production` refuses to serve with unsafe settings (`rush.production`); only `rush demo`
     and the tests run as `development`."""
     database_url: str = ""
+    database_pooler: str = "none"
+    """`pgbouncer` when `database_url` reaches Postgres through PgBouncer (transaction pooling
+    supported): no prepared statement or session state then outlives a transaction."""
     redis_url: str = ""
     data_dir: Path = Path(".rush-data")
     host: str = "127.0.0.1"
@@ -110,6 +116,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("RUSH_PORT must be a TCP port")
         if self.log_format not in ("text", "json"):
             raise ValueError("RUSH_LOG_FORMAT must be text or json")
+        if self.database_pooler not in DATABASE_POOLERS:
+            raise ValueError("RUSH_DATABASE_POOLER must be none or pgbouncer")
         if self.payment_provider not in ("simulated", "stripe"):
             raise ValueError("RUSH_PAYMENT_PROVIDER must be simulated or stripe")
         if not (self.issuer_name.strip() and self.issuer_number.strip()):

@@ -2,17 +2,19 @@
 
 Queries live in `<module>.sql` files beside their module (see `rush.named_queries`).
 Migrations are plain SQL files applied in name order, each in its own transaction, and
-recorded in `schema_migration`; an advisory lock lets several processes start at once.
+recorded in `schema_migration`; a transaction-level advisory lock lets several processes start
+at once, even through a transaction pooler (PgBouncer) that moves sessions between backends.
 """
 
 from __future__ import annotations
 
 from importlib import resources
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from rush.config import DATABASE_POOLERS
 from rush.named_queries import NamedQueries, QueryFileError, UnknownQuery
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "QueryFileError",
     "UnknownQuery",
     "apply_migrations",
+    "connect",
     "create_pool",
     "inserted",
     "query",
@@ -52,9 +55,35 @@ async def inserted(conn: Executor, name: str, *args: object) -> asyncpg.Record:
     return row
 
 
-async def create_pool(database_url: str, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
+def _connection_options(pooler: str) -> dict[str, Any]:
+    """Behind a transaction pooler each transaction may land on another backend, so no named
+    prepared statement may outlive it: two clients numbering their statements alike would run
+    each other's SQL. asyncpg then uses unnamed statements, parsed again at each execution."""
+    if pooler not in DATABASE_POOLERS:
+        raise ValueError(f"unknown database pooler {pooler!r}: expected one of {DATABASE_POOLERS}")
+    return {"statement_cache_size": 0} if pooler == "pgbouncer" else {}
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """A pooled connection shares its backends: asyncpg's default reset (`RESET ALL`,
+    `pg_advisory_unlock_all()`) would clear the session of whoever holds that backend now."""
+
+
+async def connect(database_url: str, *, pooler: str = "none") -> asyncpg.Connection:
+    """One connection (migrations, seeding), safe behind `pooler` (see `DATABASE_POOLERS`)."""
+    conn: asyncpg.Connection = await asyncpg.connect(database_url, **_connection_options(pooler))
+    return conn
+
+
+async def create_pool(
+    database_url: str, min_size: int = 2, max_size: int = 20, *, pooler: str = "none"
+) -> asyncpg.Pool:
+    """The one way Rush opens a pool, safe behind `pooler` (see `DATABASE_POOLERS`)."""
+    options = _connection_options(pooler)
+    if pooler != "none":
+        options["reset"] = _keep_session
     pool: asyncpg.Pool = await asyncpg.create_pool(
-        database_url, min_size=min_size, max_size=max_size
+        database_url, min_size=min_size, max_size=max_size, **options
     )
     return pool
 
@@ -67,21 +96,23 @@ def _migrations() -> list[tuple[str, str]]:
 
 async def apply_migrations(conn: asyncpg.Connection, up_to: str | None = None) -> list[str]:
     """Apply every migration not yet recorded (those up to `up_to` only, for an upgrade test);
-    returns the versions applied now."""
-    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
-    try:
+    returns the versions applied now.
+
+    Each migration takes the lock inside its own transaction and checks again that no other
+    process applied it meanwhile: a session lock would be released on whichever backend a
+    transaction pooler gives the unlock, leaving the real one locked."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
         await conn.execute(query("schema_migration"))
-        done = {row["version"] for row in await conn.fetch("SELECT version FROM schema_migration")}
-        applied = []
-        for version, sql in _migrations():
-            if version in done:
+    applied = []
+    for version, sql in _migrations():
+        if up_to is not None and version > up_to:
+            break
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+            if await conn.fetchval(query("schema_migration_applied"), version):
                 continue
-            if up_to is not None and version > up_to:
-                break
-            async with conn.transaction():
-                await conn.execute(sql)
-                await conn.execute("INSERT INTO schema_migration (version) VALUES ($1)", version)
-            applied.append(version)
-        return applied
-    finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+            await conn.execute(sql)
+            await conn.execute(query("schema_migration_record"), version)
+        applied.append(version)
+    return applied

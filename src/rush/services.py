@@ -51,7 +51,9 @@ class Services:
 
 
 async def open_services(settings: Settings, pool_size: int = 20) -> Services:
-    pool = await create_pool(settings.database_url, min_size=1, max_size=pool_size)
+    pool = await create_pool(
+        settings.database_url, min_size=1, max_size=pool_size, pooler=settings.database_pooler
+    )
     redis = Redis.from_url(settings.redis_url, max_connections=1024)
     return build_services(settings, pool, redis)
 

@@ -27,6 +27,11 @@ def test_urls_and_rush_variables_are_read_from_the_environment() -> None:
     assert settings.hold_ttl_ms == 600_000
 
 
+def test_the_database_pooler_is_none_unless_pgbouncer_is_named() -> None:
+    assert load_settings({}).database_pooler == "none"
+    assert load_settings({"RUSH_DATABASE_POOLER": "pgbouncer"}).database_pooler == "pgbouncer"
+
+
 def test_no_urls_means_embedded_servers() -> None:
     settings = load_settings({})
     assert (settings.database_url, settings.redis_url) == ("", "")
@@ -41,6 +46,7 @@ def test_no_urls_means_embedded_servers() -> None:
         {"RUSH_HOLD_TTL_SECONDS": "900", "RUSH_HOLD_MAX_LIFETIME_SECONDS": "60"},
         {"RUSH_ENV": "staging"},
         {"RUSH_ENCRYPTION_KEYS": " , "},
+        {"RUSH_DATABASE_POOLER": "pgpool"},
     ],
 )
 def test_invalid_settings_fail_at_startup_with_a_message(env: dict[str, str]) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncpg
 from redis.asyncio import Redis
 
-from rush.db import apply_migrations, create_pool, query
+from rush.db import apply_migrations, connect, create_pool, query
 from rush.dev.seed import seed_demo_season
 from rush.engine.holds import HoldEngine
 from rush.engine.reconcile import ProgramDrift, reconcile_all
@@ -20,19 +19,24 @@ DEMO_ADMIN_PASSWORD = "rush-demo-admin"  # demo data only; printed by `rush demo
 
 
 async def prepare(
-    database_url: str, redis_url: str, seed: bool, demo_admin: bool = False
+    database_url: str,
+    redis_url: str,
+    seed: bool,
+    demo_admin: bool = False,
+    *,
+    pooler: str = "none",
 ) -> tuple[list[str], bool, list[ProgramDrift]]:
     """Migrate, seed when asked, then rebuild Redis from Postgres and open waiting rooms.
 
     Only `rush demo` asks for the demo admin: its password is published, so anywhere else
     staff are created by `rush staff add`."""
-    conn = await asyncpg.connect(database_url)
+    conn = await connect(database_url, pooler=pooler)
     try:
         applied = await apply_migrations(conn)
         seeded = await seed_demo_season(conn) if seed else False
     finally:
         await conn.close()
-    pool = await create_pool(database_url, min_size=1, max_size=2)
+    pool = await create_pool(database_url, min_size=1, max_size=2, pooler=pooler)
     redis = Redis.from_url(redis_url)
     try:
         drifts = await reconcile_all(pool, HoldEngine(redis))

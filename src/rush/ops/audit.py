@@ -236,7 +236,9 @@ async def run_audit(
 
 async def audit_servers(settings: Settings, sale_id: int | None = None) -> AuditReport:
     """Audit the servers `settings` points at, with connections of its own."""
-    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
+    pool = await create_pool(
+        settings.database_url, min_size=1, max_size=2, pooler=settings.database_pooler
+    )
     redis = Redis.from_url(settings.redis_url)
     try:
         return await run_audit(pool, redis, settings, sale_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import asyncpg
 from redis.asyncio import Redis
 
-from rush.db import apply_migrations, create_pool, query
+from rush.db import apply_migrations, connect, create_pool, query
 from rush.dev.bench.workload import (
     SELLOUT_CAPACITY,
     HoldingAudit,
@@ -61,9 +61,11 @@ async def _create_program(
     return program_id, sorted(row["id"] for row in rows)
 
 
-async def _prepare_rush(database_url: str, engine: HoldEngine, hot_capacity: int) -> RushPrograms:
+async def _prepare_rush(
+    database_url: str, pooler: str, engine: HoldEngine, hot_capacity: int
+) -> RushPrograms:
     """Real catalogue rows in Postgres, then reconcile, exactly as a sale morning starts."""
-    conn = await asyncpg.connect(database_url)
+    conn = await connect(database_url, pooler=pooler)
     try:
         await apply_migrations(conn)
         programs = RushPrograms(
@@ -73,7 +75,7 @@ async def _prepare_rush(database_url: str, engine: HoldEngine, hot_capacity: int
         )
     finally:
         await conn.close()
-    pool = await create_pool(database_url, min_size=1, max_size=1)
+    pool = await create_pool(database_url, min_size=1, max_size=1, pooler=pooler)
     try:
         for program_id, _ in (programs.hot, programs.many, programs.sellout):
             await reconcile_program(pool, engine, program_id)
@@ -196,11 +198,13 @@ async def _measure(
     return Measured(PhaseFigures.of(name, tally), audit)
 
 
-async def _bench_rush(database_url: str, redis_url: str, setup: BenchSetup) -> SystemResults:
+async def _bench_rush(
+    database_url: str, pooler: str, redis_url: str, setup: BenchSetup
+) -> SystemResults:
     redis = Redis.from_url(redis_url, max_connections=setup.concurrency + 16)
     try:
         engine = HoldEngine(redis)
-        programs = await _prepare_rush(database_url, engine, setup.hot_capacity)
+        programs = await _prepare_rush(database_url, pooler, engine, setup.hot_capacity)
         hot_program, (hot_group,) = programs.hot
         many_program, many_groups = programs.many
         sellout_program, (sellout_group,) = programs.sellout
@@ -223,9 +227,9 @@ async def _bench_rush(database_url: str, redis_url: str, setup: BenchSetup) -> S
     return SystemResults([hot, many], sellout)
 
 
-async def _bench_baseline(database_url: str, setup: BenchSetup) -> SystemResults:
+async def _bench_baseline(database_url: str, pooler: str, setup: BenchSetup) -> SystemResults:
     size = setup.pg_pool_size
-    pool = await create_pool(database_url, min_size=size, max_size=size)
+    pool = await create_pool(database_url, min_size=size, max_size=size, pooler=pooler)
     try:
         await _prepare_baseline(pool, setup.hot_capacity)
         store = _pg_store(pool)
@@ -311,12 +315,17 @@ def _print_audit(rush: SystemResults, baseline: SystemResults) -> None:
 
 
 async def run_engine_bench(
-    database_url: str, redis_url: str, seconds: float, concurrency: int
+    database_url: str,
+    redis_url: str,
+    seconds: float,
+    concurrency: int,
+    *,
+    pooler: str = "none",
 ) -> dict[str, object]:
     """Measure both systems one after the other, print a table, then the JSON line last."""
     setup = BenchSetup(seconds, concurrency)
-    rush = await _bench_rush(database_url, redis_url, setup)
-    baseline = await _bench_baseline(database_url, setup)
+    rush = await _bench_rush(database_url, pooler, redis_url, setup)
+    baseline = await _bench_baseline(database_url, pooler, setup)
     report = _report(rush, baseline, setup)
     _print_table(rush, baseline, setup)
     print(json.dumps(report), flush=True)
