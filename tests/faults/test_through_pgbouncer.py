@@ -111,10 +111,7 @@ async def test_migrations_through_the_pooler_run_at_once_and_leave_no_lock(
     bouncer: PgBouncer,
 ) -> None:
     database = "rush_pooler_migrations"
-    await bouncer.drop_database(database)
-    direct = await asyncpg.connect(bouncer.direct_url)
-    await direct.execute(f"CREATE DATABASE {database}")
-    await direct.close()
+    await bouncer.fresh_database(database)
     try:
         connections = [await connect(bouncer.url(database), pooler="pgbouncer") for _ in range(3)]
         try:
@@ -160,10 +157,7 @@ async def test_two_rush_migrate_at_once_through_the_pooler_both_finish(
     bouncer: PgBouncer, migrated: ServerUrls
 ) -> None:
     database = "rush_pooler_cli_migrate"
-    await bouncer.drop_database(database)
-    direct = await asyncpg.connect(bouncer.direct_url)
-    await direct.execute(f"CREATE DATABASE {database}")
-    await direct.close()
+    await bouncer.fresh_database(database)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("RUSH_")} | {
         "DATABASE_URL": bouncer.url(database),
         "REDIS_URL": migrated.redis_url,

@@ -83,6 +83,15 @@ class PgBouncer:
             finally:
                 await direct.close()
 
+    async def fresh_database(self, database: str) -> None:
+        """An empty `database`, whatever an earlier run left under that name."""
+        await self.drop_database(database)
+        direct = await asyncpg.connect(self.direct_url)
+        try:
+            await direct.execute(f'CREATE DATABASE "{database}"')
+        finally:
+            await direct.close()
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
