@@ -21,6 +21,7 @@ from rush.config import Settings, load_settings
 from rush.db import apply_migrations, create_pool
 from rush.dev.mail_catcher import MailCatcher, start_mail_catcher
 from rush.dev.servers import ServerUrls, running_servers
+from rush.dev.valkey_cluster import ValkeyCluster, running_valkey_cluster
 from rush.engine.holds import HoldEngine
 from rush.families.accounts import create_staff_account
 from rush.purchase.payments import SimulatedProvider
@@ -44,6 +45,13 @@ def server_urls() -> Iterator[ServerUrls]:
         os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     ) as urls:
         yield urls
+
+
+@pytest.fixture(scope="session")
+def valkey_cluster() -> Iterator[ValkeyCluster]:
+    """A 3-primary Valkey Cluster for the tests that run Rush on one (started on first use)."""
+    with running_valkey_cluster() as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="session")

@@ -253,7 +253,7 @@ async def publish_dashboards(ctx: dict[str, Any]) -> int:
     kept in Redis too so `/metrics` scrapes read it instead of querying, and a chart point
     every 5 s."""
     services = _services(ctx)
-    channels = dashboard_backend(services.redis)
+    channels = dashboard_backend(services.jobs_redis)
     sales = await services.room.known_sales()
     snapshots = []
     for sale_id in sales:

@@ -21,9 +21,20 @@ def bench() -> None:
 @bench.command("engine")
 @click.option("--seconds", type=float, default=10.0, help="Duration of each measured phase.")
 @click.option("--concurrency", type=int, default=64, help="Concurrent clients.")
-def bench_engine(seconds: float, concurrency: int) -> None:
+@click.option(
+    "--cluster",
+    is_flag=True,
+    help="Holds/s on local Valkey Clusters of 1 and 3 shards, fed by 1, 2, 4 client processes.",
+)
+def bench_engine(seconds: float, concurrency: int, cluster: bool) -> None:
     """Redis holds/s against the classic Postgres hold, same run, same concurrency."""
     from rush.dev.bench.engine import run_engine_bench
+
+    if cluster:
+        from rush.dev.bench.cluster import run_cluster_bench
+
+        run_cluster_bench(seconds, concurrency)
+        return
 
     settings = local_settings()
     with running_servers(settings.database_url, settings.redis_url, None) as urls:

@@ -68,7 +68,7 @@ def build_worker(
         cron_jobs=None if burst else WorkerSettings.cron_jobs,
         on_startup=WorkerSettings.on_startup,
         on_shutdown=WorkerSettings.on_shutdown,
-        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        redis_settings=RedisSettings.from_dsn(settings.jobs_redis_address),
         handle_signals=handle_signals,
         job_completion_wait=JOB_COMPLETION_WAIT_S if handle_signals else 0,
         burst=burst,

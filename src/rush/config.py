@@ -9,6 +9,8 @@ from pathlib import Path
 
 import msgspec
 
+from rush.redis_clients import is_cluster_url
+
 __all__ = [
     "DATABASE_POOLERS",
     "DEV_ENCRYPTION_KEY",
@@ -46,6 +48,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """`pgbouncer` when `database_url` reaches Postgres through PgBouncer (transaction pooling
     supported): no prepared statement or session state then outlives a transaction."""
     redis_url: str = ""
+    """The engine's Redis: a plain `redis://` server or a cluster, `redis+cluster://node:port`."""
+    jobs_redis_url: str = ""
+    """The plain Redis for arq's queue, pub/sub, sessions and rate limits; empty means
+    `redis_url`, which a cluster `redis_url` does not allow (`rush.redis_clients`)."""
+    redis_max_connections: int = 256
+    """Each Redis client's pool bound per process (per node on a cluster): a web process opens
+    two clients (engine, jobs), so it holds at most twice this many connections per server."""
     data_dir: Path = Path(".rush-data")
     host: str = "127.0.0.1"
     port: int = msgspec.field(default=8000)
@@ -129,8 +138,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 ipaddress.ip_network(proxy, strict=False)
             except ValueError:
                 raise ValueError("RUSH_TRUSTED_PROXIES lists IP addresses or CIDRs") from None
+        if is_cluster_url(self.jobs_redis_url):
+            raise ValueError(
+                "RUSH_JOBS_REDIS_URL must name a plain Redis: arq's queue and pub/sub do not"
+                " run on a cluster"
+            )
+        if is_cluster_url(self.redis_url) and not self.jobs_redis_url:
+            raise ValueError("REDIS_URL names a cluster: set RUSH_JOBS_REDIS_URL to a plain Redis")
+        if self.redis_max_connections < 8:
+            raise ValueError("RUSH_REDIS_MAX_CONNECTIONS must be at least 8")
         if not self.encryption_key_list:
             raise ValueError("RUSH_ENCRYPTION_KEYS must hold at least one key (`rush keys new`)")
+
+    @property
+    def jobs_redis_address(self) -> str:
+        """Where arq, pub/sub, sessions and rate limits live: the jobs Redis, or the engine's."""
+        return self.jobs_redis_url or self.redis_url
 
     @property
     def encryption_key_list(self) -> list[str]:

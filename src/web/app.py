@@ -14,7 +14,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from redis.asyncio import Redis
 
 from rush.config import Settings
 from rush.ops.dashboard import DASHBOARD_CHANNELS_PREFIX
@@ -62,7 +61,7 @@ from web.rate_limits import (
 )
 from web.request_log import RequestLog, log_unexpected_error
 from web.security_headers import security_headers_hook
-from web.state import resources_lifespan
+from web.state import JOBS_REDIS, open_jobs_redis, resources_lifespan
 from web.strict_bodies import StrictBodies
 
 __all__ = ["create_app"]
@@ -103,6 +102,7 @@ def provider_pages(settings: Settings) -> list[type[Controller]]:
 def create_app(settings: Settings) -> Litestar:
     """Build the app for servers already running at `settings.database_url` / `redis_url`."""
     session_auth = make_session_auth(settings)
+    jobs_redis = open_jobs_redis(settings)
     app = Litestar(
         route_handlers=[
             health,
@@ -140,11 +140,11 @@ def create_app(settings: Settings) -> Litestar:
             *provider_pages(settings),
         ],
         lifespan=[resources_lifespan],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, JOBS_REDIS: jobs_redis}),
         stores={
-            SESSION_STORE: session_store(settings),
-            RATE_LIMIT_STORE: rate_limit_store(settings),
-            QUEUE_RATE_LIMIT_STORE: queue_rate_limit_store(settings),
+            SESSION_STORE: session_store(jobs_redis),
+            RATE_LIMIT_STORE: rate_limit_store(jobs_redis),
+            QUEUE_RATE_LIMIT_STORE: queue_rate_limit_store(jobs_redis),
         },
         middleware=[
             StrictBodies(),
@@ -159,7 +159,7 @@ def create_app(settings: Settings) -> Litestar:
             ChannelsPlugin(
                 # The backend and prefix `workers.channels` publishes dashboard snapshots on.
                 backend=RedisChannelsPubSubBackend(
-                    redis=Redis.from_url(settings.redis_url),
+                    redis=jobs_redis,
                     key_prefix=DASHBOARD_CHANNELS_PREFIX,
                 ),
                 arbitrary_channels_allowed=True,

@@ -16,6 +16,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.session.server_side import ServerSideSessionBackend
 from litestar.security.session_auth import SessionAuth
 from litestar.stores.redis import RedisStore
+from redis.asyncio import Redis
 
 from rush.config import Settings
 from rush.families.accounts import Account, current_role
@@ -64,9 +65,9 @@ async def _account_from_session(
     return msgspec.convert(raw, Account) if raw else None
 
 
-def session_store(settings: Settings) -> RedisStore:
-    """Sessions live in Redis, so any web process serves any family."""
-    return RedisStore.with_client(url=settings.redis_url, namespace="rush:sessions")
+def session_store(jobs_redis: Redis) -> RedisStore:
+    """Sessions live in the jobs Redis, so any web process serves any family."""
+    return RedisStore(jobs_redis, namespace="rush:sessions")
 
 
 def make_session_auth(settings: Settings) -> SessionAuth[Account, ServerSideSessionBackend]:

@@ -19,7 +19,7 @@ async def log_in_account(services: Services, email: str, password: str) -> Accou
 
     Counted before the password is checked, so a locked account costs no argon2 verify.
     """
-    await count_account_attempt(services.redis, AccountDoor.LOG_IN, email)
+    await count_account_attempt(services.jobs_redis, AccountDoor.LOG_IN, email)
     account = await authenticate(services.pool, email, password)
-    await forget_account_attempts(services.redis, AccountDoor.LOG_IN, email)
+    await forget_account_attempts(services.jobs_redis, AccountDoor.LOG_IN, email)
     return account

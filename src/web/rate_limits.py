@@ -16,8 +16,7 @@ from typing import Any
 from litestar import Request
 from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.stores.redis import RedisStore
-
-from rush.config import Settings
+from redis.asyncio import Redis
 
 __all__ = [
     "LIMITED_PATHS",
@@ -41,13 +40,13 @@ QUEUE_JOIN_PATHS = re.compile(r"^(/api/v1)?/sales/\d+/queue/?$")
 SESSION_COOKIE = "rush_session"
 
 
-def rate_limit_store(settings: Settings) -> RedisStore:
-    return RedisStore.with_client(url=settings.redis_url, namespace="rush:ratelimit")
+def rate_limit_store(jobs_redis: Redis) -> RedisStore:
+    return RedisStore(jobs_redis, namespace="rush:ratelimit")
 
 
-def queue_rate_limit_store(settings: Settings) -> RedisStore:
+def queue_rate_limit_store(jobs_redis: Redis) -> RedisStore:
     """A store of its own: Litestar keys counters by caller only, not by path."""
-    return RedisStore.with_client(url=settings.redis_url, namespace="rush:ratelimit:queue")
+    return RedisStore(jobs_redis, namespace="rush:ratelimit:queue")
 
 
 async def _is_account_door(request: Request[Any, Any, Any]) -> bool:

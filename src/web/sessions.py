@@ -81,7 +81,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         account = scope_session.get("account")
         if not isinstance(account, dict) or not isinstance(account.get("id"), int):
             return
-        redis = resources(connection.app.state).services.redis
+        redis = resources(connection.app.state).services.jobs_redis
         key = _account_sessions_key(account["id"])
         # The set outlives its newest session by nothing: stale ids in it cost a no-op delete.
         async with redis.pipeline(transaction=True) as pipe:
@@ -95,7 +95,7 @@ async def end_account_sessions(
 ) -> None:
     """Sign the account out everywhere: after a password reset, no old device stays in."""
     app = connection.app
-    redis = resources(app.state).services.redis
+    redis = resources(app.state).services.jobs_redis
     key = _account_sessions_key(account_id)
     async with redis.pipeline(transaction=True) as pipe:  # a sign-in meanwhile is not lost
         pipe.smembers(key)

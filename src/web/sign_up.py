@@ -27,7 +27,7 @@ async def sign_up_family(
 ) -> None:
     """Create the family's account and send its confirmation link, or, when the email already
     has an account, tell that account's owner; either way the caller learns nothing."""
-    await count_account_attempt(res.services.redis, AccountDoor.SIGN_UP, email)
+    await count_account_attempt(res.services.jobs_redis, AccountDoor.SIGN_UP, email)
     try:
         # Hashes the password before it finds the email taken: both answers take as long.
         account = await create_family_account(

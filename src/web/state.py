@@ -6,16 +6,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from arq import create_pool as create_arq_pool
-from arq.connections import ArqRedis, RedisSettings
+from arq.connections import ArqRedis
 from litestar import Litestar
 from litestar.datastructures import State
+from redis.asyncio import ConnectionPool
 
 from rush.config import Settings
 from rush.purchase.payments import PaymentProvider
 from rush.services import Services, open_services
 
-__all__ = ["Resources", "resources", "resources_lifespan"]
+__all__ = ["JOBS_REDIS", "Resources", "open_jobs_redis", "resources", "resources_lifespan"]
+
+JOBS_REDIS = "jobs_redis"
+"""The app state's plain Redis client: arq's queue, sessions, rate limits and pub/sub share
+its pool, so a web process holds two Redis pools (engine and jobs), not six."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +42,22 @@ def resources(state: State) -> Resources:
     return found
 
 
+def open_jobs_redis(settings: Settings) -> ArqRedis:
+    """The process's client of the plain jobs Redis (`RUSH_JOBS_REDIS_URL`, or `REDIS_URL`);
+    it connects on first use."""
+    pool = ConnectionPool.from_url(
+        settings.jobs_redis_address, max_connections=settings.redis_max_connections
+    )
+    return ArqRedis(pool)
+
+
 @asynccontextmanager
 async def resources_lifespan(app: Litestar) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    services = await open_services(settings)
-    jobs = await create_arq_pool(RedisSettings.from_dsn(settings.redis_url))
+    jobs: ArqRedis = app.state[JOBS_REDIS]
+    services = await open_services(settings, jobs_redis=jobs)
     app.state.resources = Resources(services, jobs)
     try:
         yield
     finally:
-        await jobs.aclose()
-        await services.close()
+        await services.close()  # the jobs client with it

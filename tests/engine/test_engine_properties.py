@@ -27,13 +27,16 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 
 from rush.dev.servers import ServerUrls
+from rush.dev.valkey_cluster import ValkeyCluster
 from rush.engine.capacity import change_capacity
 from rush.engine.holds import ConfirmOutcome, HoldEngine
+from rush.engine.keys import program_keys
 from rush.engine.reconcile import reconcile_all, reconcile_program
 from rush.errors import CapacityBelowCommitted, HoldAlreadyPaid, HoldExpired, PlacesShort
+from rush.redis_clients import open_engine_redis
 from tests.support.catalogue_factory import CatalogueFactory, TestProgram, truncate_all
 
 T = TypeVar("T")
@@ -50,6 +53,8 @@ class ModelHold:
 
 class HoldEngineMachine(RuleBasedStateMachine):
     urls: ServerUrls
+    redis_url: str
+    """The session's Valkey, or a cluster's `redis+cluster://` URL."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -60,7 +65,7 @@ class HoldEngineMachine(RuleBasedStateMachine):
         self.pool: asyncpg.Pool = self.run(
             asyncpg.create_pool(self.urls.database_url, min_size=1, max_size=4)
         )
-        self.redis = Redis.from_url(self.urls.redis_url)
+        self.redis = open_engine_redis(self.redis_url, max_connections=16)
         self.engine = HoldEngine(self.redis)
         self.factory = CatalogueFactory(self.pool, self.engine)
         self.capacity: dict[int, int] = {}
@@ -78,8 +83,14 @@ class HoldEngineMachine(RuleBasedStateMachine):
         asyncio.set_event_loop(self.outer_loop)
 
     async def redis_now(self) -> int:
-        seconds, micros = await self.redis.time()
-        return seconds * 1000 + micros // 1000
+        """The clock of the shard that holds the program's keys (the only one there is on a
+        plain Redis): the clock the engine's scripts read."""
+        if isinstance(self.redis, RedisCluster):
+            node = self.redis.get_node_from_key(program_keys(self.program.id).capacity)
+            seconds, micros = await self.redis.time(target_nodes=node)
+        else:
+            seconds, micros = await self.redis.time()
+        return int(seconds) * 1000 + int(micros) // 1000
 
     def held_at(self, group: int, now: int) -> int:
         return sum(h.items.get(group, 0) for h in self.holds.values() if h.expiry > now)
@@ -239,11 +250,24 @@ class HoldEngineMachine(RuleBasedStateMachine):
 
 @pytest.mark.slow
 def test_hold_engine_keeps_its_invariants(migrated: ServerUrls) -> None:
-    HoldEngineMachine.urls = migrated
+    _run_machine(migrated, migrated.redis_url, examples=40)
+
+
+@pytest.mark.slow
+def test_hold_engine_keeps_its_invariants_on_a_cluster(
+    migrated: ServerUrls, valkey_cluster: ValkeyCluster
+) -> None:
+    """The same machine on a 3-primary cluster: each program's scripts on its own shard."""
+    _run_machine(migrated, valkey_cluster.url, examples=8)
+
+
+def _run_machine(urls: ServerUrls, redis_url: str, examples: int) -> None:
+    HoldEngineMachine.urls = urls
+    HoldEngineMachine.redis_url = redis_url
     run_state_machine_as_test(
         HoldEngineMachine,
         settings=settings(
-            max_examples=40,
+            max_examples=examples,
             stateful_step_count=30,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -28,11 +28,13 @@ from redis.asyncio import Redis
 from loadtests.bench_processes import bin_path, free_port
 from loadtests.queries import query
 from rush.config import Settings, load_settings
-from rush.db import apply_migrations, create_pool
+from rush.db import apply_migrations, connect, create_pool
 from rush.dev.mail_catcher import MailCatcher, start_mail_catcher
+from rush.dev.valkey_cluster import ValkeyCluster, running_valkey_cluster
 from rush.ops.audit import AuditReport, run_audit
 from rush.purchase.payments import SimulatedProvider
 from rush.purchase.payments.simulated import deliver
+from rush.redis_clients import EngineRedis, open_engine_redis
 from rush.room.sales import copy_admissions_to_postgres
 from rush.room.waiting_room import WaitingRoom
 from tests.faults.driver import DriverReport, RushDriver
@@ -40,6 +42,7 @@ from tests.faults.processes import RushProcesses, child_env
 from tests.faults.rush_sale import RushSale, prepare_sale
 from tests.faults.servers import PostgresProcess, ValkeyProcess
 from tests.support.figures import record
+from tests.support.pgbouncer import running_pgbouncer
 
 __all__ = ["FaultRush", "FaultRushOptions", "report"]
 
@@ -64,6 +67,10 @@ class FaultRushOptions:
     workers: int = 1
     job_timeout_s: int = 300
     seed: int = 1
+    engine_cluster: bool = False
+    """The engine on a 3-primary Valkey Cluster; the test's Valkey then holds only the jobs."""
+    through_pgbouncer: bool = False
+    """Every Rush process reaches PostgreSQL through PgBouncer in transaction pooling."""
 
 
 class FaultRush:
@@ -77,7 +84,11 @@ class FaultRush:
         self.valkey = ValkeyProcess(self.folder / "valkey")
         self._stack = contextlib.ExitStack()
         self.pool: asyncpg.Pool
-        self.redis: Redis
+        self.redis: EngineRedis
+        """The engine's Redis: the test's Valkey, or the cluster."""
+        self.jobs_redis: Redis
+        """The test's Valkey: arq's queue and keys live there in any case."""
+        self.cluster: ValkeyCluster | None = None
         self.settings: Settings
         self.sale: RushSale
         self.processes: RushProcesses
@@ -99,14 +110,18 @@ class FaultRush:
         self._stack.callback(self.valkey.stop)
         await asyncio.to_thread(self.valkey.start)
         self.catcher = self._stack.enter_context(start_mail_catcher(self.folder / "mail"))
-        self.settings = self._settings(self.catcher)
-        conn = await asyncpg.connect(self.settings.database_url)
+        self.settings = await asyncio.to_thread(self._settings, self.catcher)
+        pooler = self.settings.database_pooler
+        conn = await connect(self.settings.database_url, pooler=pooler)
         try:
             await apply_migrations(conn)
         finally:
             await conn.close()
-        self.pool = await create_pool(self.settings.database_url, min_size=1, max_size=8)
-        self.redis = Redis.from_url(self.settings.redis_url)
+        self.pool = await create_pool(
+            self.settings.database_url, min_size=1, max_size=8, pooler=pooler
+        )
+        self.redis = open_engine_redis(self.settings.redis_url, max_connections=64)
+        self.jobs_redis = Redis.from_url(self.valkey.url)
         self.sale = await prepare_sale(
             self.pool,
             self.redis,
@@ -124,10 +139,20 @@ class FaultRush:
 
     def _settings(self, catcher: MailCatcher) -> Settings:
         port = free_port()
+        database_url, pooler = self.postgres.url(_DATABASE), "none"
+        if self.options.through_pgbouncer:
+            database_url = self._stack.enter_context(running_pgbouncer(database_url)).url()
+            pooler = "pgbouncer"
+        redis_url, jobs_redis_url = self.valkey.url, ""
+        if self.options.engine_cluster:
+            self.cluster = self._stack.enter_context(running_valkey_cluster())
+            redis_url, jobs_redis_url = self.cluster.url, redis_url
         return msgspec.structs.replace(
             load_settings({"RUSH_ENV": "development"}),
-            database_url=self.postgres.url(_DATABASE),
-            redis_url=self.valkey.url,
+            database_url=database_url,
+            database_pooler=pooler,
+            redis_url=redis_url,
+            jobs_redis_url=jobs_redis_url,
             port=port,
             public_base_url=f"http://127.0.0.1:{port}",
             signing_key="fault-tests-signing-key",
@@ -143,6 +168,8 @@ class FaultRush:
     ) -> None:
         with contextlib.suppress(Exception):
             await self.redis.aclose()
+        with contextlib.suppress(Exception):
+            await self.jobs_redis.aclose()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.pool.close(), 10)
         await asyncio.to_thread(self._stack.close)
@@ -170,16 +197,24 @@ class FaultRush:
 
     async def reconcile(self) -> str:
         """`rush reconcile`, as the operator runs it after Redis came back."""
-        done = await asyncio.to_thread(
+        done = await self._rush("reconcile")
+        done.check_returncode()
+        return done.stdout
+
+    async def audit_command(self) -> subprocess.CompletedProcess[str]:
+        """`rush audit --sale N`, as the operator runs it: exit 0 when clean."""
+        await copy_admissions_to_postgres(self.pool, WaitingRoom(self.redis), self.sale.sale_id)
+        return await self._rush("audit", "--sale", str(self.sale.sale_id))
+
+    async def _rush(self, *argv: str) -> subprocess.CompletedProcess[str]:
+        return await asyncio.to_thread(
             subprocess.run,
-            [bin_path("rush"), "reconcile"],
+            [bin_path("rush"), *argv],
             env=self.env,
             capture_output=True,
             text=True,
             timeout=120,
         )
-        done.check_returncode()
-        return done.stdout
 
     async def settle(self, timeout_s: float = 90.0) -> bool:
         """Until every payment the provider took is finalized and each paid order's confirmation

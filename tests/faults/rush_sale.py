@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import asyncpg
 from argon2 import PasswordHasher
-from redis.asyncio import Redis
 
 from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.traces import Trace, generate_trace
 from rush.config import Settings
 from rush.crypto import FieldCipher
 from rush.engine.holds import HoldEngine
+from rush.redis_clients import EngineRedis
 from rush.room.sales import open_sale, set_pace
 from rush.room.waiting_room import WaitingRoom
 from tests.support.catalogue_factory import CatalogueFactory
@@ -41,7 +41,7 @@ class RushSale:
 
 async def prepare_sale(
     pool: asyncpg.Pool,
-    redis: Redis,
+    redis: EngineRedis,
     settings: Settings,
     *,
     families: int,

@@ -37,13 +37,13 @@ async def _kill_worker_mid_finalize(
     """
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not families.done():
-        if await rush.redis.keys(_IN_PROGRESS):
+        if await rush.jobs_redis.keys(_IN_PROGRESS):
             for worker in list(rush.processes.workers):
                 if worker.poll() is None:
                     rush.processes.kill_worker(worker)
             held = [
                 k.decode().removeprefix(in_progress_key_prefix)
-                for k in await rush.redis.keys(_IN_PROGRESS)
+                for k in await rush.jobs_redis.keys(_IN_PROGRESS)
             ]
             if held:
                 return held
@@ -61,7 +61,7 @@ async def test_a_worker_killed_during_finalize_leaves_one_registration_set_and_o
         rush.processes.start_worker()
         driven = await families
         settled, audit, mismatches, emails = await rush.aftermath()
-        retried = [await Job(job_id, rush.redis).result_info() for job_id in interrupted]
+        retried = [await Job(job_id, rush.jobs_redis).result_info() for job_id in interrupted]
         report(
             "worker SIGKILLed during finalize_order",
             f"SIGKILL of the only worker holding {len(interrupted)} finalize job(s), new worker"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
-
 from rush.db import apply_migrations, connect, create_pool, query
 from rush.dev.seed import seed_demo_season
 from rush.engine.holds import HoldEngine
 from rush.engine.reconcile import ProgramDrift, reconcile_all
 from rush.families.accounts import create_staff_account
+from rush.redis_clients import open_engine_redis
 from rush.room.sales import prepare_rooms
 from rush.room.waiting_room import WaitingRoom
 
@@ -37,7 +36,7 @@ async def prepare(
     finally:
         await conn.close()
     pool = await create_pool(database_url, min_size=1, max_size=2, pooler=pooler)
-    redis = Redis.from_url(redis_url)
+    redis = open_engine_redis(redis_url, max_connections=8)
     try:
         drifts = await reconcile_all(pool, HoldEngine(redis))
         await prepare_rooms(pool, WaitingRoom(redis))

@@ -7,9 +7,9 @@ lost writes, a bug) and `rush reconcile` — the worker's cron — put Redis bac
 from __future__ import annotations
 
 import msgspec
-from redis.asyncio import Redis
 
 from rush.engine.keys import LAST_RECONCILE
+from rush.redis_clients import EngineRedis, server_time_ms
 
 __all__ = ["DriftReading", "last_drift", "record_drift"]
 
@@ -19,13 +19,12 @@ class DriftReading(msgspec.Struct, frozen=True):
     at_ms: int
 
 
-async def record_drift(redis: Redis, repaired_groups: int) -> DriftReading:
-    seconds, micros = await redis.time()
-    reading = DriftReading(repaired_groups, seconds * 1000 + micros // 1000)
+async def record_drift(redis: EngineRedis, repaired_groups: int) -> DriftReading:
+    reading = DriftReading(repaired_groups, await server_time_ms(redis))
     await redis.set(LAST_RECONCILE, msgspec.json.encode(reading))
     return reading
 
 
-async def last_drift(redis: Redis) -> DriftReading | None:
+async def last_drift(redis: EngineRedis) -> DriftReading | None:
     raw = await redis.get(LAST_RECONCILE)
     return None if raw is None else msgspec.json.decode(raw, type=DriftReading)

@@ -11,9 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from redis.asyncio import Redis
-
 from rush.engine.keys import program_keys
+from rush.redis_clients import EngineRedis
 
 __all__ = ["FLOW_SLOT_MS", "HoldFlow", "hold_flow", "last_minute"]
 
@@ -47,7 +46,7 @@ def _number(value: Any) -> int:
     return int(value) if value is not None else 0
 
 
-async def hold_flow(redis: Redis, program_ids: Iterable[int], now_ms: int) -> HoldFlow:
+async def hold_flow(redis: EngineRedis, program_ids: Iterable[int], now_ms: int) -> HoldFlow:
     """Holds and expiries per minute over every program of a sale, in one round trip."""
     slots = _slots(now_ms)
     fields = [f"h:{slot}" for slot in slots] + [f"x:{slot}" for slot in slots]

@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from rush.engine.keys import sale_keys
+from rush.redis_clients import EngineRedis
 
 __all__ = [
     "BUCKET_BOUNDS_MS",
@@ -73,7 +73,7 @@ def p99_of(histogram: Mapping[int, int]) -> HoldTimingReading:
 class HoldTimings:
     """Records hold durations of a sale and reads their p99 over the last minute."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: EngineRedis) -> None:
         self._redis = redis
 
     async def record(self, sale_id: int, duration_ms: float, redis_now_ms: int) -> None:
@@ -121,7 +121,7 @@ class BufferedHoldTimings(HoldTimings):
     """Counts in memory; the first hold after a write schedules the next one `every_s` later.
     A process that dies loses at most that second of samples, never a hold."""
 
-    def __init__(self, redis: Redis, every_s: float = 1.0) -> None:
+    def __init__(self, redis: EngineRedis, every_s: float = 1.0) -> None:
         super().__init__(redis)
         self._every_s = every_s
         self._pending: Counter[tuple[str, int]] = Counter()

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, cast
 
-from redis.asyncio import Redis
-
 from rush.engine.keys import KNOWN_PROGRAMS, program_keys
 from rush.engine.scripts import EngineScripts, Reply, reply_text
 from rush.errors import (
@@ -25,6 +23,7 @@ from rush.errors import (
     PlacesShort,
     UnknownGroup,
 )
+from rush.redis_clients import EngineRedis, gather_per_key
 
 __all__ = [
     "ConfirmOutcome",
@@ -131,7 +130,7 @@ class ConfirmOutcome(Enum):
 class HoldEngine:
     """Public API of the hold engine; one instance per Redis client."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: EngineRedis) -> None:
         self._redis = redis
         self._scripts = EngineScripts.register(redis)
 
@@ -183,16 +182,15 @@ class HoldEngine:
     async def places_many(
         self, groups_by_program: Mapping[int, Sequence[int]]
     ) -> dict[int, GroupPlaces]:
-        """Places of groups across several programs, pipelined into one round trip."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for program_id, group_ids in groups_by_program.items():
-                await self._scripts.places_left(
-                    keys=program_keys(program_id).all, args=list(group_ids), client=pipe
-                )
-            replies = await pipe.execute()
+        """Places of groups across several programs: one script per program, all at once
+        (each program's keys live on one shard of a cluster)."""
+        readings = await gather_per_key(
+            groups_by_program.items(),
+            lambda item: self.places(item[0], item[1]),
+        )
         found: dict[int, GroupPlaces] = {}
-        for group_ids, reply in zip(groups_by_program.values(), replies, strict=True):
-            found.update(decode_places_left(reply, group_ids).groups)
+        for reading in readings:
+            found.update(reading.groups)
         return found
 
     async def set_capacity(self, program_id: int, group_id: int, capacity: int) -> None:

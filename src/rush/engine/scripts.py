@@ -1,7 +1,8 @@
 """Loads Rush's Lua scripts once and calls them by SHA.
 
-redis-py's `register_script` computes each SHA locally, calls EVALSHA and reloads the
-script on NOSCRIPT, so a Redis restart or flush never breaks a call. Each family of
+`rush.redis_clients.Script` computes each SHA locally, calls EVALSHA and reloads the
+script on NOSCRIPT where it is missing, so a Redis restart, a flush or a cluster failover
+never breaks a call. Each family of
 scripts shares a prelude (its keys and helpers), prepended here.
 """
 
@@ -13,8 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Self, TypeAlias
 
-from redis.asyncio import Redis
-from redis.commands.core import AsyncScript
+from rush.redis_clients import EngineRedis, Script, register_script
 
 __all__ = ["EngineScripts", "QueueScripts", "Reply", "lua_source", "reply_text"]
 
@@ -41,31 +41,31 @@ def lua_source(name: str) -> str:
 
 class _Registered:
     @classmethod
-    def register(cls, redis: Redis) -> Self:
+    def register(cls, redis: EngineRedis) -> Self:
         names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-        return cls(**{name: redis.register_script(lua_source(name)) for name in names})
+        return cls(**{name: register_script(redis, lua_source(name)) for name in names})
 
 
 @dataclass(frozen=True, slots=True)
 class EngineScripts(_Registered):
-    hold: AsyncScript
-    release: AsyncScript
-    extend: AsyncScript
-    confirm: AsyncScript
-    places_left: AsyncScript
-    set_capacity: AsyncScript
-    sweep: AsyncScript
-    reconcile: AsyncScript
-    inspect: AsyncScript
+    hold: Script
+    release: Script
+    extend: Script
+    confirm: Script
+    places_left: Script
+    set_capacity: Script
+    sweep: Script
+    reconcile: Script
+    inspect: Script
 
 
 @dataclass(frozen=True, slots=True)
 class QueueScripts(_Registered):
-    queue_configure: AsyncScript
-    queue_status: AsyncScript
-    queue_open: AsyncScript
-    queue_set_status: AsyncScript
-    queue_touch: AsyncScript
-    queue_leave: AsyncScript
-    queue_admit: AsyncScript
-    queue_stats: AsyncScript
+    queue_configure: Script
+    queue_status: Script
+    queue_open: Script
+    queue_set_status: Script
+    queue_touch: Script
+    queue_leave: Script
+    queue_admit: Script
+    queue_stats: Script

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import msgspec
-from redis.asyncio import Redis
 
 from rush.engine.keys import program_keys
 from rush.engine.scripts import Reply, lua_source, reply_text
+from rush.redis_clients import EngineRedis, gather_per_key, register_script
 
 __all__ = ["EngineState", "StoredGroup", "StoredHold", "decode_audit_program", "read_engine_state"]
 
@@ -59,13 +59,13 @@ class EngineState:
     holds: list[StoredHold] = field(default_factory=list)
 
 
-async def read_engine_state(redis: Redis, program_ids: Sequence[int]) -> EngineState:
-    """Every program's stored groups and holds, one script per program, in one round trip."""
-    script = redis.register_script(lua_source("audit_program"))
-    async with redis.pipeline(transaction=False) as pipe:
-        for program_id in program_ids:
-            await script(keys=program_keys(program_id).all, args=[], client=pipe)
-        replies: list[Reply] = await pipe.execute() if program_ids else []
+async def read_engine_state(redis: EngineRedis, program_ids: Sequence[int]) -> EngineState:
+    """Every program's stored groups and holds: one script per program, all at once (each
+    reads its own shard's clock for its own holds)."""
+    script = register_script(redis, lua_source("audit_program"))
+    replies = await gather_per_key(
+        program_ids, lambda program_id: script(keys=program_keys(program_id).all, args=[])
+    )
     state = EngineState()
     for program_id, reply in zip(program_ids, replies, strict=True):
         program = decode_audit_program(reply, program_id)

@@ -16,12 +16,12 @@ from typing import Any, Literal
 
 import asyncpg
 import msgspec
-from redis.asyncio import Redis
 
 from rush.config import Settings
 from rush.db import create_pool, query
 from rush.engine.stored_state import EngineState, StoredGroup, StoredHold, read_engine_state
 from rush.ops.rejected_webhooks import RejectedWebhook, rejected_webhooks
+from rush.redis_clients import EngineRedis, open_engine_redis, server_time_ms
 from rush.room.fairness import fairness_report
 
 __all__ = [
@@ -200,14 +200,14 @@ class _PostgresState:
 
 
 async def run_audit(
-    pool: asyncpg.Pool, redis: Redis, settings: Settings, sale_id: int | None = None
+    pool: asyncpg.Pool, redis: EngineRedis, settings: Settings, sale_id: int | None = None
 ) -> AuditReport:
     """Audit one sale, or every sale when `sale_id` is None; reads only."""
     program_ids = [r["id"] for r in await pool.fetch(query("audit_programs"), sale_id)]
     engine = await read_engine_state(redis, program_ids)
     postgres = await _read_postgres(pool, sale_id)
     fairness = [await _sale_fairness(pool, sid) for sid in await _opened_sales(pool, sale_id)]
-    redis_now_ms = await _redis_now_ms(redis)
+    redis_now_ms = await server_time_ms(redis)
     payments = postgres.payments
     return AuditReport(
         sale_id=sale_id,
@@ -239,17 +239,12 @@ async def audit_servers(settings: Settings, sale_id: int | None = None) -> Audit
     pool = await create_pool(
         settings.database_url, min_size=1, max_size=2, pooler=settings.database_pooler
     )
-    redis = Redis.from_url(settings.redis_url)
+    redis = open_engine_redis(settings.redis_url, max_connections=8)
     try:
         return await run_audit(pool, redis, settings, sale_id)
     finally:
         await redis.aclose()
         await pool.close()
-
-
-async def _redis_now_ms(redis: Redis) -> int:
-    seconds, micros = await redis.time()
-    return int(seconds) * 1000 + int(micros) // 1000
 
 
 async def _read_postgres(pool: asyncpg.Pool, sale_id: int | None) -> _PostgresState:

@@ -146,7 +146,7 @@ async def build_snapshot(services: Services, sale_id: int) -> DashboardSnapshot:
         queue=queue,
         flow=Flow(
             **dict(flow_row.items()),
-            job_queue_depth=await _queue_depth(services.redis),
+            job_queue_depth=await _queue_depth(services.jobs_redis),
             holds_per_min=holds.holds_per_min,
             expiries_per_min=holds.expiries_per_min,
             hold_p99_ms=hold_timing.p99_ms,

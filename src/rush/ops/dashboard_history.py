@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 import msgspec
-from redis.asyncio import Redis
 
 from rush.engine.keys import sale_keys
 from rush.ops.dashboard import DashboardSnapshot
+from rush.redis_clients import EngineRedis
 
 __all__ = ["KEEP_MS", "POINT_EVERY_MS", "HistoryPoint", "point_of", "record_point", "sale_history"]
 
@@ -55,7 +55,7 @@ def point_of(snapshot: DashboardSnapshot) -> HistoryPoint:
     )
 
 
-async def record_point(redis: Redis, snapshot: DashboardSnapshot) -> bool:
+async def record_point(redis: EngineRedis, snapshot: DashboardSnapshot) -> bool:
     """Append the snapshot's point unless the last one is under 5 s old; True if appended."""
     key = sale_keys(snapshot.sale_id).history
     last = await cast(Any, redis.lindex(key, -1))
@@ -71,7 +71,7 @@ async def record_point(redis: Redis, snapshot: DashboardSnapshot) -> bool:
     return True
 
 
-async def sale_history(redis: Redis, sale_id: int) -> list[HistoryPoint]:
+async def sale_history(redis: EngineRedis, sale_id: int) -> list[HistoryPoint]:
     """The points of the last 30 minutes before the newest one, oldest first."""
     raw = await cast(Any, redis.lrange(sale_keys(sale_id).history, 0, -1))
     points = [_decoder.decode(item) for item in raw]

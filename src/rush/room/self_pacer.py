@@ -19,6 +19,7 @@ from rush.db import query
 from rush.engine.hold_timing import SLOT_MS, HoldTimings
 from rush.errors import InvalidPacingSettings, UnknownSale
 from rush.ops.staff_log import log_staff_action
+from rush.redis_clients import server_time_ms
 from rush.room.pacing_rule import PacingSignals, PacingTargets, next_rate
 from rush.room.sales import set_pace
 from rush.services import Services
@@ -117,16 +118,11 @@ async def configure_self_pacing(pool: asyncpg.Pool, sale_id: int, config: SelfPa
         raise UnknownSale(sale_id)
 
 
-async def _redis_now_ms(services: Services) -> int:
-    seconds, microseconds = await services.redis.time()
-    return int(seconds) * 1000 + int(microseconds) // 1000
-
-
 async def measure(
     services: Services, sale_id: int, *, recently_lowered: bool = False
 ) -> PacingSignals:
     """Hold p99 of the last 30 s, and finalize lag while payments are coming in."""
-    now_ms = await _redis_now_ms(services)
+    now_ms = await server_time_ms(services.redis)
     timing = await HoldTimings(services.redis).recent(sale_id, now_ms, WINDOW_SLOTS)
     flow = await services.pool.fetchrow(query("dashboard_flow"), sale_id)
     assert flow is not None

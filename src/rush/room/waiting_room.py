@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from redis.asyncio import Redis
-
 from rush.engine.keys import KNOWN_SALES, sale_keys
 from rush.engine.scripts import QueueScripts, Reply, reply_text
 from rush.errors import NotAdmitted, QueueClosed, RoomTransitionRefused, UnknownSale
+from rush.redis_clients import EngineRedis
 
 __all__ = [
     "AdmissionRecord",
@@ -125,7 +124,7 @@ class AdmissionRecord:
 class WaitingRoom:
     """Public API of the waiting rooms; one instance per Redis client."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: EngineRedis) -> None:
         self._redis = redis
         self._scripts = QueueScripts.register(redis)
 

@@ -97,7 +97,7 @@ class AccountPages(Controller):
         res = resources(state)
         email = data.get("email", "").strip()
         try:
-            await count_account_attempt(res.services.redis, AccountDoor.RESET_PASSWORD, email)
+            await count_account_attempt(res.services.jobs_redis, AccountDoor.RESET_PASSWORD, email)
         except RushError as exc:
             error = error_message(exc.code, request_locale(request))
             return page(
