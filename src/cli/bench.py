@@ -26,14 +26,21 @@ def bench() -> None:
     is_flag=True,
     help="Holds/s on local Valkey Clusters of 1 and 3 shards, fed by 1, 2, 4 client processes.",
 )
-def bench_engine(seconds: float, concurrency: int, cluster: bool) -> None:
+@click.option(
+    "--client-processes",
+    default="1,2,4",
+    show_default=True,
+    help="With --cluster: the client process counts to try, comma-separated.",
+)
+def bench_engine(seconds: float, concurrency: int, cluster: bool, client_processes: str) -> None:
     """Redis holds/s against the classic Postgres hold, same run, same concurrency."""
     from rush.dev.bench.engine import run_engine_bench
 
     if cluster:
         from rush.dev.bench.cluster import run_cluster_bench
 
-        run_cluster_bench(seconds, concurrency)
+        counts = [int(count) for count in client_processes.split(",") if count.strip()]
+        run_cluster_bench(seconds, concurrency, client_counts=counts)
         return
 
     settings = local_settings()

@@ -5,8 +5,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 
 from rush.config import Settings, load_settings, settings_environ
+from rush.redis_clients import open_engine_redis, open_plain_redis
 
 
 def test_urls_and_rush_variables_are_read_from_the_environment() -> None:
@@ -32,6 +35,36 @@ def test_the_database_pooler_is_none_unless_pgbouncer_is_named() -> None:
     assert load_settings({"RUSH_DATABASE_POOLER": "pgbouncer"}).database_pooler == "pgbouncer"
 
 
+def test_jobs_live_on_the_engine_redis_unless_told_otherwise() -> None:
+    plain = load_settings({"REDIS_URL": "redis://cache:6379/0"})
+    assert plain.jobs_redis_address == "redis://cache:6379/0"
+    split = load_settings(
+        {"REDIS_URL": "redis://cache:6379/0", "RUSH_JOBS_REDIS_URL": "redis://jobs:6379/0"}
+    )
+    assert split.jobs_redis_address == "redis://jobs:6379/0"
+
+
+def test_a_cluster_engine_needs_a_plain_jobs_redis_beside_it() -> None:
+    cluster = {"REDIS_URL": "redis+cluster://node-1:7000"}
+    with pytest.raises(ValueError, match="set RUSH_JOBS_REDIS_URL to a plain Redis"):
+        load_settings(cluster)
+    with pytest.raises(ValueError, match="RUSH_JOBS_REDIS_URL must name a plain Redis"):
+        load_settings({**cluster, "RUSH_JOBS_REDIS_URL": "valkey+cluster://node-2:7000"})
+    settings = load_settings({**cluster, "RUSH_JOBS_REDIS_URL": "redis://jobs:6379/0"})
+    assert (settings.redis_url, settings.jobs_redis_address) == (
+        "redis+cluster://node-1:7000",
+        "redis://jobs:6379/0",
+    )
+
+
+def test_the_client_factory_builds_a_cluster_client_for_a_cluster_url() -> None:
+    engine = open_engine_redis("redis+cluster://127.0.0.1:7000", max_connections=8)
+    assert isinstance(engine, RedisCluster)
+    assert isinstance(open_engine_redis("redis://127.0.0.1:6379/0", max_connections=8), Redis)
+    with pytest.raises(ValueError, match="names a cluster"):
+        open_plain_redis("redis+cluster://127.0.0.1:7000", max_connections=8)
+
+
 def test_no_urls_means_embedded_servers() -> None:
     settings = load_settings({})
     assert (settings.database_url, settings.redis_url) == ("", "")
@@ -47,6 +80,7 @@ def test_no_urls_means_embedded_servers() -> None:
         {"RUSH_ENV": "staging"},
         {"RUSH_ENCRYPTION_KEYS": " , "},
         {"RUSH_DATABASE_POOLER": "pgpool"},
+        {"RUSH_REDIS_MAX_CONNECTIONS": "2"},
     ],
 )
 def test_invalid_settings_fail_at_startup_with_a_message(env: dict[str, str]) -> None:

