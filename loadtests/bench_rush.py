@@ -48,6 +48,7 @@ from rush.dev.mail_catcher import start_mail_catcher
 from rush.dev.servers import ServerUrls, running_servers
 from rush.engine.holds import HoldEngine
 from rush.ops.audit import AuditReport, run_audit
+from rush.redis_clients import open_plain_redis
 from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.room.waiting_room import WaitingRoom
 
@@ -186,7 +187,7 @@ class _Bench:
         pool = await create_pool(
             self.urls.database_url, min_size=1, max_size=4, pooler=settings.database_pooler
         )
-        redis = Redis.from_url(self.urls.redis_url)
+        redis = open_plain_redis(self.urls.redis_url, max_connections=8)
         try:
             sale_id, trace = await self._prepare_sale(pool, settings)
             opening_at_s = _STARTUP_LEAD_S - min(

@@ -212,3 +212,31 @@ def test_every_script_is_a_lua_file_with_a_header(name: str) -> None:
     for part in ("KEYS", "ARGV", "Returns", "Invariant"):
         assert part in header, f"{name}.lua header lacks {part}"
     assert lua_source(name).endswith(own)
+
+
+def _builds_a_redis_client(path: Path) -> list[str]:
+    """`Redis.from_url(...)`, `Redis(...)`, `RedisCluster...(...)` calls in `path`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.value if isinstance(func, ast.Attribute) else func
+        if isinstance(name, ast.Name) and name.id in ("Redis", "RedisCluster"):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_redis_client_of_the_product_comes_from_the_one_factory() -> None:
+    """A cluster URL must work everywhere: only `rush.redis_clients` builds clients (the dev
+    cluster builder talks to its own nodes, and the web app's arq client takes a pool the
+    settings bound)."""
+    allowed = {RUSH / "redis_clients.py", RUSH / "dev" / "valkey_cluster.py"}
+    builders = [
+        place
+        for root in PACKAGES.values()
+        for path in sorted(root.rglob("*.py"))
+        if path not in allowed
+        for place in _builds_a_redis_client(path)
+    ]
+    assert builders == []

