@@ -142,6 +142,8 @@ async def test_an_admitted_family_is_served_while_the_process_sheds_new_arrivals
     metrics = (await busy_client.get("/metrics")).text
     assert re.search(r'^rush_shed_requests_total\{door="queue_join"\} 2\.0$', metrics, re.M)
     assert re.search(r"^rush_shedding 1\.0$", metrics, re.M)
+    assert re.search(r"^rush_requests_in_flight 1\.0$", metrics, re.M)  # the scrape itself
+    assert re.search(r"^rush_event_loop_lag_seconds \d", metrics, re.M)
 
 
 async def test_with_shedding_off_nothing_is_shed(app_settings: Settings, clean: None) -> None:
