@@ -13,7 +13,7 @@ import gevent  # type: ignore[import-untyped]
 import requests
 
 from loadtests.morning import MorningSettings
-from loadtests.shed_retries import shed_wait_s, until_served
+from loadtests.shed_retries import problem_code, shed_wait_s, until_served
 
 __all__ = ["open_sale_on_time"]
 
@@ -32,21 +32,12 @@ def _admin_session(base_url: str, settings: MorningSettings) -> requests.Session
         if last:
             return answer, None
         retry_after = answer.headers.get("retry-after")
-        return answer, shed_wait_s(answer.status_code, _problem_code(answer), retry_after)
+        return answer, shed_wait_s(answer.status_code, problem_code(answer.content), retry_after)
 
     until_served(log_in, gevent.sleep).raise_for_status()
     # Logging in rotates the session but keeps the CSRF cookie; read it again all the same.
     session.headers["x-csrftoken"] = session.cookies.get("csrftoken") or ""
     return session
-
-
-def _problem_code(answer: requests.Response) -> str | None:
-    try:
-        body = answer.json()
-    except ValueError:
-        return None
-    code = body.get("code") if isinstance(body, dict) else None
-    return str(code) if code else None
 
 
 def open_sale_on_time(

@@ -8,10 +8,18 @@ locust import here: the tests import this module, and locust patches the standar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["MAX_SHED_RETRIES", "SHED", "SHED_CODE", "shed_wait_s", "until_served"]
+__all__ = [
+    "MAX_SHED_RETRIES",
+    "SHED",
+    "SHED_CODE",
+    "problem_code",
+    "shed_wait_s",
+    "until_served",
+]
 
 SHED_CODE = "servers_busy"
 SHED = "shed"
@@ -20,6 +28,16 @@ MAX_SHED_RETRIES = 60
 """A parent stays a few minutes at most; the answer after that counts as a failure."""
 
 T = TypeVar("T")
+
+
+def problem_code(body: str | bytes) -> str | None:
+    """The `code` of a problem details body; None for anything else."""
+    try:
+        problem = json.loads(body)
+    except ValueError:
+        return None
+    code = problem.get("code") if isinstance(problem, dict) else None
+    return str(code) if code else None
 
 
 def shed_wait_s(status: int, code: str | None, retry_after: str | None) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.shed_retries import MAX_SHED_RETRIES, shed_wait_s, until_served
+from loadtests.shed_retries import MAX_SHED_RETRIES, problem_code, shed_wait_s, until_served
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,13 @@ def test_only_a_503_servers_busy_with_retry_after_is_a_shed_answer(
     status: int, code: str | None, retry_after: str | None, wait: float | None
 ) -> None:
     assert shed_wait_s(status, code, retry_after) == wait
+
+
+def test_the_problem_code_is_read_from_a_problem_body_only() -> None:
+    assert problem_code(b'{"code": "servers_busy", "retry_after": 7}') == "servers_busy"
+    assert problem_code('{"state": "waiting"}') is None
+    assert problem_code(b"[1, 2]") is None
+    assert problem_code(b"<html>Bad gateway</html>") is None
 
 
 class Server:
