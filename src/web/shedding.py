@@ -105,11 +105,9 @@ def shed_first(saturation: Saturation) -> Callable[[AppConfig], AppConfig]:
 
 @asynccontextmanager
 async def saturation_lifespan(app: Litestar) -> AsyncIterator[None]:
-    """The loop-lag probe runs as long as the process serves, when shedding is on."""
+    """The loop-lag probe runs as long as the process serves, shedding on or off: the lag on
+    `/metrics` is what tells whether (and how) to tune it."""
     saturation: Saturation = app.state[SATURATION]
-    if not saturation.thresholds.enabled:
-        yield
-        return
     probe = asyncio.create_task(watch_loop_lag(saturation), name="rush-loop-lag-probe")
     try:
         yield

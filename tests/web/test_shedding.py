@@ -165,6 +165,7 @@ async def test_with_shedding_off_nothing_is_shed(app_settings: Settings, clean: 
         assert (await call(client, "post", "/api/v1/auth/login", json=login))["email"]
         metrics = (await client.get("/metrics")).text
         assert re.search(r'^rush_shed_requests_total\{door="login"\} 0\.0$', metrics, re.M)
+        assert re.search(r"^rush_shedding 0\.0$", metrics, re.M)
 
 
 async def test_shed_attempts_are_not_counted_against_the_login_rate_limit(
