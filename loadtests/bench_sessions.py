@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import msgspec
 
+from loadtests.shed_retries import MAX_SHED_RETRIES, problem_code, shed_wait_s
 from loadtests.traces import FamilyPlan
 
 __all__ = ["CeilingPlan", "FamilySession", "sign_in_all"]
@@ -35,6 +37,18 @@ def _address(family: FamilyPlan) -> str:
     return f"10.255.{number // 256 % 256}.{number % 256}"
 
 
+async def _post_until_served(client: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Response:
+    """A sign-in or queue join a saturated server sheds is asked again after its Retry-After."""
+    for _ in range(MAX_SHED_RETRIES):
+        answer = await client.post(url, **kwargs)
+        retry_after = answer.headers.get("retry-after")
+        wait = shed_wait_s(answer.status_code, problem_code(answer.content), retry_after)
+        if wait is None:
+            return answer
+        await asyncio.sleep(wait)
+    return await client.post(url, **kwargs)
+
+
 async def _sign_in(
     base_url: str, family: FamilyPlan, sale_id: int, join: bool = False
 ) -> FamilySession:
@@ -42,14 +56,16 @@ async def _sign_in(
     headers = {"x-forwarded-for": address}
     async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60) as client:
         (await client.get("/api/v1/ping")).raise_for_status()
-        answer = await client.post(
+        answer = await _post_until_served(
+            client,
             "/api/v1/auth/login",
             json={"email": family.email, "password": family.password},
             headers={"x-csrftoken": client.cookies.get("csrftoken") or ""},
         )
         answer.raise_for_status()
         if join:
-            standing = await client.post(
+            standing = await _post_until_served(
+                client,
                 f"/api/v1/sales/{sale_id}/queue",
                 headers={"x-csrftoken": client.cookies.get("csrftoken") or ""},
             )

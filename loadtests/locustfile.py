@@ -6,7 +6,9 @@ admitted (siblings, camp weeks, daycare), sometimes removes an item or abandons,
 pays on the simulated provider's page, whose signed webhook a worker then delivers. Requests
 are named by step ("login", "join", "status", "groups", "hold", "checkout", "pay", ...); an
 answer the API gives on purpose (a sold-out group, an expired hold) counts as a success named
-by its problem code, so failures are only server errors and unexpected refusals.
+by its problem code, so failures are only server errors and unexpected refusals. A new
+arrival shed by a saturated server (503 with `Retry-After`) waits and tries again: those
+answers are named `shed` and counted in the run's outcomes, not as failures.
 
 See `loadtests/README.md` for the commands and `loadtests/morning.py` for the settings.
 """
@@ -29,6 +31,7 @@ from locust.runners import WorkerRunner
 from loadtests.morning import MorningClock, RunState, current_run, end_run
 from loadtests.opener import open_sale_on_time
 from loadtests.shapes import OpeningMorningShape
+from loadtests.shed_retries import SHED, shed_wait_s, until_served
 from loadtests.traces import Behaviour, FamilyPlan, TraceEvent, TraceRecorder, read_header
 
 __all__ = ["BUSINESS_OUTCOMES", "FamilyUser", "OpeningMorningShape"]
@@ -388,7 +391,40 @@ class FamilyUser(FastHttpUser):
         business: set[str] | None = None,
     ) -> Answer:
         """One request, reported under `name`, or under its problem code when that code is a
-        business outcome (a success); anything else unexpected is a failure."""
+        business outcome (a success); anything else unexpected is a failure. A request shed by
+        a saturated server is asked again after its `Retry-After` (`loadtests.shed_retries`)."""
+
+        def attempt(last: bool) -> tuple[Answer, float | None]:
+            return self._call_once(
+                method,
+                path,
+                name,
+                json=json,
+                data=data,
+                headers=headers,
+                expect=expect,
+                allow_redirects=allow_redirects,
+                business=business,
+                last=last,
+            )
+
+        return until_served(attempt, gevent.sleep)
+
+    def _call_once(
+        self,
+        method: str,
+        path: str,
+        name: str,
+        *,
+        json: Any,
+        data: str | None,
+        headers: dict[str, str] | None,
+        expect: tuple[int, ...],
+        allow_redirects: bool,
+        business: set[str] | None,
+        last: bool,
+    ) -> tuple[Answer, float | None]:
+        """One try: its answer, and the wait the server asked for when it shed the request."""
         sent = {"x-forwarded-for": self.address, "accept-language": "fr-CA"}
         if method != "GET":
             sent["x-csrftoken"] = self._csrf()
@@ -407,7 +443,14 @@ class FamilyUser(FastHttpUser):
             body = _json(response.content)
             code = body.get("code") if status >= 400 and isinstance(body, dict) else None
             reported = name
+            retry_after = (response.headers or {}).get("retry-after")
+            wait = None if last else shed_wait_s(status, code, retry_after)
             if status in expect:
+                response.success()
+            elif wait is not None:
+                reported = SHED
+                response.request_meta["name"] = SHED
+                self.shared.count(SHED)
                 response.success()
             elif code in BUSINESS_OUTCOMES or code in (business or set()):
                 reported = str(code)
@@ -419,7 +462,7 @@ class FamilyUser(FastHttpUser):
                 response.failure(f"{status} {detail}")
                 code = code or f"http_{status}"
         self.events.append(TraceEvent(round(self._trace_now(), 3), reported, status))
-        return Answer(status, body, code)
+        return Answer(status, body, code), wait
 
     def _trace_now(self) -> float:
         clock: MorningClock = self.shared.clock

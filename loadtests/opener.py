@@ -13,6 +13,7 @@ import gevent  # type: ignore[import-untyped]
 import requests
 
 from loadtests.morning import MorningSettings
+from loadtests.shed_retries import problem_code, shed_wait_s, until_served
 
 __all__ = ["open_sale_on_time"]
 
@@ -23,12 +24,17 @@ def _admin_session(base_url: str, settings: MorningSettings) -> requests.Session
     session = requests.Session()
     session.get(f"{base_url}/api/v1/groups", timeout=30).raise_for_status()
     session.headers["x-csrftoken"] = session.cookies.get("csrftoken") or ""
-    answer = session.post(
-        f"{base_url}/api/v1/auth/login",
-        json={"email": settings.admin_email, "password": settings.admin_password},
-        timeout=30,
-    )
-    answer.raise_for_status()
+    credentials = {"email": settings.admin_email, "password": settings.admin_password}
+
+    def log_in(last: bool) -> tuple[requests.Response, float | None]:
+        """Staff sign in at the same door as families: a saturated server sheds them too."""
+        answer = session.post(f"{base_url}/api/v1/auth/login", json=credentials, timeout=30)
+        if last:
+            return answer, None
+        retry_after = answer.headers.get("retry-after")
+        return answer, shed_wait_s(answer.status_code, problem_code(answer.content), retry_after)
+
+    until_served(log_in, gevent.sleep).raise_for_status()
     # Logging in rotates the session but keeps the CSRF cookie; read it again all the same.
     session.headers["x-csrftoken"] = session.cookies.get("csrftoken") or ""
     return session

@@ -22,6 +22,7 @@ from locust.stats import StatsEntry
 from loadtests.locustfile import FamilyUser
 from loadtests.morning import RunState, current_run
 from loadtests.shapes import OpeningMorningShape
+from loadtests.shed_retries import SHED
 
 __all__ = ["run_morning"]
 
@@ -59,6 +60,7 @@ def _summary(env: Environment, run: RunState, elapsed_s: float, timed_out: bool)
             {"name": e["name"], "error": e["error"], "count": e["occurrences"]}
             for e in stats.serialize_errors().values()
         ],
+        "shed": run.outcomes.get(SHED, 0),
         "outcomes": dict(sorted(run.outcomes.items())),
         "requests": requests,
     }

@@ -98,6 +98,9 @@ def settings(migrated: ServerUrls) -> Settings:
         signing_key=TEST_SIGNING_KEY,
         encryption_keys=TEST_ENCRYPTION_KEY,
         public_base_url="http://rush.test",
+        # The suite shares two cores with CI: a slow tick must not shed a test's sign-in.
+        # Tests of shedding turn it on (tests/web/test_shedding.py).
+        shed_new_arrivals=False,
     )
 
 

@@ -115,6 +115,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     number reserved for examples, so a town must set its own)."""
     help_hours_fr: str = "du lundi au vendredi, de 8 h 30 à 16 h 30"
     help_hours_en: str = "Monday to Friday, 8:30 a.m. to 4:30 p.m."
+    shed_new_arrivals: bool = True
+    """When a web process is saturated, answer new arrivals (sign-in, sign-up, queue joins)
+    `503` with `Retry-After`, so admitted families keep the cores (`rush.load_shedding`)."""
+    shed_loop_lag_ms: int = 100
+    """The process's smoothed event-loop lag at which it starts shedding (it stops below half
+    of it); 0 sheds every new arrival (drills and tests)."""
+    shed_max_in_flight: int = 0
+    """Requests in flight in one process at which it sheds new arrivals too; 0: no such cap."""
+    shed_retry_after_seconds: int = 5
+    """The shortest `Retry-After` of a shed answer; each picks between it and twice it."""
 
     def __post_init__(self) -> None:
         if self.hold_ttl_seconds <= 0 or self.hold_max_lifetime_seconds < self.hold_ttl_seconds:
@@ -147,6 +157,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("REDIS_URL names a cluster: set RUSH_JOBS_REDIS_URL to a plain Redis")
         if self.redis_max_connections < 8:
             raise ValueError("RUSH_REDIS_MAX_CONNECTIONS must be at least 8")
+        if self.shed_loop_lag_ms < 0 or self.shed_max_in_flight < 0:
+            raise ValueError("RUSH_SHED_LOOP_LAG_MS and RUSH_SHED_MAX_IN_FLIGHT cannot be negative")
+        if self.shed_retry_after_seconds < 1:
+            raise ValueError("RUSH_SHED_RETRY_AFTER_SECONDS must be at least 1")
         if not self.encryption_key_list:
             raise ValueError("RUSH_ENCRYPTION_KEYS must hold at least one key (`rush keys new`)")
 

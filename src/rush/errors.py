@@ -56,6 +56,8 @@ Tree (class, status, code, why)::
     ├── CatalogueItemNotFound   404 catalogue_not_found
     │ rush.child_claims
     ├── ChildClaimedElsewhere   409 child_claimed_elsewhere   another family holds the child
+    │ rush.load_shedding
+    ├── ServersBusy             503 servers_busy              a saturated process sheds new arrivals
     │ rush.families.account_tokens
     ├── InvalidAccountLink      400 invalid_account_link      unknown, already used or expired
     │ rush.families.approvals

@@ -324,6 +324,10 @@ _ERROR_MESSAGES: Final[dict[str, str]] = {
     "forbidden": N_("You are not allowed to do this."),
     "csrf_failed": N_("This form has expired. Reload the page, then try again."),
     "service_unavailable": N_("The service is catching its breath. Try again in a moment."),
+    "servers_busy": N_(
+        "Many families are arriving at the same time. Stay on this page and try again in a few"
+        " seconds."
+    ),
     "not_authenticated": N_("Please log in to continue."),
     "rate_limited": N_("Too many attempts. Please wait a moment, then try again."),
     "invalid_payment_request": N_("The payment could not be processed. Please try again."),
@@ -353,6 +357,13 @@ _COUNTED_ERROR_MESSAGES: Final[dict[str, _Counted]] = {
         "places_left",
         "Only {places_left} place is left in this group.",
         "Only {places_left} places are left in this group.",
+    ),
+    "servers_busy": N_plural(
+        "retry_after",
+        "Many families are arriving at the same time. Stay on this page and try again in"
+        " {retry_after} second.",
+        "Many families are arriving at the same time. Stay on this page and try again in"
+        " {retry_after} seconds.",
     ),
     "child_cap_reached": N_plural(
         "max_places",

@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from rush.config import Settings
+from rush.load_shedding import Saturation, ShedThresholds
 from rush.ops.dashboard import DASHBOARD_CHANNELS_PREFIX
 from web.api.auth import AuthController
 from web.api.cart import CartController
@@ -61,6 +62,7 @@ from web.rate_limits import (
 )
 from web.request_log import RequestLog, log_unexpected_error
 from web.security_headers import security_headers_hook
+from web.shedding import SATURATION, saturation_lifespan, shed_first
 from web.state import JOBS_REDIS, open_jobs_redis, resources_lifespan
 from web.strict_bodies import StrictBodies
 
@@ -103,6 +105,7 @@ def create_app(settings: Settings) -> Litestar:
     """Build the app for servers already running at `settings.database_url` / `redis_url`."""
     session_auth = make_session_auth(settings)
     jobs_redis = open_jobs_redis(settings)
+    saturation = Saturation(ShedThresholds.from_settings(settings))
     app = Litestar(
         route_handlers=[
             health,
@@ -139,8 +142,8 @@ def create_app(settings: Settings) -> Litestar:
             create_static_files_router(path="/static", directories=[HERE / "static"]),
             *provider_pages(settings),
         ],
-        lifespan=[resources_lifespan],
-        state=State({"settings": settings, JOBS_REDIS: jobs_redis}),
+        lifespan=[resources_lifespan, saturation_lifespan],
+        state=State({"settings": settings, JOBS_REDIS: jobs_redis, SATURATION: saturation}),
         stores={
             SESSION_STORE: session_store(jobs_redis),
             RATE_LIMIT_STORE: rate_limit_store(jobs_redis),
@@ -154,7 +157,8 @@ def create_app(settings: Settings) -> Litestar:
         before_request=announce_sales_on_pages,
         guards=[ids_in_range],
         before_send=[security_headers_hook(settings)],
-        on_app_init=[session_auth.on_app_init],
+        # Shedding goes first of all middleware, so it is added after the session's.
+        on_app_init=[session_auth.on_app_init, shed_first(saturation)],
         plugins=[
             ChannelsPlugin(
                 # The backend and prefix `workers.channels` publishes dashboard snapshots on.

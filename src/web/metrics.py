@@ -23,11 +23,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 from redis.exceptions import RedisError
 
+from rush.load_shedding import Saturation
 from rush.ops.dashboard import DashboardSnapshot
 from rush.ops.dashboard_latest import latest_snapshots
+from web.shedding import NEW_ARRIVAL_DOORS, SATURATION
 from web.state import resources
 
-__all__ = ["SnapshotCollector", "http_metrics", "metrics"]
+__all__ = ["SaturationCollector", "SnapshotCollector", "http_metrics", "metrics"]
 
 log = structlog.stdlib.get_logger("rush.metrics")
 
@@ -184,6 +186,31 @@ class SnapshotCollector:
         yield from (depth, ping)
 
 
+class SaturationCollector:
+    """This process's saturation (`rush.load_shedding`): the new arrivals it shed, by door,
+    and the readings it decides on."""
+
+    def __init__(self, saturation: Saturation) -> None:
+        self._saturation = saturation
+
+    def collect(self) -> Iterable[Metric]:
+        s = self._saturation
+        shed = CounterMetricFamily(
+            "rush_shed_requests",
+            "New arrivals answered 503 with Retry-After while this process was saturated",
+            labels=["door"],
+        )
+        for door in NEW_ARRIVAL_DOORS:
+            shed.add_metric([door], s.shed_total.get(door, 0))
+        lag = _gauge("rush_event_loop_lag_seconds", "Smoothed lag of this process's event loop")
+        lag.add_metric([], s.smoothed_lag_ms / 1000)
+        in_flight = _gauge("rush_requests_in_flight", "Requests this process is serving")
+        in_flight.add_metric([], s.in_flight)
+        shedding = _gauge("rush_shedding", "1 while this process sheds new arrivals")
+        shedding.add_metric([], 1 if s.sheds_new_arrivals() else 0)
+        yield from (shed, lag, in_flight, shedding)
+
+
 def _authorized(request: Request[Any, Any, Any], token: str) -> bool:
     if not token:
         return True
@@ -205,6 +232,7 @@ async def metrics(request: Request[Any, Any, Any], state: State) -> Response[byt
         snapshots = None
     domain = CollectorRegistry()
     domain.register(SnapshotCollector(snapshots, int(time.time() * 1000)))
+    domain.register(SaturationCollector(request.app.state[SATURATION]))
     return Response(
         generate_latest(REGISTRY) + generate_latest(domain),
         media_type=CONTENT_TYPE_LATEST,

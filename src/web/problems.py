@@ -27,7 +27,7 @@ from web.locale import request_locale
 from web.pages.errors import is_page_request, page_error
 from web.strict_bodies import BodyRefused
 
-__all__ = ["REFUSED_INPUT", "exception_handlers", "request_locale"]
+__all__ = ["REFUSED_INPUT", "exception_handlers", "problem", "request_locale"]
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -59,10 +59,23 @@ def _problem(
     params: dict[str, Any],
     extra: Any = None,
 ) -> Response[Any]:
+    if is_page_request(request):
+        locale = request_locale(request)
+        message = error_message(code, locale, **_town_params(request), **params)
+        return page_error(request, status, message)
+    return problem(request, status, code, params, extra)
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    code: str,
+    params: dict[str, Any],
+    extra: Any = None,
+) -> Response[Any]:
+    """The problem details of `code` in the caller's language, as the API answers it."""
     locale = request_locale(request)
     message = error_message(code, locale, **_town_params(request), **params)
-    if is_page_request(request):
-        return page_error(request, status, message)
     body: dict[str, Any] = {
         "type": f"https://rush.example/problems/{code}",
         "title": message,

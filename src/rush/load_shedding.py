@@ -1,0 +1,128 @@
+"""When a web process is too busy for new arrivals: the rule, in plain Python.
+
+At the opening of a big sale the sign-in spike alone can fill every core, and pacing
+admissions cannot relieve that. So each web process watches its own saturation, cheaply and
+without asking any server: how late its event loop wakes (`watch_loop_lag`, a small periodic
+task) and how many requests it is serving. While saturated, it answers new arrivals (sign-in,
+sign-up, joining a queue) `503` with `Retry-After` (`ServersBusy`), so families already
+admitted keep the cores; their requests are never shed (the web edge decides which is which).
+
+The lag is smoothed, and shedding on lag has hysteresis: it starts when the smoothed lag
+reaches `loop_lag_ms` and stops only once it falls below half of it, so one slow tick neither
+starts nor ends it. A zero threshold sheds from the start (drills and tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rush.config import Settings
+from rush.errors import RushError
+
+__all__ = [
+    "PROBE_INTERVAL_S",
+    "Saturation",
+    "ServersBusy",
+    "ShedThresholds",
+    "watch_loop_lag",
+]
+
+PROBE_INTERVAL_S = 0.05
+"""How often the probe sleeps and measures how late it woke: 20 wake-ups a second."""
+SMOOTHING = 0.3
+"""Weight of the newest probe in the smoothed lag (an exponential moving average)."""
+
+
+class ServersBusy(RushError):
+    """This web process is saturated: a new arrival is asked to come back in a few seconds."""
+
+    code = "servers_busy"
+    status = 503
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"servers busy, retry after {retry_after} s")
+        self.retry_after = retry_after
+        """Seconds the family should wait before trying again (the `Retry-After` header)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShedThresholds:
+    """When a process sheds new arrivals; read from `RUSH_SHED_*`."""
+
+    enabled: bool = True
+    loop_lag_ms: float = 100.0
+    """Smoothed event-loop lag at which shedding starts; it stops below half of it."""
+    max_in_flight: int = 0
+    """Requests in flight in this process at which new arrivals are shed; 0: no such cap."""
+    retry_after_seconds: int = 5
+    """The shortest `Retry-After`; each answer picks between it and twice it, so families
+    shed together do not all come back in the same second."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ShedThresholds:
+        return cls(
+            enabled=settings.shed_new_arrivals,
+            loop_lag_ms=float(settings.shed_loop_lag_ms),
+            max_in_flight=settings.shed_max_in_flight,
+            retry_after_seconds=settings.shed_retry_after_seconds,
+        )
+
+
+class Saturation:
+    """One web process's saturation: fed by the lag probe and the request counter, read on
+    every new arrival (attribute reads only, no I/O)."""
+
+    def __init__(self, thresholds: ShedThresholds, rng: random.Random | None = None) -> None:
+        self.thresholds = thresholds
+        self.in_flight = 0
+        """Requests this process is serving now (the web edge counts them)."""
+        self.smoothed_lag_ms = 0.0
+        self.shed_total: dict[str, int] = {}
+        """New arrivals answered `503`, by door (`login`, `signup`, `queue_join`)."""
+        self._lagging = self.smoothed_lag_ms >= thresholds.loop_lag_ms
+        self._rng = rng or random.Random()
+
+    @property
+    def lagging(self) -> bool:
+        """Whether the event loop's smoothed lag says the process is saturated."""
+        return self._lagging
+
+    def observe_lag(self, lag_ms: float) -> None:
+        """Take one probe's reading: how many milliseconds late the loop woke it."""
+        self.smoothed_lag_ms += SMOOTHING * (max(lag_ms, 0.0) - self.smoothed_lag_ms)
+        start = self.thresholds.loop_lag_ms
+        if self._lagging:
+            self._lagging = self.smoothed_lag_ms >= start / 2
+        else:
+            self._lagging = self.smoothed_lag_ms >= start
+
+    def sheds_new_arrivals(self) -> bool:
+        """Whether a new arrival is answered `503` now."""
+        limits = self.thresholds
+        if not limits.enabled:
+            return False
+        crowded = 0 < limits.max_in_flight <= self.in_flight
+        return self._lagging or crowded
+
+    def shed(self, door: str) -> ServersBusy:
+        """Count one new arrival shed at `door`; the error to answer it with."""
+        self.shed_total[door] = self.shed_total.get(door, 0) + 1
+        shortest = self.thresholds.retry_after_seconds
+        return ServersBusy(self._rng.randint(shortest, 2 * shortest))
+
+
+async def watch_loop_lag(
+    saturation: Saturation,
+    interval_s: float = PROBE_INTERVAL_S,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Measure, forever, how late `asyncio.sleep` wakes on this process's loop; a late wake-up
+    means callbacks queued ahead of it, the very wait every request of the process shares."""
+    while True:
+        before = clock()
+        await asyncio.sleep(interval_s)
+        saturation.observe_lag((clock() - before - interval_s) * 1000)

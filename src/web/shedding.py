@@ -1,0 +1,117 @@
+"""New arrivals answered `503` while this process is saturated; admitted families never.
+
+The rule is `rush.load_shedding`; here are its HTTP doors. `ShedNewArrivals` runs first of
+all middleware, before the session is read, the rate limits counted and CSRF checked: a shed
+request costs no Redis or Postgres round trip, and a parent trying again is not counted
+against the per-address limits. Every other request only adds to the count in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.app import AppConfig
+from litestar.enums import ScopeType
+from litestar.middleware import DefineMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from rush.load_shedding import Saturation, ServersBusy, watch_loop_lag
+from web.pages.busy_forms import busy_form
+from web.pages.errors import is_page_request
+from web.problems import problem
+
+__all__ = [
+    "NEW_ARRIVAL_DOORS",
+    "SATURATION",
+    "ShedNewArrivals",
+    "new_arrival_door",
+    "saturation_lifespan",
+    "shed_first",
+]
+
+SATURATION = "saturation"
+"""The app state's `Saturation` of this process."""
+
+_DOORS = (
+    (re.compile(r"^(/api/v1/auth)?/login$"), "login"),
+    (re.compile(r"^(/api/v1/auth)?/signup$"), "signup"),
+    (re.compile(r"^(/api/v1)?/sales/\d+/queue/?$"), "queue_join"),
+)
+NEW_ARRIVAL_DOORS = tuple(door for _, door in _DOORS)
+_STREAM_SUFFIX = "/stream"
+"""A dashboard stream stays open as long as staff watch: not a request in flight."""
+
+
+def new_arrival_door(method: str, path: str) -> str | None:
+    """The door a request of a new arrival comes through (`login`, `signup`, `queue_join`),
+    or None: everything else, holds, carts, checkout, payments and polls, is never shed."""
+    if method != "POST":
+        return None
+    return next((door for pattern, door in _DOORS if pattern.match(path)), None)
+
+
+class ShedNewArrivals:
+    """Counts this process's requests in flight and sheds new arrivals while saturated."""
+
+    def __init__(self, app: ASGIApp, saturation: Saturation) -> None:
+        self.app = app
+        self.saturation = saturation
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or scope["path"].endswith(_STREAM_SUFFIX):
+            await self.app(scope, receive, send)
+            return
+        saturation = self.saturation
+        door = new_arrival_door(scope["method"], scope["path"])
+        if door is not None and saturation.sheds_new_arrivals():
+            await _answer_shed(scope, receive, send, door, saturation.shed(door))
+            return
+        saturation.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            saturation.in_flight -= 1
+
+
+async def _answer_shed(
+    scope: Scope, receive: Receive, send: Send, door: str, busy: ServersBusy
+) -> None:
+    request: Request[Any, Any, Any] = Request(scope, receive, send)
+    response: Response[Any]
+    if is_page_request(request):
+        response = await busy_form(request, door, busy)
+    else:
+        response = problem(request, busy.status, busy.code, {"retry_after": busy.retry_after})
+    response.headers["retry-after"] = str(busy.retry_after)
+    await response.to_asgi_response(app=None, request=request)(scope, receive, send)
+
+
+def shed_first(saturation: Saturation) -> Callable[[AppConfig], AppConfig]:
+    """An `on_app_init` hook, after the session's: it puts `ShedNewArrivals` before every
+    other middleware, the session middleware included (which inserts itself first)."""
+
+    def install(app_config: AppConfig) -> AppConfig:
+        app_config.middleware.insert(0, DefineMiddleware(ShedNewArrivals, saturation=saturation))
+        return app_config
+
+    return install
+
+
+@asynccontextmanager
+async def saturation_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """The loop-lag probe runs as long as the process serves, shedding on or off: the lag on
+    `/metrics` is what tells whether (and how) to tune it."""
+    saturation: Saturation = app.state[SATURATION]
+    probe = asyncio.create_task(watch_loop_lag(saturation), name="rush-loop-lag-probe")
+    try:
+        yield
+    finally:
+        probe.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await probe

@@ -1,0 +1,181 @@
+"""A saturated web process answers new arrivals 503 with Retry-After, in the family's language,
+while the families it already admitted keep being served (issue 18, item 4).
+
+Saturation is forced with `RUSH_SHED_LOOP_LAG_MS=0` (a zero threshold sheds from the start);
+the admitted family's session, kept in Redis, is carried to that process by its cookies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+
+from rush.config import Settings
+from tests.support.api_family import Client, admitted_family, call
+from tests.support.catalogue_factory import CatalogueFactory
+from tests.support.forms import csrf_of
+from web.app import create_app
+
+SHED_FR = "Beaucoup de familles arrivent en même temps. Restez sur cette page et réessayez dans"
+SHED_EN = "Many families are arriving at the same time. Stay on this page and try again in"
+
+
+def saturated(settings: Settings) -> Settings:
+    return msgspec.structs.replace(settings, shed_new_arrivals=True, shed_loop_lag_ms=0)
+
+
+@pytest.fixture
+async def busy_client(app_settings: Settings, clean: None) -> AsyncIterator[Client]:
+    """A client of a web process that sheds every new arrival."""
+    async with AsyncTestClient(app=create_app(saturated(app_settings))) as client:
+        yield client
+
+
+def _retry_after(headers: httpx.Headers) -> int:
+    value = headers.get("retry-after", "")
+    assert value.isdigit(), value
+    seconds = int(value)
+    assert 5 <= seconds <= 10  # RUSH_SHED_RETRY_AFTER_SECONDS (5) to twice it
+    return seconds
+
+
+async def test_new_arrivals_get_503_with_retry_after_and_a_translated_problem(
+    busy_client: Client,
+) -> None:
+    await busy_client.get("/api/v1/groups")  # the CSRF cookie, as a browser's first page
+    csrf = {"x-csrftoken": busy_client.cookies.get("csrftoken", "")}
+    login = {"email": "julie@example.ca", "password": "mot de passe 123"}
+    signup = {**login, "first_name": "Julie", "last_name": "Gagnon"}
+    for path, body in (
+        ("/api/v1/auth/login", login),
+        ("/api/v1/auth/signup", signup),
+        ("/api/v1/sales/1/queue", None),
+    ):
+        for language, words in (("fr-CA", SHED_FR), ("en", SHED_EN)):
+            answer = await busy_client.post(
+                path, json=body, headers={**csrf, "accept-language": language}
+            )
+            assert answer.status_code == 503, (path, answer.text)
+            assert answer.headers["content-type"].startswith("application/problem+json")
+            problem = answer.json()
+            seconds = _retry_after(answer.headers)
+            assert problem["code"] == "servers_busy"
+            assert problem["retry_after"] == seconds
+            assert problem["detail"].startswith(words)
+            assert str(seconds) in problem["detail"]
+            assert answer.headers["content-language"] == language
+
+
+async def test_the_login_and_sign_up_pages_show_their_form_again_with_what_was_typed(
+    busy_client: Client,
+) -> None:
+    form_page = await busy_client.get("/login")
+    token = csrf_of(form_page.text)
+    typed = {"_csrf_token": token, "email": "julie@example.ca", "password": "secret secret"}
+    shed = await busy_client.post("/login", data=typed)
+    assert shed.status_code == 503
+    _retry_after(shed.headers)
+    assert SHED_FR in shed.text
+    assert 'value="julie@example.ca"' in shed.text
+    assert "secret secret" not in shed.text
+    assert csrf_of(shed.text) == busy_client.cookies.get("csrftoken")
+    assert 'action="/login"' in shed.text
+
+    signup = {**typed, "first_name": "Julie", "last_name": "Gagnon"}
+    english = await busy_client.post("/signup", data=signup, headers={"accept-language": "en"})
+    assert english.status_code == 503
+    assert SHED_EN in english.text
+    assert 'value="Gagnon"' in english.text
+    assert 'action="/signup"' in english.text
+
+
+async def test_an_admitted_family_is_served_while_the_process_sheds_new_arrivals(
+    family_client: Client,
+    admin_client: Client,
+    catalogue: CatalogueFactory,
+    busy_client: Client,
+) -> None:
+    camp, children, token = await admitted_family(family_client, admin_client, catalogue, 10)
+    sale_id = camp.sale_id
+    busy_client.cookies = family_client.cookies  # the same family, on the saturated process
+    admission = {"rush-admission": token}
+
+    joined_again = await busy_client.post(
+        f"/api/v1/sales/{sale_id}/queue",
+        headers={"x-csrftoken": busy_client.cookies.get("csrftoken", "")},
+    )
+    assert joined_again.status_code == 503
+    _retry_after(joined_again.headers)
+
+    body = {"person_ids": children[:1], "group_ids": camp.group_ids}
+    cart = await call(
+        busy_client, "post", f"/api/v1/sales/{sale_id}/cart/items", headers=admission, json=body
+    )
+    assert [line["group_id"] for line in cart["lines"]] == camp.group_ids
+    held = await call(busy_client, "post", f"/api/v1/sales/{sale_id}/cart/hold", headers=admission)
+    assert held["lines"] == cart["lines"]
+    assert (await call(busy_client, "get", f"/api/v1/sales/{sale_id}/queue"))["state"] == (
+        "admitted"
+    )
+    assert (await busy_client.get(f"/sales/{sale_id}/cart")).status_code == 200
+    order = await call(
+        busy_client,
+        "post",
+        f"/api/v1/sales/{sale_id}/checkout",
+        headers=admission,
+        json={"accept_terms": True, "instalments": 1},
+    )
+    assert (await call(busy_client, "get", f"/api/v1/orders/{order['order_id']}"))["status"]
+
+    page_join = await busy_client.post(
+        f"/sales/{sale_id}/queue", data={"_csrf_token": busy_client.cookies["csrftoken"]}
+    )
+    assert page_join.status_code == 503
+    assert SHED_FR in page_join.text
+    assert f'action="/sales/{sale_id}/queue"' in page_join.text
+
+    metrics = (await busy_client.get("/metrics")).text
+    assert re.search(r'^rush_shed_requests_total\{door="queue_join"\} 2\.0$', metrics, re.M)
+    assert re.search(r"^rush_shedding 1\.0$", metrics, re.M)
+    assert re.search(r"^rush_requests_in_flight 1\.0$", metrics, re.M)  # the scrape itself
+    assert re.search(r"^rush_event_loop_lag_seconds \d", metrics, re.M)
+
+
+async def test_with_shedding_off_nothing_is_shed(app_settings: Settings, clean: None) -> None:
+    off = msgspec.structs.replace(saturated(app_settings), shed_new_arrivals=False)
+    async with AsyncTestClient(app=create_app(off)) as client:
+        await call(
+            client,
+            "post",
+            "/api/v1/auth/signup",
+            expect=202,
+            json={
+                "email": "julie@example.ca",
+                "password": "mot de passe 123",
+                "first_name": "Julie",
+                "last_name": "Gagnon",
+            },
+        )
+        login = {"email": "julie@example.ca", "password": "mot de passe 123"}
+        assert (await call(client, "post", "/api/v1/auth/login", json=login))["email"]
+        metrics = (await client.get("/metrics")).text
+        assert re.search(r'^rush_shed_requests_total\{door="login"\} 0\.0$', metrics, re.M)
+        assert re.search(r"^rush_shedding 0\.0$", metrics, re.M)
+
+
+async def test_shed_attempts_are_not_counted_against_the_login_rate_limit(
+    busy_client: Client, app_settings: Settings
+) -> None:
+    await busy_client.get("/api/v1/groups")
+    csrf = {"x-csrftoken": busy_client.cookies.get("csrftoken", "")}
+    login = {"email": "julie@example.ca", "password": "mot de passe 123"}
+    for _ in range(25):  # more than the 20 attempts a minute one address may make
+        shed = await busy_client.post("/api/v1/auth/login", json=login, headers=csrf)
+        assert shed.status_code == 503
+    async with AsyncTestClient(app=create_app(app_settings)) as calm:
+        await call(calm, "post", "/api/v1/auth/login", json=login, expect=401)
