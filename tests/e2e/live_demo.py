@@ -42,6 +42,10 @@ class LiveDemo:
 def live_demo(data_dir: Path, **settings: str) -> Iterator[LiveDemo]:
     """Start `rush demo` with its own embedded servers; Ctrl-C it on the way out."""
     port = free_port()
+    # The suite shares two cores with CI: a slow moment of the demo's event loop must not turn
+    # a clicking parent's sign-in into a "stay on this page" answer. tests/web/test_shedding.py
+    # proves shedding; a test that wants it here passes shed_new_arrivals="true".
+    settings.setdefault("shed_new_arrivals", "false")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update({f"RUSH_{key.upper()}": value for key, value in settings.items()})
     rush = Path(sys.executable).parent / "rush"

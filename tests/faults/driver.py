@@ -63,8 +63,22 @@ class FamilyOutcome:
     """Problem codes of refusals the family received, each time it received one."""
     server_errors: int = 0
     transport_errors: int = 0
+    shed: int = 0
+    """New arrivals the saturated servers answered `503 servers_busy`: waited, then sent again;
+    not an error (`rush.load_shedding`)."""
     last_failure_at: float = 0.0
     """`time.monotonic()` of the last 5xx or dropped connection, 0 when none."""
+
+
+def _shed(response: httpx.Response) -> bool:
+    """A new arrival turned away while the servers are saturated, told when to come back."""
+    if response.status_code != 503 or "retry-after" not in response.headers:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("code") == "servers_busy"
 
 
 @dataclass
@@ -85,6 +99,10 @@ class DriverReport:
     @property
     def transport_errors(self) -> int:
         return sum(f.transport_errors for f in self.families)
+
+    @property
+    def shed(self) -> int:
+        return sum(f.shed for f in self.families)
 
     @property
     def last_failure_at(self) -> float:
@@ -108,6 +126,7 @@ class DriverReport:
             "codes": dict(self.codes()),
             "server_errors": self.server_errors,
             "transport_errors": self.transport_errors,
+            "shed": self.shed,
             "wall_s": round(self.wall_s, 1),
         }
 
@@ -332,6 +351,10 @@ class _Family:
                 response = None
             if response is not None and response.status_code < 500:
                 return self._answer(response, expect)
+            if response is not None and _shed(response):
+                self.outcome.shed += 1
+                await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+                continue
             if response is not None:
                 self.outcome.server_errors += 1
                 self.outcome.last_failure_at = time.monotonic()
