@@ -167,7 +167,11 @@ def _start_node(binary: Path, folder: Path) -> ClusterNode:
         node.process = subprocess.Popen(
             argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-    _wait(lambda: node.client().ping(), 30, f"valkey on port {node.port}")
+    try:
+        _wait(lambda: node.client().ping(), 30, f"valkey on port {node.port}")
+    except TimeoutError:
+        node.kill()
+        raise
     return node
 
 
@@ -215,9 +219,10 @@ def running_valkey_cluster(
     binary = get_binary_path()
     cluster = ValkeyCluster([])
     try:
-        cluster.primaries = [_start_node(binary, folder / f"p{n}") for n in range(primaries)]
-        if with_replicas:
-            cluster.replicas = [_start_node(binary, folder / f"r{n}") for n in range(primaries)]
+        for n in range(primaries):  # one by one: a node that fails to start stops the others
+            cluster.primaries.append(_start_node(binary, folder / f"p{n}"))
+        for n in range(primaries if with_replicas else 0):
+            cluster.replicas.append(_start_node(binary, folder / f"r{n}"))
         _form(cluster)
         yield cluster
     finally:
