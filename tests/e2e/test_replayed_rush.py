@@ -37,8 +37,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 ENCRYPTION_KEY = "8PM8rDe3DlDk9c3YxRwV6NZl3Q3n0V3mYq0t2zW5u1c="
 FAMILIES = 150
-SPEED = 60
-"""Trace seconds per real second: the half hour before opening passes in thirty seconds."""
+SPEED = 120
+"""Trace seconds per real second: the half hour before opening passes in fifteen seconds, the
+hour after it in thirty (the last family arrives about half an hour in)."""
 SALE_ID = 1
 
 pytestmark = [
@@ -102,7 +103,7 @@ async def test_a_replayed_morning_shows_on_the_dashboard_and_audits_clean(
     try:
         trace = generate_trace(await load_catalogue(pool, SALE_ID), FAMILIES, 1.5, 0.7, 0.1, 0.1, 7)
         await seed_trace_families(pool, trace, FieldCipher([ENCRYPTION_KEY]))
-        opening = time.time() + 20
+        opening = time.time() + 15
         await pool.execute(
             "UPDATE sale SET opens_at = to_timestamp($2) WHERE id = $1", SALE_ID, opening
         )
