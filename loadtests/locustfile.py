@@ -20,7 +20,7 @@ import logging
 import time
 import zlib
 from collections import defaultdict
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple
 
 import gevent  # type: ignore[import-untyped]
 import msgspec
@@ -57,6 +57,8 @@ _MAX_HOLD_ATTEMPTS = 4
 _MAX_JOIN_ATTEMPTS = 10
 """A family arriving before staff prepared the room reloads once a second, ten times."""
 _ORDER_POLL_S = 1.0
+_AFTER_THE_MORNING_S = 24 * 3600
+"""Longer than any run: a family plays its morning once."""
 
 
 class Answer(NamedTuple):
@@ -98,8 +100,10 @@ def _fake_address(key: str) -> str:
 class FamilyUser(FastHttpUser):
     """One family of the trace, from arrival to a paid order (or a cart left behind)."""
 
-    # The shape decides how many families are out there; each runs its one morning.
-    wait_time = constant(0)
+    # The shape decides how many families are out there; each runs its one morning, then
+    # waits out the run between tasks, where locust stops a user at once: a user still inside
+    # its task would hold the end of the run for all of `--stop-timeout`.
+    wait_time = constant(_AFTER_THE_MORNING_S)
 
     def on_start(self) -> None:
         self.shared = current_run()
@@ -115,8 +119,8 @@ class FamilyUser(FastHttpUser):
     @task
     def morning(self) -> None:
         plan = self.plan
-        if plan is None:  # more users than families: nothing left to play
-            self._idle()
+        if plan is None:  # more users than families, or this one's morning is done
+            return
         self.plan = None
         arrived = self._sleep_until(plan.arrival_s)
         try:
@@ -132,7 +136,6 @@ class FamilyUser(FastHttpUser):
             events=self.events,
         )
         _Recorder.record(self.shared, played, self.worker_index)
-        self._idle()
 
     # -- the morning, step by step ---------------------------------------------------------------
 
@@ -474,10 +477,6 @@ class FamilyUser(FastHttpUser):
 
     def _think(self, plan: FamilyPlan) -> None:
         gevent.sleep(plan.think_s / self.shared.settings.speed)
-
-    def _idle(self) -> NoReturn:
-        while True:
-            gevent.sleep(3600)
 
 
 def _json(content: bytes | None) -> Any:

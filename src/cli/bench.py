@@ -62,6 +62,12 @@ def bench_engine(seconds: float, concurrency: int, cluster: bool, client_process
 @click.option("--workers", type=int, default=1, help="arq worker processes.")
 @click.option("--speed", type=float, default=30.0, help="Trace seconds per real second.")
 @click.option("--seed", type=int, default=1, help="Seed of the trace.")
+@click.option(
+    "--admit-seconds",
+    type=float,
+    default=30.0,
+    help="The sale's pace admits every family within about this many real seconds.",
+)
 @click.option("--ceiling-seconds", type=float, default=10.0, help="Length of each ceiling phase.")
 @click.option("--ceiling-users", type=int, default=None, help="Default: the rush's peak.")
 @click.option("--profile-dir", type=click.Path(path_type=Path), default=None, help="py-spy.")
@@ -71,6 +77,7 @@ def bench_rush(
     workers: int,
     speed: float,
     seed: int,
+    admit_seconds: float,
     ceiling_seconds: float,
     ceiling_users: int | None,
     profile_dir: Path | None,
@@ -85,6 +92,7 @@ def bench_rush(
         workers=workers,
         speed=speed,
         seed=seed,
+        admit_seconds=admit_seconds,
         ceiling_seconds=ceiling_seconds,
         ceiling_users=ceiling_users,
         profile_dir=profile_dir,

@@ -3,8 +3,10 @@ keyboard-only moves, and an axe-core check of every page a journey visits."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +85,25 @@ class AccessibilityLog:
 
     def assert_clean(self) -> None:
         assert not self.reports, "\n\n".join(self.reports)
+
+
+async def wait_while_the_page_polls(
+    page: Any, arrived: Callable[[], Awaitable[bool]], within_s: float = 60
+) -> None:
+    """Until `arrived()`, on a page that updates itself (the waiting room, an order being
+    confirmed): the browser's clock is moved to each next poll the page set, instead of the
+    test sitting out the 2 to 30 s the server asked for. The page's own timer still makes
+    every request. Needs `clock.install()` on the page's context."""
+    deadline = time.monotonic() + within_s
+    while True:
+        try:
+            if await arrived():
+                return
+            await page.clock.fast_forward(1_000)
+        except playwright_api.Error:
+            pass  # the page is navigating: ask again once the next one is there
+        assert time.monotonic() < deadline, f"still waiting on {page.url}"
+        await asyncio.sleep(0.1)
 
 
 async def tab_to(page: Any, selector: str, limit: int = 300) -> None:

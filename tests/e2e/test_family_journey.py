@@ -29,6 +29,7 @@ from tests.e2e.browsing import (
     shot,
     tab_to,
     tab_to_text,
+    wait_while_the_page_polls,
 )
 from tests.e2e.live_demo import LiveDemo, confirmation_link, live_demo
 
@@ -80,6 +81,26 @@ async def approve(browser: Any, demo: LiveDemo, family_email: str) -> None:
     await context.close()
 
 
+async def on_the_cart(page: Any) -> None:
+    """The waiting room takes the parent to the cart by itself once admitted."""
+
+    async def arrived() -> bool:
+        return page.url.split("?")[0].endswith("/cart")
+
+    await wait_while_the_page_polls(page, arrived)
+    await page.wait_for_load_state("load")
+
+
+async def reads(page: Any, text: str) -> None:
+    """The order page, refreshing itself every few seconds, says `text`."""
+
+    async def arrived() -> bool:
+        found: bool = await page.evaluate(f"() => document.body.innerText.includes({text!r})")
+        return found
+
+    await wait_while_the_page_polls(page, arrived)
+
+
 async def click(page: Any, role: str, name: str) -> None:
     await page.get_by_role(role, name=name, exact=True).first.click()
 
@@ -88,6 +109,7 @@ async def french_parent_on_a_phone(
     browser: Any, demo: LiveDemo, staff: httpx.Client, a11y: AccessibilityLog
 ) -> None:
     context = await browser.new_context(viewport=PHONE, locale="fr-CA", accept_downloads=True)
+    await context.clock.install()
     page = await context.new_page()
     await page.goto(f"{demo.base_url}/")
     assert "Inscrivez vos enfants" in await page.inner_text("h1")
@@ -190,7 +212,7 @@ async def french_parent_on_a_phone(
     # Nine o'clock: the service opens the sale.
     opened = await asyncio.to_thread(staff.post, "/api/v1/ops/sales/1/open")
     opened.raise_for_status()
-    await page.wait_for_url("**/cart", timeout=60_000)
+    await on_the_cart(page)
     await page.wait_for_selector("#countdown")
     await a11y.check(page)
     await shot(page, "07-cart-countdown")
@@ -210,10 +232,7 @@ async def french_parent_on_a_phone(
     await page.wait_for_url("**/sim-pay/**")
     await page.click("button[value=succeed]")
     await page.wait_for_url("**/orders/**")
-    await page.wait_for_function(
-        "() => document.body.innerText.includes('Votre inscription est confirmée')",
-        timeout=60_000,
-    )
+    await reads(page, "Votre inscription est confirmée")
     await a11y.check(page)
     await shot(page, "09-confirmation")
 
@@ -230,10 +249,7 @@ async def french_parent_on_a_phone(
     await click(page, "button", "Payer")
     await page.wait_for_url("**/sim-pay/**")
     await page.click("button[value=succeed]")
-    await page.wait_for_function(
-        "() => document.body.innerText.includes('Votre inscription est confirmée')",
-        timeout=60_000,
-    )
+    await reads(page, "Votre inscription est confirmée")
 
     await click(page, "link", "Mon dossier")
     await a11y.check(page)
@@ -251,6 +267,7 @@ async def english_parent_with_the_keyboard(
     browser: Any, demo: LiveDemo, staff: httpx.Client, a11y: AccessibilityLog
 ) -> None:
     context = await browser.new_context(viewport=DESKTOP, locale="en-CA")
+    await context.clock.install()
     page = await context.new_page()
     keys = page.keyboard
     await page.goto(f"{demo.base_url}/")
@@ -296,7 +313,7 @@ async def english_parent_with_the_keyboard(
     await page.wait_for_url("**/queue")
     await tab_to_text(page, "button", "Take my place in line")
     await keys.press("Enter")
-    await page.wait_for_url("**/cart", timeout=60_000)
+    await on_the_cart(page)
     await a11y.check(page)
     await tab_to_text(page, "a", "Register a member")
     await keys.press("Enter")
@@ -324,10 +341,7 @@ async def english_parent_with_the_keyboard(
     assert "Simulated payment" in await page.inner_text("h1")
     await tab_to(page, "button[value=succeed]")
     await keys.press("Enter")
-    await page.wait_for_function(
-        "() => document.body.innerText.includes('Your registration is confirmed')",
-        timeout=60_000,
-    )
+    await reads(page, "Your registration is confirmed")
     await a11y.check(page)
     await context.close()
 

@@ -111,6 +111,12 @@ class FaultRush:
         await asyncio.to_thread(self.valkey.start)
         self.catcher = self._stack.enter_context(start_mail_catcher(self.folder / "mail"))
         self.settings = await asyncio.to_thread(self._settings, self.catcher)
+        self.env = child_env(self.settings, self.options.job_timeout_s)
+        self.processes = RushProcesses(self.settings, self.env, self.folder)
+        self._stack.callback(self.processes.stop_all)
+        # uvicorn imports the app while the schema and the sale are made: the web processes
+        # touch no table before the first request, and none comes before they are healthy.
+        self.processes.start_web(self.options.web_processes)
         pooler = self.settings.database_pooler
         conn = await connect(self.settings.database_url, pooler=pooler)
         try:
@@ -130,12 +136,9 @@ class FaultRush:
             places_per_group=self.options.places_per_group,
             seed=self.options.seed,
         )
-        self.env = child_env(self.settings, self.options.job_timeout_s)
-        self.processes = RushProcesses(self.settings, self.env, self.folder)
-        self._stack.callback(self.processes.stop_all)
         for _ in range(self.options.workers):
             self.processes.start_worker()
-        await asyncio.to_thread(self.processes.start_web, self.options.web_processes)
+        await asyncio.to_thread(self.processes.wait_for_web, self.options.web_processes)
 
     def _settings(self, catcher: MailCatcher) -> Settings:
         port = free_port()

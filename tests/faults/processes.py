@@ -53,6 +53,7 @@ class RushProcesses:
             )
 
     def start_web(self, processes: int = 1) -> None:
+        """Start the web server without waiting for it (see `wait_for_web`)."""
         argv = [
             bin_path("uvicorn"), "web.asgi:app_from_environment", "--factory",
             "--workers", str(processes),
@@ -62,6 +63,10 @@ class RushProcesses:
             "--timeout-graceful-shutdown", "3",
         ]  # fmt: skip
         self.web = self._spawn(argv, "web.log")
+
+    def wait_for_web(self, processes: int = 1) -> None:
+        """Until the web server answers `/health` with all its `processes` serving."""
+        assert self.web is not None, "start_web first"
         wait_until_healthy(self.settings.public_base_url, self.web)
         if processes > 1:
             self.wait_for_web_processes(processes)
