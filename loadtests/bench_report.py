@@ -100,10 +100,28 @@ def print_report(
         f"max {_ms(lags.get('max_ms'))}"
         + ("" if summary["finalize_drained"] else "  (finalize had NOT drained at the timeout)")
     )
+    cost = summary["cost"]
+    print(
+        f"\nCost per family: web {_ms(cost['web_cpu_ms_per_family'])} of CPU "
+        f"({cost['requests_per_family']} requests, {_ms(cost['web_cpu_ms_per_request'])} each), "
+        f"Postgres {_ms(cost['postgres_cpu_ms_per_family'])}, "
+        f"Valkey {_ms(cost['valkey_cpu_ms_per_family'])}, "
+        f"workers {_ms(cost['worker_cpu_ms_per_family'])}; "
+        f"one web core serves {cost['families_per_web_core_s']} families a second of its CPU"
+    )
+    kinds = cost["web_cpu_ms_per_request_by_kind"]
+    print(
+        "web CPU per request, by kind (ceiling phases): "
+        + ", ".join(f"{kind} {_ms(value)}" for kind, value in kinds.items())
+    )
+    print(f"opening to last admission: {summary['opening_to_last_admission_s']} s")
     print("\nAudit")
     print(_table(["check", "value"], [[k, v] for k, v in audit.summary().items()]))
     print()
 
 
 def _ms(value: object) -> str:
-    return "-" if value is None else f"{float(value):,.0f} ms"  # type: ignore[arg-type]
+    if value is None:
+        return "-"
+    number = float(value)  # type: ignore[arg-type]
+    return f"{number:,.0f} ms" if number >= 10 else f"{number:.2f} ms"

@@ -30,6 +30,7 @@ import msgspec
 from argon2 import PasswordHasher
 from redis.asyncio import Redis
 
+from loadtests.bench_costs import cost_figures, opening_to_last_admission_s
 from loadtests.bench_cpu import CpuMeter, parent_pid
 from loadtests.bench_holders import prepare_holders
 from loadtests.bench_processes import bin_path, free_port, running, stop, wait_until_healthy
@@ -202,6 +203,7 @@ class _Bench:
                 )
                 drained = await _drain_finalize(pool, sale_id, options.drain_timeout_s)
                 await copy_admissions_to_postgres(pool, WaitingRoom(redis), sale_id)
+                last_admission_s = await opening_to_last_admission_s(pool, sale_id)
                 audit = await run_audit(pool, redis, settings, sale_id)
                 lags = await pool.fetchrow(query("bench_finalize_lags"), sale_id)
                 outcome = await pool.fetchrow(query("bench_sale_outcome"), sale_id)
@@ -220,6 +222,8 @@ class _Bench:
         summary = self._summary(
             rush, ceilings, audit, dict(lags or {}), users, drained, time.monotonic() - started
         )
+        summary["opening_to_last_admission_s"] = last_admission_s
+        summary["cost"] = cost_figures(options.families, rush, ceilings)
         print_report(
             options=options,
             rush=rush,

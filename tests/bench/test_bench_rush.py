@@ -40,3 +40,12 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
     assert figures["status_rps"] > 0
     assert figures["hold_rps"] > 0
     assert figures["ceiling_holders"] == figures["ceiling_users"], "one cart per hold user"
+    cost = figures["cost"]
+    assert cost["web_cpu_ms_per_family"] > 0
+    assert cost["postgres_cpu_ms_per_family"] > 0
+    assert cost["valkey_cpu_ms_per_family"] > 0
+    assert cost["requests_per_family"] > 1
+    assert set(cost["web_cpu_ms_per_request_by_kind"]) == {"ping", "status", "hold"}
+    assert all(ms > 0 for ms in cost["web_cpu_ms_per_request_by_kind"].values())
+    assert figures["opening_to_last_admission_s"] is not None
+    assert "Cost per family: web" in done.stdout
