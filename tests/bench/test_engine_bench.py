@@ -51,4 +51,6 @@ def test_the_cluster_bench_holds_on_a_plain_server_and_on_1_and_3_shards() -> No
     assert set(runs) == {(0, 1), (1, 1), (3, 1)}
     assert all(run["holds"] > 0 and run["errors"] == 0 for run in runs.values())
     assert runs[(3, 1)]["programs_per_shard"][0] > 0, "a shard got no program"
+    assert all(run["server_cpu_us_per_hold"] > 0 for run in runs.values())
+    assert report["holds_per_valkey_core_s"] > 0
     assert "best 3 shards / best 1 shard" in done.stdout

