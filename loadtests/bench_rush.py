@@ -53,7 +53,7 @@ from rush.redis_clients import open_plain_redis
 from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.room.waiting_room import WaitingRoom
 
-__all__ = ["RushBenchOptions", "run_rush_bench"]
+__all__ = ["RushBenchOptions", "run_rush_bench", "web_server_argv"]
 
 HERE = Path(__file__).parent
 MIN_CEILING_USERS = 8
@@ -90,6 +90,8 @@ class RushBenchOptions:
     profile_dir: Path | None = None
     """When set, py-spy samples one web process through the rush into this folder."""
     locustfile: Path = HERE / "locustfile.py"
+    server: str = "uvicorn"
+    """The ASGI server of the web processes: `uvicorn` or `granian`."""
     light_hashes: bool = True
     """Give the trace's families a cheap argon2 hash: the replay compresses the half hour of
     sign-ins before opening `speed` times, which would otherwise measure argon2, not the rush."""
@@ -109,9 +111,22 @@ def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> di
     return env
 
 
-def _web_argv(settings: Settings, processes: int) -> list[str]:
-    """K uvicorn workers on one port; proxy headers on, as behind a load balancer, so each
-    simulated family has an address of its own for the per-address login limit."""
+def web_server_argv(settings: Settings, processes: int, server: str = "uvicorn") -> list[str]:
+    """K uvicorn (or granian) workers on one port; proxy headers on, as behind a load balancer,
+    so each simulated family has an address of its own for the per-address login limit."""
+    if server == "granian":
+        return [
+            bin_path("granian"),
+            "--interface", "asgi",
+            "--factory", "web.asgi:app_behind_trusted_proxies",
+            "--workers", str(processes),
+            "--host", settings.host,
+            "--port", str(settings.port),
+            "--loop", "uvloop",
+            "--log-level", "warning",
+            "--no-access-log",
+            "--backlog", "8192",
+        ]  # fmt: skip
     return [
         bin_path("uvicorn"),
         "web.asgi:app_from_environment",
@@ -261,7 +276,11 @@ class _Bench:
         options = self.options
         with contextlib.ExitStack() as stack:
             web = stack.enter_context(
-                running(_web_argv(settings, options.web_processes), env, self.work / "web.log")
+                running(
+                    web_server_argv(settings, options.web_processes, options.server),
+                    {**env, "RUSH_TRUSTED_PROXIES": "127.0.0.1"},
+                    self.work / "web.log",
+                )
             )
             self.meter.watch("web", web.pid)
             self.web_pid = web.pid

@@ -71,6 +71,13 @@ def bench_engine(seconds: float, concurrency: int, cluster: bool, client_process
 @click.option("--ceiling-seconds", type=float, default=10.0, help="Length of each ceiling phase.")
 @click.option("--ceiling-users", type=int, default=None, help="Default: the rush's peak.")
 @click.option("--profile-dir", type=click.Path(path_type=Path), default=None, help="py-spy.")
+@click.option(
+    "--server",
+    type=click.Choice(["uvicorn", "granian"]),
+    default="uvicorn",
+    show_default=True,
+    help="The ASGI server of the web processes.",
+)
 def bench_rush(
     families: int,
     web_processes: int,
@@ -81,6 +88,7 @@ def bench_rush(
     ceiling_seconds: float,
     ceiling_users: int | None,
     profile_dir: Path | None,
+    server: str,
 ) -> None:
     """An opening morning on K web processes and W workers, audited, against the trivial
     endpoint of the same app in the same run."""
@@ -96,6 +104,7 @@ def bench_rush(
         ceiling_seconds=ceiling_seconds,
         ceiling_users=ceiling_users,
         profile_dir=profile_dir,
+        server=server,
     )
     with contextlib.suppress(KeyboardInterrupt):
         run_rush_bench(options, runner=run)

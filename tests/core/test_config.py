@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.connection import SSLConnection
 
 from rush.config import Settings, load_settings, settings_environ
 from rush.redis_clients import open_engine_redis, open_plain_redis
@@ -61,6 +62,10 @@ def test_the_client_factory_builds_a_cluster_client_for_a_cluster_url() -> None:
     engine = open_engine_redis("redis+cluster://127.0.0.1:7000", max_connections=8)
     assert isinstance(engine, RedisCluster)
     assert isinstance(open_engine_redis("redis://127.0.0.1:6379/0", max_connections=8), Redis)
+    tls = open_engine_redis("rediss+cluster://127.0.0.1:7000", max_connections=8)
+    assert isinstance(tls, RedisCluster)
+    assert tls.connection_kwargs["connection_class"] is SSLConnection
+    assert engine.connection_kwargs["connection_class"] is not SSLConnection
     with pytest.raises(ValueError, match="names a cluster"):
         open_plain_redis("redis+cluster://127.0.0.1:7000", max_connections=8)
 
