@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 import asyncpg
+from redis.exceptions import ClusterDownError, TryAgainError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -24,6 +25,10 @@ SERVERS_AWAY: Final[tuple[type[Exception], ...]] = (
     # redis-py's own (not OSErrors): the connection dropped, or no reply in time.
     RedisConnectionError,
     RedisTimeoutError,
+    # A cluster between a primary lost and its replica promoted: CLUSTERDOWN, MASTERDOWN
+    # (a subclass), TRYAGAIN while slots move.
+    ClusterDownError,
+    TryAgainError,
     # Postgres's connection class (SQLSTATE 08): the connection failed or was lost.
     asyncpg.PostgresConnectionError,
     # asyncpg's client side: the connection was closed under the query, the pool closing.

@@ -24,7 +24,7 @@ from typing import Any, TypeAlias, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from redis.asyncio import Redis
-from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.exceptions import NoScriptError
 
 __all__ = [
@@ -66,11 +66,27 @@ def _plain_scheme(url: str) -> str:
     return urlunsplit(parts._replace(scheme=CLUSTER_SCHEMES[parts.scheme.lower()]))
 
 
+def _seed_nodes(url: str) -> tuple[str, list[ClusterNode]]:
+    """`redis+cluster://a:7000,b:7000,c:7000` names several nodes to start from, so a process
+    starting while one of them is down (a killed primary) still finds the cluster. Returns the
+    URL with the first node, and the others."""
+    parts = urlsplit(url)
+    credentials, _, hosts = parts.netloc.rpartition("@")
+    first, *others = hosts.split(",")
+    netloc = f"{credentials}@{first}" if credentials else first
+    nodes = []
+    for other in others:
+        host, _, port = other.rpartition(":")
+        nodes.append(ClusterNode(host, int(port or 6379)))
+    return urlunsplit(parts._replace(netloc=netloc)), nodes
+
+
 def open_engine_redis(url: str, *, max_connections: int) -> EngineRedis:
     """The engine's client for `url`; `max_connections` bounds each node's pool."""
     if is_cluster_url(url):
+        first, others = _seed_nodes(url)
         cluster: RedisCluster = RedisCluster.from_url(
-            _plain_scheme(url), max_connections=max_connections
+            _plain_scheme(first), max_connections=max_connections, startup_nodes=others
         )
         return cluster
     return open_plain_redis(url, max_connections=max_connections)

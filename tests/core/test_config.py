@@ -62,6 +62,16 @@ def test_the_client_factory_builds_a_cluster_client_for_a_cluster_url() -> None:
     engine = open_engine_redis("redis+cluster://127.0.0.1:7000", max_connections=8)
     assert isinstance(engine, RedisCluster)
     assert isinstance(open_engine_redis("redis://127.0.0.1:6379/0", max_connections=8), Redis)
+    seeds = open_engine_redis(
+        "redis+cluster://user:secret@10.0.0.1:7000,10.0.0.2:7001,10.0.0.3:7002", max_connections=8
+    )
+    assert isinstance(seeds, RedisCluster)
+    assert {(node.host, node.port) for node in seeds.nodes_manager.startup_nodes.values()} == {
+        ("10.0.0.1", 7000),
+        ("10.0.0.2", 7001),
+        ("10.0.0.3", 7002),
+    }
+    assert seeds.connection_kwargs["password"] == "secret"
     tls = open_engine_redis("rediss+cluster://127.0.0.1:7000", max_connections=8)
     assert isinstance(tls, RedisCluster)
     assert tls.connection_kwargs["connection_class"] is SSLConnection

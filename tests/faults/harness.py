@@ -69,6 +69,8 @@ class FaultRushOptions:
     seed: int = 1
     engine_cluster: bool = False
     """The engine on a 3-primary Valkey Cluster; the test's Valkey then holds only the jobs."""
+    cluster_replicas: bool = False
+    """With `engine_cluster`: one replica per primary, for failovers."""
     through_pgbouncer: bool = False
     """Every Rush process reaches PostgreSQL through PgBouncer in transaction pooling."""
 
@@ -148,7 +150,9 @@ class FaultRush:
             pooler = "pgbouncer"
         redis_url, jobs_redis_url = self.valkey.url, ""
         if self.options.engine_cluster:
-            self.cluster = self._stack.enter_context(running_valkey_cluster())
+            self.cluster = self._stack.enter_context(
+                running_valkey_cluster(with_replicas=self.options.cluster_replicas)
+            )
             redis_url, jobs_redis_url = self.cluster.url, redis_url
         return msgspec.structs.replace(
             load_settings({"RUSH_ENV": "development"}),

@@ -57,8 +57,10 @@ class ValkeyCluster:
 
     @property
     def url(self) -> str:
-        """The URL Rush takes in `REDIS_URL`: any node, the client discovers the rest."""
-        return f"redis+cluster://127.0.0.1:{self.primaries[0].port}"
+        """The URL Rush takes in `REDIS_URL`: every node to start from (one is enough while
+        it lives; the client discovers the rest)."""
+        nodes = ",".join(f"127.0.0.1:{node.port}" for node in self.nodes)
+        return f"redis+cluster://{nodes}"
 
     @property
     def nodes(self) -> list[ClusterNode]:
@@ -92,6 +94,19 @@ class ValkeyCluster:
         _wait(lambda: old.role() == "slave", timeout_s, "the old primary to step down")
         _wait(self._all_ok, timeout_s, "the cluster to agree again")
         return old
+
+    def kill_and_promote(self, primary: ClusterNode, timeout_s: float = 30) -> ClusterNode:
+        """SIGKILL `primary`, then promote its replica at once (`CLUSTER FAILOVER FORCE`), as
+        an operator does rather than wait out the node timeout. Writes the replica had not
+        received yet are gone: Postgres and `rush reconcile` bring them back. Returns the
+        promoted replica."""
+        replica = self.replica_of(primary)
+        primary.kill()
+        with replica.client() as client:
+            client.execute_command("CLUSTER FAILOVER", "FORCE")
+        _wait(lambda: replica.role() == "master", timeout_s, "the replica to be promoted")
+        _wait(self._all_ok, timeout_s, "the cluster to agree again")
+        return replica
 
     def _all_ok(self) -> bool:
         for node in self.nodes:
