@@ -33,13 +33,19 @@ async def test_redis_killed_and_restarted_mid_rush_loses_nothing() -> None:
         back_at = time.monotonic()
         reconciled = await rush.reconcile()
         dead_after_restart = rush.dead_workers()
+        # A family paying on the simulated provider while Valkey was down had its payment
+        # taken and its webhook's queueing refused (the simulator queues in Rush's Redis); a
+        # real provider posts again from its side, as the provider's retries do here.
+        retries = asyncio.create_task(_provider_retries(rush, families))
         driven = await families
+        redelivered = await retries
         settled, audit, mismatches, _ = await rush.aftermath()
         report(
             "Redis SIGKILLed and restarted (AOF)",
             f"SIGKILL of Valkey with {paying_at_kill} families checked out, down {_DOWN_S:.0f} s,"
             f" restarted on its AOF; rush reconcile: {reconciled.strip()!r};"
-            f" workers dead after restart: {dead_after_restart}",
+            f" workers dead after restart: {dead_after_restart};"
+            f" webhooks posted again by the provider: {redelivered}",
             driven,
             audit,
         )
