@@ -16,9 +16,10 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from redis import Redis, RedisCluster
 
@@ -36,13 +37,16 @@ class ClusterNode:
     def client(self) -> Redis:
         return Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
 
-    def node_id(self) -> str:
+    def ask(self, *command: object) -> Any:
+        """One command on this node, its connection closed after (the waits poll with it)."""
         with self.client() as node:
-            return str(node.execute_command("CLUSTER MYID").decode())
+            return node.execute_command(*command)
+
+    def node_id(self) -> str:
+        return str(self.ask("CLUSTER MYID").decode())
 
     def role(self) -> str:
-        with self.client() as node:
-            return str(node.execute_command("ROLE")[0].decode())
+        return str(self.ask("ROLE")[0].decode())
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -68,10 +72,14 @@ class ValkeyCluster:
 
     def primary_of(self, key: str) -> ClusterNode:
         """The node serving `key`'s slot now (after a failover, a former replica)."""
+        return self.primaries_of([key])[0]
+
+    def primaries_of(self, keys: Sequence[str]) -> list[ClusterNode]:
+        """The node serving each key's slot now, asking the cluster once."""
         live = next(n for n in self.nodes if n.process is not None and n.process.poll() is None)
+        by_port = {node.port: node for node in self.nodes}
         with RedisCluster(host="127.0.0.1", port=live.port) as cluster:
-            port = int(cluster.get_node_from_key(key).port)
-        return next(node for node in self.nodes if node.port == port)
+            return [by_port[int(cluster.get_node_from_key(key).port)] for key in keys]
 
     def replica_of(self, primary: ClusterNode) -> ClusterNode:
         primary_id = primary.node_id()
@@ -183,7 +191,7 @@ def _start_node(binary: Path, folder: Path) -> ClusterNode:
             argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        _wait(lambda: node.client().ping(), 30, f"valkey on port {node.port}")
+        _wait(lambda: node.ask("PING"), 30, f"valkey on port {node.port}")
     except TimeoutError:
         node.kill()
         raise
@@ -211,14 +219,14 @@ def _form(cluster: ValkeyCluster) -> None:
     for replica, primary in zip(cluster.replicas, primaries, strict=False):
         primary_id = primary.node_id()
         _wait(
-            lambda r=replica, p=primary_id: r.client().execute_command("CLUSTER REPLICATE", p),
+            lambda r=replica, p=primary_id: r.ask("CLUSTER REPLICATE", p),
             30,
             "a replica to attach",
         )
     _wait(cluster._all_ok, 30, "cluster_state:ok on every node")
     for replica in cluster.replicas:
         _wait(
-            lambda r=replica: r.client().info("replication").get("master_link_status") == "up",
+            lambda r=replica: r.ask("INFO", "replication").get("master_link_status") == "up",
             30,
             "replicas to sync",
         )

@@ -100,10 +100,8 @@ def _client_process(url: str, seconds: float, concurrency: int, client: int) -> 
 def _programs_per_shard(cluster: ValkeyCluster | None) -> list[int]:
     if cluster is None:
         return [PROGRAMS]
-    counts = Counter(
-        cluster.primary_of(program_keys(program_id).capacity).port
-        for program_id in range(1, PROGRAMS + 1)
-    )
+    keys = [program_keys(program_id).capacity for program_id in range(1, PROGRAMS + 1)]
+    counts = Counter(node.port for node in cluster.primaries_of(keys))
     return sorted(counts.values()) + [0] * (len(cluster.primaries) - len(counts))
 
 
