@@ -101,8 +101,9 @@ def test_a_form_logged_with_a_sin_and_a_password_is_redacted_in_json() -> None:
     saved, request = [e for e in json_logs(stream) if e["logger"].startswith("rush.")]
     assert saved["form"] == {"sin": REDACTED, "password": REDACTED}
     assert saved["request_id"] == request["request_id"]
-    assert "046" not in stream.getvalue()
-    assert "mot de passe" not in stream.getvalue()
+    # Fragments with their separators: bare digits turn up in request ids and timestamps.
+    for fragment in ("046 454", "454 286", "mot de passe"):
+        assert fragment not in stream.getvalue()
 
 
 @pytest.mark.usefixtures("restore_logging")
@@ -119,7 +120,7 @@ def test_stdlib_records_are_redacted_in_their_arguments_extras_and_text() -> Non
     )
     assert (second["rush_session"], second["group"]) == (REDACTED, 7)
     assert third["event"] == f"someone wrote {REDACTED} in a note"
-    for secret in ("ROYJ", "t0k3n", "s3ss10n", "454"):
+    for secret in ("ROYJ", "8504 0212", "t0k3n", "s3ss10n", "046-454", "454-286"):
         assert secret not in stream.getvalue()
 
 
