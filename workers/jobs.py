@@ -45,6 +45,7 @@ from rush.purchase.instalment_charges import (
 )
 from rush.purchase.orders import FinalizeOutcome, finalize_order
 from rush.purchase.payments import SignedWebhook, WebhookEvent, deliver
+from rush.purchase.staged_carts import copy_live_carts_to_postgres
 from rush.purchase.waitlist import expire_offers, offer_freed_places
 from rush.room.sales import copy_admissions_to_postgres
 from rush.room.self_pacer import pace_open_sales
@@ -159,11 +160,13 @@ async def admit_due(ctx: dict[str, Any]) -> int:
 
 
 async def copy_admissions(ctx: dict[str, Any]) -> int:
-    """Keep the fairness log in Postgres up to date with Redis."""
+    """Keep Postgres up to date with the room's logs in Redis: the fairness log, and the carts
+    held from their staged copy (the cart view tells a lost hold from a draft by it)."""
     services = _services(ctx)
     copied = 0
     for sale_id in await services.room.known_sales():
         copied += await copy_admissions_to_postgres(services.pool, services.room, sale_id)
+        copied += await copy_live_carts_to_postgres(services.pool, services.carts.staged, sale_id)
     return copied
 
 

@@ -13,8 +13,11 @@ import re
 from typing import Any
 
 import asyncpg
+import msgspec
 from redis.asyncio import Redis
 
+from rush.catalogue.fields import GroupFields
+from rush.catalogue.group_admin import get_group, update_group
 from rush.families.accounts import set_family_status
 from rush.purchase.waitlist import offer_freed_places
 from rush.services import Services
@@ -197,8 +200,16 @@ async def test_a_price_changed_after_the_draft_is_charged_and_shown_before_check
         f"/api/v1/sales/{sale_id}/cart/items",
         json={"person_ids": children[:1], "group_ids": camp.group_ids},
     )
-    await services.pool.execute(
-        "UPDATE activity_group SET price_cents = 10500 WHERE id = $1", camp.group_ids[0]
+    # Staff change the price as the group page does, after the draft was staged.
+    group = await get_group(services.pool, camp.group_ids[0])
+    fields = GroupFields(**{f: getattr(group, f) for f in GroupFields.__struct_fields__})
+    staff_id = await services.pool.fetchval("SELECT id FROM account WHERE role = 'admin'")
+    await update_group(
+        services.pool,
+        services.engine,
+        staff_id,
+        group.id,
+        msgspec.structs.replace(fields, price_cents=10500),
     )
     await call(family_client, "post", f"/api/v1/sales/{sale_id}/queue")
     await open_sale(admin_client, camp)

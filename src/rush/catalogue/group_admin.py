@@ -22,6 +22,7 @@ from rush.catalogue.fields import Group, GroupFields
 from rush.db import Executor, inserted, query
 from rush.engine.capacity import change_capacity
 from rush.engine.holds import GroupSnapshot, HoldEngine
+from rush.engine.staged_carts import StagedCarts
 from rush.ops.staff_log import log_staff_action
 
 __all__ = ["create_group", "get_group", "list_groups", "update_group"]
@@ -118,6 +119,9 @@ async def update_group(
     if fields.capacity != current.capacity:
         # First, as it is the one change that can still be refused; the rest was checked.
         await change_capacity(pool, engine, group_id, fields.capacity)
+    if fields.price_cents != current.price_cents:
+        # Before the new price is written: no hold may price a staged cart at the old one.
+        await StagedCarts(engine.redis).unstage_sale(current.sale_id)
     await pool.execute(query("admin_group_update"), group_id, *_group_args(fields))
     await log_staff_action(
         pool,

@@ -134,6 +134,11 @@ class HoldEngine:
         self._redis = redis
         self._scripts = EngineScripts.register(redis)
 
+    @property
+    def redis(self) -> EngineRedis:
+        """The client the engine runs on, for the stores kept beside its keys."""
+        return self._redis
+
     async def hold(
         self,
         program_id: int,

@@ -91,6 +91,10 @@ class SaleKeys:
     """Capped list of dashboard chart points, oldest first."""
     hold_ms: str
     """Prefix of the per-slot histograms of engine hold durations, for self-pacing."""
+    staged: str
+    """Hash: family -> its prepared cart, so the hold at admission needs no Postgres."""
+    went_live: str
+    """Stream of carts held from their staged copy, which a worker writes to Postgres."""
 
     def hold_ms_slot(self, slot: int) -> str:
         return f"{self.hold_ms}:{slot}"
@@ -125,6 +129,8 @@ def sale_keys(sale_id: int) -> SaleKeys:
         waits=f"{tag}:waits",
         history=f"{tag}:history",
         hold_ms=f"{tag}:hold_ms",
+        staged=f"{tag}:staged",
+        went_live=f"{tag}:went_live",
     )
 
 

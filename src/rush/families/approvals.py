@@ -14,6 +14,7 @@ import msgspec
 
 from rush.crypto import FieldCipher
 from rush.db import query
+from rush.engine.staged_carts import StagedCarts
 from rush.errors import RushError
 from rush.families.accounts import set_family_status
 from rush.families.family_file_storage import get_family_file
@@ -111,14 +112,20 @@ def _refusal_reason(reason: str | None) -> str:
 
 async def decide_family(
     pool: asyncpg.Pool,
+    staged: StagedCarts,
     staff_account_id: int,
     family_id: int,
     approve: bool,
     reason: str | None = None,
 ) -> bool:
-    """Approve, or refuse with a reason, and log who did; False when there is no such family."""
+    """Approve, or refuse with a reason, and log who did; False when there is no such family.
+
+    A refused family's staged carts go first, so no hold at admission skips Postgres's check."""
     status = "approved" if approve else "refused"
     kept = None if approve else _refusal_reason(reason)
+    if not approve:
+        sales = [r["id"] for r in await pool.fetch(query("sales_not_closed"))]
+        await staged.unstage(family_id, sales)
     if not await set_family_status(pool, family_id, status, kept):
         return False
     details = {"family_id": family_id} if approve else {"family_id": family_id, "reason": kept}

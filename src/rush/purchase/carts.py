@@ -1,13 +1,15 @@
 """A family's cart for one sale: items in Postgres, their places held in the engine.
 
 Each program in the cart is held under one hold, `cart:<cart id>`, replaced atomically as items
-come and go. Before admission the cart is a draft that holds nothing; `hold_cart` takes every
-program at admission and gives back what it took if any program is short. Edits lock the cart
-row, so two tabs of one family never race each other.
+come and go. Before admission the cart is a draft that holds nothing; at admission every program
+is taken at once (`hold_staged` from the copy `rush.purchase.staged_carts` keeps in Redis, else
+`hold_cart` from Postgres), and what was taken is given back if any program is short. Edits
+lock the cart row, so two tabs of one family never race each other.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -23,13 +25,15 @@ from rush.catalogue.eligibility import Purpose, check_sale_status, require_eligi
 from rush.db import Executor, query
 from rush.engine.hold_timing import HoldTimings
 from rush.engine.holds import HoldEngine, HoldGranted, HoldStatus
+from rush.engine.staged_carts import StagedCarts
 from rush.errors import (
     FamilyNotApproved,
     HoldExpired,
     InvalidCartRequest,
-    RushError,
     UnknownSale,
 )
+from rush.purchase.cart_lines import CartLine, cart_line, cart_lines
+from rush.purchase.staged_carts import StagedCart, encode_staged_cart
 
 __all__ = [
     "TSHIRT_SIZE_CHOICES",
@@ -48,19 +52,6 @@ TSHIRT_SIZES = frozenset(TSHIRT_SIZE_CHOICES)
 
 def hold_id_for(cart_id: uuid.UUID) -> str:
     return f"cart:{cart_id}"
-
-
-class CartLine(msgspec.Struct, frozen=True):
-    item_id: int
-    program_id: int
-    person_id: int
-    group_id: int
-    price_cents: int
-    options: dict[str, str]
-    previous_price_cents: int | None = None
-    """The price the line was prepared at, when staff changed it before the hold."""
-    week_group_id: int | None = None
-    """For a daycare slot: its camp week, which the same child must have."""
 
 
 class CartHold(msgspec.Struct, frozen=True):
@@ -100,6 +91,8 @@ class Carts:
         self._engine = engine
         self._times = times
         self._timings = timings
+        self.staged = StagedCarts(engine.redis)
+        """The carts' copies in Redis, beside the engine that holds their places."""
 
     async def add(
         self,
@@ -123,6 +116,7 @@ class Carts:
             for p in person_ids
         }
         purpose = Purpose.HOLD if live else Purpose.DRAFT
+        await self.staged.unstage(family_id, [sale_id])
         async with self._pool.acquire() as conn, conn.transaction():
             cart_id = await _lock_cart(conn, family_id, sale_id)
             lines = await cart_lines(conn, cart_id)
@@ -147,11 +141,16 @@ class Carts:
                 if live:
                     await self._restore(cart_id, lines, touched)
                 raise
-        return await self.view(family_id, sale_id)
+        view = await self.view(family_id, sale_id)
+        # Eligibility (an approved family among the rest) was checked in the transaction.
+        await self._stage(family_id, view)
+        return view
 
     async def remove(self, family_id: int, sale_id: int, item_ids: Sequence[int]) -> CartView:
         """Remove items and give their places back at once; a camp week takes the same
-        child's daycare slot of that week with it (a daycare slot needs its week)."""
+        child's daycare slot of that week with it (a daycare slot needs its week). The staged
+        copy goes, and comes back with the next hold from Postgres, which checks the family."""
+        await self.staged.unstage(family_id, [sale_id])
         async with self._pool.acquire() as conn, conn.transaction():
             cart_id = await _lock_cart(conn, family_id, sale_id)
             asked = set(item_ids)
@@ -172,11 +171,27 @@ class Carts:
             await self._restore(cart_id, lines, {r["program_id"] for r in removed})
         return await self.view(family_id, sale_id)
 
-    async def hold_cart(self, family_id: int, sale_id: int) -> CartView:
-        """At admission, hold every program of the cart; a short program undoes this call.
+    async def hold_staged(self, sale_id: int, staged: StagedCart) -> CartView:
+        """At admission, hold every program of the staged cart; a short program undoes this call.
 
-        The busiest write of a rush, so it costs one Postgres statement (sale open, cart locked,
-        marked live and read) and one hold script per program, whose replies give the view.
+        The busiest write of a rush: one hold script per program, run at once, whose replies
+        give the view; Postgres learns the cart went live from the log a worker drains."""
+        lines = list(staged.lines)
+        grants = await self._hold_programs(
+            sale_id, staged.cart_id, lines, [], {line.program_id for line in lines}
+        )
+        if grants:  # an empty cart has nothing live to tell
+            now_ms = max(grant.now_ms for grant in grants.values())
+            await self.staged.record_went_live(sale_id, staged.cart_id, now_ms)
+        holds = [CartHold(p, "live", grant.expires_in_ms) for p, grant in grants.items()]
+        return _cart_view(sale_id, staged.cart_id, lines, holds)
+
+    async def hold_cart(self, family_id: int, sale_id: int) -> CartView:
+        """At admission, hold every program of the cart from Postgres (no staged copy: the
+        cart is staged again for the next time); a short program undoes this call.
+
+        One Postgres statement (sale open, family approved, cart locked, marked live, priced
+        and read) and one hold script per program, whose replies give the view.
         """
         async with self._pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(query("cart_take_for_hold"), family_id, sale_id)
@@ -187,12 +202,19 @@ class Carts:
             if cart_id is None:  # nothing prepared: an empty cart, live from now on
                 cart_id = await _lock_cart(conn, family_id, sale_id)
                 await conn.execute(query("cart_mark_live"), cart_id)
-            lines = [_cart_line(r) for r in rows if r["id"] is not None]
+            lines = [cart_line(r) for r in rows if r["id"] is not None]
             grants = await self._hold_programs(
                 sale_id, cart_id, lines, [], {line.program_id for line in lines}
             )
         holds = [CartHold(p, "live", grant.expires_in_ms) for p, grant in grants.items()]
-        return _cart_view(sale_id, cart_id, lines, holds)
+        view = _cart_view(sale_id, cart_id, lines, holds)
+        await self._stage(family_id, view)
+        return view
+
+    async def _stage(self, family_id: int, view: CartView) -> None:
+        if view.cart_id is not None:
+            cart = encode_staged_cart(StagedCart(view.cart_id, view.lines))
+            await self.staged.stage(family_id, view.sale_id, cart)
 
     async def extend_holds(self, family_id: int, sale_id: int, ttl_ms: int) -> CartView:
         """More time for a family's live holds (never past each hold's latest expiry, which the
@@ -254,29 +276,34 @@ class Carts:
         new: list[tuple[int, int]],
         programs: set[int],
     ) -> dict[int, HoldGranted]:
-        """Hold each program's full item set; on a shortage undo exactly what this call did."""
+        """Hold each program's full item set, all at once; on a shortage undo exactly what this
+        call did."""
         counts = _counts_by_program(lines, new)
         hold_id = hold_id_for(cart_id)
-        grants: dict[int, HoldGranted] = {}
-        timings: list[tuple[float, int]] = []
-        try:
-            for program_id in sorted(programs):
-                started = time.perf_counter()
-                grants[program_id] = granted = await self._engine.hold(
-                    program_id,
-                    hold_id,
-                    counts[program_id],
-                    self._times.ttl_ms,
-                    self._times.max_lifetime_ms,
-                )
-                timings.append(((time.perf_counter() - started) * 1000, granted.now_ms))
-        except RushError:
+
+        async def hold(program_id: int) -> tuple[HoldGranted, float]:
+            started = time.perf_counter()
+            granted = await self._engine.hold(
+                program_id,
+                hold_id,
+                counts[program_id],
+                self._times.ttl_ms,
+                self._times.max_lifetime_ms,
+            )
+            return granted, (time.perf_counter() - started) * 1000
+
+        ordered = sorted(programs)
+        replies = await asyncio.gather(*(hold(p) for p in ordered), return_exceptions=True)
+        grants = {p: r[0] for p, r in zip(ordered, replies, strict=True) if isinstance(r, tuple)}
+        failures = [r for r in replies if isinstance(r, BaseException)]
+        if failures:
             for program_id, granted in grants.items():
                 if granted.replaced:
                     await self._restore(cart_id, lines, {program_id})
                 else:
                     await self._engine.release(program_id, hold_id)
-            raise
+            raise failures[0]
+        timings = [(r[1], r[0].now_ms) for r in replies if isinstance(r, tuple)]
         if self._timings is not None:
             # One pipelined write for the whole cart, not one round trip per program held.
             await self._timings.record_all(sale_id, timings)
@@ -332,24 +359,6 @@ async def _lock_cart(conn: Executor, family_id: int, sale_id: int) -> uuid.UUID:
         cart_id = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
     assert cart_id is not None
     return cart_id
-
-
-async def cart_lines(conn: Executor, cart_id: uuid.UUID) -> list[CartLine]:
-    """The items of a cart, oldest first."""
-    return [_cart_line(r) for r in await conn.fetch(query("cart_items"), cart_id)]
-
-
-def _cart_line(row: asyncpg.Record) -> CartLine:
-    return CartLine(
-        item_id=row["id"],
-        program_id=row["program_id"],
-        person_id=row["person_id"],
-        group_id=row["group_id"],
-        price_cents=row["price_cents"],
-        options=json.loads(row["options"]),
-        previous_price_cents=row["previous_price_cents"],
-        week_group_id=row.get("daycare_for_group_id"),
-    )
 
 
 def _cart_view(

@@ -32,11 +32,3 @@ SELECT id FROM cart WHERE family_id = $1 AND sale_id = $2 AND status = 'open' FO
 -- name: cart_insert
 INSERT INTO cart (id, family_id, sale_id) VALUES ($1, $2, $3)
 ON CONFLICT (family_id, sale_id) WHERE status = 'open' DO NOTHING;
-
--- name: cart_items
-SELECT ci.id, ci.program_id, ci.person_id, ci.group_id, ci.price_cents,
-       ci.previous_price_cents, ci.options, g.daycare_for_group_id
-  FROM cart_item ci
-  JOIN activity_group g ON g.id = ci.group_id
- WHERE ci.cart_id = $1
- ORDER BY ci.id;

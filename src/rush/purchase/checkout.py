@@ -20,13 +20,15 @@ from rush.engine.holds import HoldEngine, HoldStatus
 from rush.errors import (
     CartEmpty,
     CartHoldsLost,
+    FamilyNotApproved,
     InstalmentConsentMissing,
     InstalmentsNotOffered,
     SaleNotOpen,
     TermsNotAccepted,
 )
 from rush.i18n import DEFAULT_LOCALE
-from rush.purchase.carts import CartLine, cart_lines, hold_id_for
+from rush.purchase.cart_lines import CartLine, cart_lines
+from rush.purchase.carts import hold_id_for
 from rush.purchase.instalment_consent import instalment_consent
 from rush.purchase.orders import (
     CheckoutResult,
@@ -76,11 +78,17 @@ async def start_checkout(
     if instalments == 2 and not authorise_second_instalment:
         raise InstalmentConsentMissing("two instalments need the card to be authorised")
     pool, engine = services.pool, services.engine
+    # The cart leaves the shop: its staged copy must never hold its places again.
+    await services.carts.staged.unstage(family_id, [sale_id])
     async with pool.acquire() as conn, conn.transaction():
-        sale = await conn.fetchrow(query("checkout_sale_terms"), sale_id)
+        sale = await conn.fetchrow(query("checkout_sale_terms"), sale_id, family_id)
         if sale is None or sale["status"] not in ("open", "paused"):
             raise SaleNotOpen(sale_id, sale["status"] if sale else "unknown")
+        if sale["family_status"] != "approved":
+            raise FamilyNotApproved(family_id)
         cart_id = await conn.fetchval(query("cart_lock_open"), family_id, sale_id)
+        if cart_id is not None:  # held from its staged copy before the worker told Postgres
+            await conn.execute(query("carts_went_live"), [cart_id], [None])
         if cart_id is None:
             existing = await conn.fetchval(query("order_latest_awaiting"), family_id, sale_id)
             if existing is not None:

@@ -1,5 +1,7 @@
 -- name: checkout_sale_terms
-SELECT status, two_instalments_min_cents, second_instalment_due_on, payment_window_seconds
+-- The sale's terms, and the family's status: a family refused while shopping buys nothing.
+SELECT status, two_instalments_min_cents, second_instalment_due_on, payment_window_seconds,
+       (SELECT f.status FROM family f WHERE f.id = $2) AS family_status
   FROM sale WHERE id = $1;
 
 -- name: order_latest_awaiting

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rush.catalogue.eligibility import Purpose, check_sale_status
 from rush.catalogue.reading import refuse_sold_out
 from rush.child_claims import claim_children
 from rush.db import query
 from rush.i18n import DEFAULT_LOCALE
 from rush.purchase.carts import CartView
 from rush.purchase.checkout import CheckoutResult, start_checkout
+from rush.purchase.staged_carts import decode_staged_cart
 from rush.services import Services
 
 __all__ = ["add_to_cart", "check_out", "hold_at_admission", "more_time"]
@@ -55,9 +57,16 @@ async def add_to_cart(
 async def hold_at_admission(
     services: Services, family_id: int, sale_id: int, admission_token: str | None
 ) -> CartView:
-    """Hold the whole prepared cart in one step, for an admitted family only."""
-    await services.admission.require(family_id, sale_id, admission_token)
-    return await services.carts.hold_cart(family_id, sale_id)
+    """Hold the whole prepared cart in one step, for an admitted family only.
+
+    The admission check also reads the room's status and the cart's staged copy: with a copy,
+    the hold asks Postgres nothing; without (never staged, flushed, or dropped by an edit or
+    by staff), Postgres decides and the cart is staged again."""
+    touch = await services.admission.require_for_hold(family_id, sale_id, admission_token)
+    if touch.staged_cart is None:
+        return await services.carts.hold_cart(family_id, sale_id)
+    check_sale_status(sale_id, touch.room_status, Purpose.HOLD)
+    return await services.carts.hold_staged(sale_id, decode_staged_cart(touch.staged_cart))
 
 
 async def more_time(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rush.errors import InvalidAdmissionToken
 from rush.room.admission_tokens import AdmissionTokens
-from rush.room.waiting_room import QueueStanding, QueueState, WaitingRoom
+from rush.room.waiting_room import HoldTouch, QueueStanding, QueueState, WaitingRoom
 
 __all__ = ["AdmissionCheck"]
 
@@ -25,6 +25,15 @@ class AdmissionCheck:
             raise InvalidAdmissionToken("an admission token is required")
         now_ms = await self._room.touch(sale_id, family_id)
         self._tokens.verify(token, family_id, sale_id, now_ms)
+
+    async def require_for_hold(self, family_id: int, sale_id: int, token: str | None) -> HoldTouch:
+        """`require`, also reading the room's status and the family's staged cart, so the
+        hold at admission asks Redis once before its hold scripts."""
+        if not token:
+            raise InvalidAdmissionToken("an admission token is required")
+        touch = await self._room.touch_for_hold(sale_id, family_id)
+        self._tokens.verify(token, family_id, sale_id, touch.now_ms)
+        return touch
 
     def token_for(self, standing: QueueStanding, family_id: int, sale_id: int) -> str | None:
         """The family's admission token when the room admits it, signed at the room's clock."""

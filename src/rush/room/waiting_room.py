@@ -21,6 +21,7 @@ from rush.redis_clients import EngineRedis
 __all__ = [
     "AdmissionRecord",
     "Draw",
+    "HoldTouch",
     "QueueStanding",
     "QueueState",
     "RoomStats",
@@ -121,6 +122,17 @@ class AdmissionRecord:
     admitted_ms: int
 
 
+@dataclass(frozen=True, slots=True)
+class HoldTouch:
+    """What the hold at admission learns from the room in one call."""
+
+    now_ms: int
+    room_status: str
+    """'open', 'paused', 'closed' or 'scheduled': the room's, set before Postgres's."""
+    staged_cart: bytes | None
+    """The family's prepared cart as `rush.purchase.staged_carts` wrote it, if staged."""
+
+
 class WaitingRoom:
     """Public API of the waiting rooms; one instance per Redis client."""
 
@@ -173,6 +185,12 @@ class WaitingRoom:
         """Check the family is admitted and still shopping; returns the Redis clock in ms."""
         reply = await self._call(self._scripts.queue_touch, sale_id, [family_id])
         return decode_queue_touch(reply, sale_id, family_id)
+
+    async def touch_for_hold(self, sale_id: int, family_id: int) -> HoldTouch:
+        """`touch`, reading in the same call the room's status and the family's staged cart."""
+        keys = sale_keys(sale_id)
+        reply = await self._scripts.queue_touch(keys=[*keys.all, keys.staged], args=[family_id, 1])
+        return decode_queue_touch_for_hold(reply, sale_id, family_id)
 
     async def leave(self, sale_id: int, family_id: int, grace_ms: int = 0) -> bool:
         """The family is done shopping; its slot goes to the next ticket, at once or after
@@ -267,6 +285,13 @@ def decode_queue_touch(reply: Reply, sale_id: int, family_id: int) -> int:
     if reply_text(reply[0]) != "ok":
         raise NotAdmitted(sale_id, family_id)
     return int(reply[1])
+
+
+def decode_queue_touch_for_hold(reply: Reply, sale_id: int, family_id: int) -> HoldTouch:
+    """`queue_touch.lua` reading: the clock, the room's status and the staged cart, if any."""
+    now_ms = decode_queue_touch(reply, sale_id, family_id)
+    staged = reply[3]
+    return HoldTouch(now_ms, reply_text(reply[2]), bytes(staged) if staged else None)
 
 
 def decode_queue_leave(reply: Reply) -> bool:

@@ -90,6 +90,8 @@ async def decide_and_tell(
 
     Unknown family: 404; a refusal without a reason: 422, before anything changes.
     """
-    if not await decide_family(res.services.pool, staff.id, family_id, approve, reason):
+    if not await decide_family(
+        res.services.pool, res.services.carts.staged, staff.id, family_id, approve, reason
+    ):
         raise NotFoundException()
     await res.jobs.enqueue_job(SEND_FAMILY_DECISION, family_id, approve)
