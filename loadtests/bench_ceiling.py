@@ -3,10 +3,10 @@
 `PingUser` asks the trivial `/api/v1/ping` (the app's ceiling: same server, middleware and load
 generator, nothing behind). `StatusUser` polls its family's place in the waiting room by its signed
 ticket, as a family in line does: the request most of a rush is made of. `HoldUser` holds its
-family's cart again, with its admission token: the whole hold path (session, admission check in
-Redis, the cart locked, marked live and read in one Postgres statement, one Lua hold per program
-whose replies make the cart's view), replacing the family's
-own live hold so it always fits. Families were signed in beforehand by the orchestrator
+family's cart again, with its admission token: the whole hold path (session, the admission check
+reading the cart's staged copy in the same script, one Lua hold per program at once whose replies
+make the cart's view, the went-live log; the family's first hold reads Postgres, as the carts are
+seeded there, and stages them), replacing the family's own live hold so it always fits. Families were signed in beforehand by the orchestrator
 (`RUSH_CEILING`, see `loadtests.bench_sessions`); several users may share a family, as its devices
 would.
 """
