@@ -59,7 +59,14 @@ class StagedCartMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.outer_loop = asyncio.get_event_loop_policy().get_event_loop()
+        # asyncpg looks the loop up itself: ours is current while the machine runs, and
+        # whatever was current before (maybe none, after an async test) comes back after.
+        try:
+            self.outer_loop: asyncio.AbstractEventLoop | None = (
+                asyncio.get_event_loop_policy().get_event_loop()
+            )
+        except RuntimeError:
+            self.outer_loop = None
         asyncio.set_event_loop(self.loop)
         pool = self.run(create_pool(self.app_settings.database_url, min_size=1, max_size=4))
         redis = open_engine_redis(self.app_settings.redis_url, max_connections=16)
