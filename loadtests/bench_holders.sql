@@ -2,6 +2,9 @@
 -- The first program of sale $1: the hold ceiling phase opens its own group there.
 SELECT id FROM program WHERE sale_id = $1 ORDER BY id LIMIT 1;
 
+-- name: bench_admin_id
+SELECT id FROM account WHERE email = $1;
+
 -- name: bench_holder_carts
 -- Up to $3 families among the emails $4 with no open cart in sale $1 each get one: a draft of their first child in
 -- group $2 (the ceiling's own group), for the hold phase to hold. Returns their emails.

@@ -76,6 +76,14 @@ def print_report(
     )
     print(_table(headers, _endpoint_rows(rush)))
     print(f"holds/s from the first hold to the last: {summary['rush_hold_rps']:,.1f}")
+    print(
+        f"admitted families' holds: p50 {_ms(summary['hold_admitted_p50_ms'])}, "
+        f"p99 {_ms(summary['hold_admitted_p99_ms'])}; families in line, status polls: "
+        f"p50 {_ms(summary['status_in_line_p50_ms'])}, p99 {_ms(summary['status_in_line_p99_ms'])}"
+    )
+    print(_pace_sentence(summary))
+    if summary.get("self_pace_log"):
+        print("rate changes (s from opening: before -> after, hold p99): " + _pace_log(summary))
     print(f"cores used (CPU s / wall s): {_cpu(rush)}")
     print(
         f"\nCeiling phases: {summary['ceiling_users']} closed-loop users each, no think time, "
@@ -118,6 +126,39 @@ def print_report(
     print("\nAudit")
     print(_table(["check", "value"], [[k, v] for k, v in audit.summary().items()]))
     print()
+
+
+def _pace_sentence(summary: Mapping[str, Any]) -> str:
+    """How the sale was paced: the fixed rate, or where self-pacing started, why, and where it
+    ended."""
+    pace = summary.get("start_pace")
+    if not pace:
+        return f"pace: fixed, {summary['start_rate_per_min']:,} families a minute"
+    cost = pace["web_cpu_ms_per_admitted_family"]
+    derived = (
+        f"{pace['cores']} web cores (of {pace['cores_available']}) x "
+        f"{pace['utilisation']:.0%} x 60,000 ms / {cost:,.1f} ms "
+        f"an admitted family ({pace['admitted_family_in_holds']} holds of "
+        f"{pace['web_cpu_ms_per_hold']:.2f} ms, the web CPU of a hold over "
+        f"{pace['holds_measured']:,} calibration holds; a whole family cost "
+        f"{summary['family_cost_in_holds']} holds)"
+        if cost
+        else "no hold measured, so the ceiling"
+    )
+    return (
+        f"pace: self-pacing from {pace['rate_per_min']:,} families a minute = {derived}; "
+        f"within {summary['self_pacing_floor_per_min']:,}.."
+        f"{summary['self_pacing_ceiling_per_min']:,} a minute, "
+        f"hold p99 target {summary['target_hold_p99_ms']} ms; "
+        f"{summary['self_pace_changes']} changes, ended at {summary['rate_per_min_end']:,}"
+    )
+
+
+def _pace_log(summary: Mapping[str, Any]) -> str:
+    return ", ".join(
+        f"{c['at_s']:.0f} s: {c['rate_before']:,} -> {c['rate_after']:,} ({_ms(c['hold_p99_ms'])})"
+        for c in summary["self_pace_log"]
+    )
 
 
 def _ms(value: object) -> str:

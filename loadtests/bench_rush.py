@@ -2,12 +2,14 @@
 with the trivial endpoint of the same app in the same run.
 
 On fresh embedded servers: migrate, seed the demo season, generate a trace of N families
-against the demo sale, seed them, pace the sale so the whole line is admitted in about
-`admit_seconds`, start K web processes (uvicorn workers sharing one port) and W arq workers,
-replay the trace with locust, open the sale on time, wait for locust, then for finalize to
-drain, then audit. Then, on the same servers and processes, two closed-loop ceiling phases of
-equal length and equal concurrency (the rush's peak requests in flight): the trivial
-`/api/v1/ping` and the waiting-room poll. Prints figures and a last JSON line; asserts no time.
+against the demo sale, seed them, start K web processes (uvicorn workers sharing one port) and
+W arq workers, measure a hold's web CPU in a short calibration and let the sale pace itself from
+the rate it gives (`loadtests.bench_pacing`; or, with `--fixed-pace`, pace it so the whole line
+is admitted in about `admit_seconds`), replay the trace with locust, open the sale on time, wait
+for locust, then for finalize to drain, then audit. Then, on the same servers and processes,
+closed-loop ceiling phases of equal length and equal concurrency (the rush's peak requests in
+flight): the trivial `/api/v1/ping`, the waiting-room poll and the hold. Prints figures and a
+last JSON line; asserts no time.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -33,6 +34,18 @@ from redis.asyncio import Redis
 from loadtests.bench_costs import cost_figures, opening_to_last_admission_s
 from loadtests.bench_cpu import CpuMeter, parent_pid
 from loadtests.bench_holders import prepare_holders
+from loadtests.bench_pacing import (
+    CALIBRATION_USERS,
+    StartPace,
+    family_cost_in_holds,
+    fixed_rate_per_min,
+    keep_pace_fixed,
+    latency_figures,
+    pace_figures,
+    pace_sale_itself,
+    prepare_calibration,
+    start_pace,
+)
 from loadtests.bench_processes import bin_path, free_port, running, stop, wait_until_healthy
 from loadtests.bench_records import RECORD_ENV, RequestRecord, read_records
 from loadtests.bench_report import print_report
@@ -51,6 +64,7 @@ from rush.engine.holds import HoldEngine
 from rush.ops.audit import AuditReport, run_audit
 from rush.redis_clients import open_plain_redis
 from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
+from rush.room.self_pacer import SelfPacingConfig, self_pacing_config
 from rush.room.waiting_room import WaitingRoom
 
 __all__ = ["RushBenchOptions", "run_rush_bench", "web_server_argv"]
@@ -77,7 +91,11 @@ class RushBenchOptions:
     """Trace seconds played per real second (the trace spans about an hour and a half)."""
     seed: int = 1
     admit_seconds: float = 30.0
-    """The sale's pace admits every family of the trace within about this many seconds."""
+    """The fixed pace admits every family of the trace within about this many seconds; with
+    self-pacing, that pace is the ceiling."""
+    self_pacing: bool = True
+    """The sale paces itself from a rate derived from the measured cost of a hold, as a new sale
+    does; False for the fixed pace."""
     ceiling_seconds: float = 10.0
     ceiling_users: int | None = None
     """Closed-loop users of each ceiling phase; by default the rush's peak requests in flight."""
@@ -196,6 +214,7 @@ class _Bench:
         self.meter = CpuMeter()
         self.holders = 0
         self.web_pid: int | None = None
+        self.pacing: SelfPacingConfig | None = None
 
     async def run(self, settings: Settings) -> dict[str, Any]:
         started = time.monotonic()
@@ -213,8 +232,24 @@ class _Bench:
             self.meter.watch("postgres", parent_pid(await pool.fetchval("SELECT pg_backend_pid()")))
             self.meter.watch("valkey", int((await redis.info("server"))["process_id"]))
             with self._servers(settings, env):
+                rate = fixed_rate_per_min(options.families, options.admit_seconds)
+                pace = (
+                    await self._calibrate(pool, redis, settings, env, sale_id, trace, rate)
+                    if options.self_pacing
+                    else None
+                )
                 rush = await self._rush(
-                    pool, WaitingRoom(redis), settings, env, sale_id, opening_at_s
+                    pool,
+                    WaitingRoom(redis),
+                    settings,
+                    env,
+                    sale_id,
+                    opening_at_s,
+                    pace if pace else rate,
+                )
+                assert self.pacing is not None
+                paced = await pace_figures(
+                    pool, sale_id, pace.rate_per_min if pace else rate, pace, self.pacing
                 )
                 drained = await _drain_finalize(pool, sale_id, options.drain_timeout_s)
                 await copy_admissions_to_postgres(pool, WaitingRoom(redis), sale_id)
@@ -225,7 +260,7 @@ class _Bench:
                 users = options.ceiling_users or min(
                     max(peak_in_flight(rush.records), MIN_CEILING_USERS), MAX_CEILING_USERS
                 )
-                plan = await self._write_ceiling_plan(pool, redis, settings, sale_id, trace, users)
+                plan = await self._ceiling_plan(pool, redis, settings, sale_id, trace, users)
                 ceilings = {
                     name: await self._ceiling(env, plan, user_class, name, users)
                     for name, user_class in CEILING_PHASES.items()
@@ -238,7 +273,12 @@ class _Bench:
             rush, ceilings, audit, dict(lags or {}), users, drained, time.monotonic() - started
         )
         summary["opening_to_last_admission_s"] = last_admission_s
+        summary.update(latency_figures(rush))
+        summary.update(paced)
         summary["cost"] = cost_figures(options.families, rush, ceilings)
+        summary["family_cost_in_holds"] = family_cost_in_holds(
+            pace, summary["cost"]["web_cpu_ms_per_family"]
+        )
         print_report(
             options=options,
             rush=rush,
@@ -270,6 +310,25 @@ class _Bench:
             await _lighten_hashes(pool, trace)
         return sale_id, trace
 
+    async def _calibrate(
+        self,
+        pool: asyncpg.Pool,
+        redis: Redis,
+        settings: Settings,
+        env: Mapping[str, str],
+        sale_id: int,
+        trace: Trace,
+        ceiling_per_min: int,
+    ) -> StartPace:
+        """A hold phase on a sale of its own before the rush: the start rate it measures."""
+        users = min(self.options.ceiling_users or CALIBRATION_USERS, MAX_CEILING_USERS)
+        plan = await prepare_calibration(
+            pool, redis, settings.public_base_url, sale_id, trace, users
+        )
+        phase = await self._ceiling(env, plan, "HoldUser", "hold", users, label="calibration")
+        floor = (await self_pacing_config(pool, sale_id)).floor_per_min
+        return start_pace(phase, trace, self.options.web_processes, ceiling_per_min, floor)
+
     @contextlib.contextmanager
     def _servers(self, settings: Settings, env: Mapping[str, str]) -> Iterator[None]:
         """K web processes and W workers, healthy."""
@@ -300,11 +359,18 @@ class _Bench:
         env: Mapping[str, str],
         sale_id: int,
         opening_at_s: float,
+        pace: StartPace | int,
     ) -> PhaseResult:
+        """The morning, at a fixed rate or self-paced from the start `pace` gives."""
         options = self.options
-        rate = max(1, math.ceil(options.families * 60 / max(options.admit_seconds, 1.0)))
+        rate = pace if isinstance(pace, int) else pace.rate_per_min
         await pool.execute(
             query("bench_pace_sale"), sale_id, opening_at_s, rate, max(options.families, 1), 3600
+        )
+        self.pacing = await (
+            keep_pace_fixed(pool, sale_id)
+            if isinstance(pace, int)
+            else pace_sale_itself(pool, sale_id, pace)
         )
         await prepare_room(pool, room, sale_id)
         record = self.work / "rush-records.json"
@@ -381,7 +447,7 @@ class _Bench:
         with running(argv, os.environ, folder / f"py-spy-{label}.log"):
             yield
 
-    async def _write_ceiling_plan(
+    async def _ceiling_plan(
         self,
         pool: asyncpg.Pool,
         redis: Redis,
@@ -395,6 +461,7 @@ class _Bench:
         sessions = min(users, CEILING_SESSIONS)
         by_email = {p.email: p for p in trace.families}
         emails = await prepare_holders(pool, HoldEngine(redis), sale_id, list(by_email), users)
+        await keep_pace_fixed(pool, sale_id)  # self-pacing would bring the rate back down
         await pool.execute(query("bench_admit_all"), sale_id, 1_000_000)
         await prepare_room(pool, room, sale_id)
         base = settings.public_base_url
@@ -407,14 +474,22 @@ class _Bench:
             sale_id=sale_id, line_sale_id=line_sale_id, pollers=pollers, holders=holders
         )
         self.holders = len(holders)
-        (self.work / "ceiling.json").write_bytes(msgspec.json.encode(plan))
         return plan
 
     async def _ceiling(
-        self, env: Mapping[str, str], plan: CeilingPlan, user_class: str, measured: str, users: int
+        self,
+        env: Mapping[str, str],
+        plan: CeilingPlan,
+        user_class: str,
+        measured: str,
+        users: int,
+        label: str | None = None,
     ) -> PhaseResult:
         """`users` closed-loop users on one endpoint; rates over the steady part only."""
-        record = self.work / f"ceiling-{measured}.json"
+        label = label or measured
+        record = self.work / f"ceiling-{label}.json"
+        plan_file = self.work / f"plan-{label}.json"
+        plan_file.write_bytes(msgspec.json.encode(plan))
         setup_s = 2.0
         argv = [
             bin_path("locust"),
@@ -436,12 +511,12 @@ class _Bench:
             "--only-summary",
             user_class,
         ]
-        locust_env = {**env, CEILING_ENV: str(self.work / "ceiling.json"), RECORD_ENV: str(record)}
+        locust_env = {**env, CEILING_ENV: str(plan_file), RECORD_ENV: str(record)}
         before = self.meter.read()
         began = time.monotonic()
         with (
-            running(argv, locust_env, self.work / f"locust-{measured}.log") as locust,
-            self._profiler(measured),
+            running(argv, locust_env, self.work / f"locust-{label}.log") as locust,
+            self._profiler(label),
         ):
             self.meter.watch("locust", locust.pid)
             after = await _wait_for(locust, self.meter, self.options.ceiling_seconds + setup_s + 60)

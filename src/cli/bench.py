@@ -66,7 +66,15 @@ def bench_engine(seconds: float, concurrency: int, cluster: bool, client_process
     "--admit-seconds",
     type=float,
     default=30.0,
-    help="The sale's pace admits every family within about this many real seconds.",
+    help="The fixed pace admits every family within about this many real seconds; with "
+    "self-pacing, the highest rate it may reach.",
+)
+@click.option(
+    "--self-pacing/--fixed-pace",
+    default=True,
+    show_default=True,
+    help="The sale paces itself from a rate derived from the measured cost of a hold, as a "
+    "new sale does; or keeps the fixed pace of --admit-seconds.",
 )
 @click.option("--ceiling-seconds", type=float, default=10.0, help="Length of each ceiling phase.")
 @click.option("--ceiling-users", type=int, default=None, help="Default: the rush's peak.")
@@ -85,6 +93,7 @@ def bench_rush(
     speed: float,
     seed: int,
     admit_seconds: float,
+    self_pacing: bool,
     ceiling_seconds: float,
     ceiling_users: int | None,
     profile_dir: Path | None,
@@ -101,6 +110,7 @@ def bench_rush(
         speed=speed,
         seed=seed,
         admit_seconds=admit_seconds,
+        self_pacing=self_pacing,
         ceiling_seconds=ceiling_seconds,
         ceiling_users=ceiling_users,
         profile_dir=profile_dir,

@@ -49,3 +49,46 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
     assert all(ms > 0 for ms in cost["web_cpu_ms_per_request_by_kind"].values())
     assert figures["opening_to_last_admission_s"] is not None
     assert "Cost per family: web" in done.stdout
+    # Admitted families' holds apart from the polls of families still in line.
+    assert figures["hold_admitted_p99_ms"] == figures["hold_p99_ms"] > 0
+    assert figures["hold_admitted_p50_ms"] > 0
+    assert figures["status_in_line_p99_ms"] == figures["status_p99_ms"] > 0
+    assert figures["status_in_line_p50_ms"] > 0
+    assert "admitted families' holds: p50" in done.stdout
+    # Self-pacing on by default, from a start derived from the calibration's cost of a hold,
+    # never above the fixed pace (50 families in 8 s: 375 a minute).
+    assert figures["self_pacing"] is True
+    pace = figures["start_pace"]
+    assert pace["holds_measured"] > 0
+    assert pace["web_cpu_ms_per_hold"] > 0
+    assert pace["web_cpu_ms_per_admitted_family"] > pace["web_cpu_ms_per_hold"]
+    assert 0 < pace["cores"] <= pace["cores_available"]
+    assert pace["web_cores_measured"] > 0
+    assert figures["start_rate_per_min"] == pace["rate_per_min"]
+    assert pace["floor_per_min"] <= pace["rate_per_min"] <= pace["ceiling_per_min"] == 375
+    assert figures["self_pacing_ceiling_per_min"] == 375
+    assert figures["self_pace_changes"] == len(figures["self_pace_log"])
+    assert figures["family_cost_in_holds"] > 1
+    assert f"pace: self-pacing from {pace['rate_per_min']:,} families a minute" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_fixed_pace_admits_the_line_at_the_rate_of_admit_seconds() -> None:
+    morning = ["--families", "30", "--speed", "300", "--admit-seconds", "6", "--fixed-pace"]
+    done = subprocess.run(
+        [RUSH, "bench", "rush", *morning, "--ceiling-seconds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["self_pacing"] is False
+    assert figures["start_pace"] is None
+    assert figures["start_rate_per_min"] == figures["rate_per_min_end"] == 300
+    assert figures["self_pace_changes"] == 0
+    assert figures["errors"] == 0
+    assert figures["fairness_ok"] is True
+    assert "pace: fixed, 300 families a minute" in done.stdout

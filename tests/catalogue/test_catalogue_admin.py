@@ -32,6 +32,7 @@ from rush.catalogue.reading import catalogue_groups
 from rush.errors import CapacityBelowCommitted, RushError
 from rush.families.accounts import create_staff_account
 from rush.i18n import TIME_ZONE
+from rush.room.self_pacer import self_pacing_config
 from rush.services import Services
 from tests.support.catalogue_factory import CatalogueFactory, TestProgram
 
@@ -279,6 +280,14 @@ async def test_a_rescheduled_sale_moves_its_waiting_room_opening(services: Servi
     standing = await services.room.standing(sale_id, 1, join=False)
     assert standing.opens_ms == int(later.timestamp() * 1000)
     assert await services.pool.fetchval("SELECT opens_at FROM sale") == later
+
+
+async def test_a_sale_staff_create_paces_itself_from_the_start(services: Services) -> None:
+    staff_id = await _staff(services.pool)
+
+    sale_id, _ = await _program(services, staff_id)
+
+    assert (await self_pacing_config(services.pool, sale_id)).enabled
 
 
 async def test_child_caps_are_checked_and_every_change_logged(services: Services) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import asyncpg
+import msgspec
 from argon2 import PasswordHasher
 
 from loadtests.seed_families import load_catalogue, seed_trace_families
@@ -20,6 +21,7 @@ from rush.crypto import FieldCipher
 from rush.engine.holds import HoldEngine
 from rush.redis_clients import EngineRedis
 from rush.room.sales import open_sale, set_pace
+from rush.room.self_pacer import configure_self_pacing, self_pacing_config
 from rush.room.waiting_room import WaitingRoom
 from tests.support.catalogue_factory import CatalogueFactory
 
@@ -29,6 +31,8 @@ _PROGRAMS = 2
 _GROUPS_PER_PROGRAM = 5
 _PRICE_CENTS = 12_500
 # Everyone who is due is admitted within a few seconds: the faults hit shoppers, not the line.
+# A fixed pace, self-pacing off: it would bring the rate down to its ceiling (600 a minute), and
+# slow holds under a fault would lower it further.
 _ADMISSIONS_PER_MINUTE = 6_000
 
 
@@ -72,6 +76,8 @@ async def prepare_sale(
     await set_pace(
         pool, room, sale_id, rate_per_min=_ADMISSIONS_PER_MINUTE, max_shoppers=families + 10
     )
+    fixed = msgspec.structs.replace(await self_pacing_config(pool, sale_id), enabled=False)
+    await configure_self_pacing(pool, sale_id, fixed)
     await open_sale(pool, room, sale_id)
     places = _PROGRAMS * _GROUPS_PER_PROGRAM * places_per_group
     return RushSale(sale_id, trace, places)

@@ -180,3 +180,29 @@ async def test_only_admins_switch_self_pacing_and_the_change_is_logged(
     assert [r["action"] for r in logged] == ["self_pacing"]
     page = await admin.get(f"/ops/sales/{sale_id}")
     assert 'name="enabled" type="checkbox" checked' in page.text
+
+
+async def test_a_new_sale_paces_itself_until_an_admin_switches_it_off(
+    admin: Client, services: Services, catalogue: CatalogueFactory
+) -> None:
+    sale_id = await catalogue.sale()
+    await catalogue.program([5], sale_id=sale_id)
+    await prepare_room(services.pool, services.room, sale_id)
+    before = await admin.get(f"/ops/sales/{sale_id}")
+    form = {
+        "target_hold_p99_ms": "250",
+        "target_finalize_lag_ms": "15000",
+        "floor_per_min": "10",
+        "ceiling_per_min": "600",
+        "_csrf_token": admin.cookies["csrftoken"],
+    }
+
+    switched = await admin.post(
+        f"/ops/sales/{sale_id}/actions/self_pacing", data=form, follow_redirects=False
+    )
+
+    assert 'name="enabled" type="checkbox" checked' in before.text
+    assert switched.status_code in (302, 303)
+    assert not (await self_pacing_config(services.pool, sale_id)).enabled
+    after = await admin.get(f"/ops/sales/{sale_id}")
+    assert 'name="enabled" type="checkbox">' in after.text

@@ -4,7 +4,8 @@
 `admission_tokens` are the signed proofs a family carries, and `admission` the one check
 that a request comes from an admitted family; `sales` drives a sale's lifecycle
 (Postgres records it, the room enforces it); `snapshots` shares one reading per process;
-`pacing_rule` and `self_pacer` adjust the admission rate; `fairness` audits the draw.
+`pacing_rule` and `self_pacer` adjust the admission rate, from the one `starting_rate` derives
+from measured cost; `fairness` audits the draw.
 """
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "sales",
     "self_pacer",
     "snapshots",
+    "starting_rate",
     "tickets",
     "waiting_room",
 ]
