@@ -6,9 +6,9 @@ ticket, as a family in line does: the request most of a rush is made of. `HoldUs
 family's cart again, with its admission token: the whole hold path (session, the admission check
 reading the cart's staged copy in the same script, one Lua hold per program at once whose replies
 make the cart's view, the went-live log; the family's first hold reads Postgres, as the carts are
-seeded there, and stages them), replacing the family's own live hold so it always fits. Families were signed in beforehand by the orchestrator
-(`RUSH_CEILING`, see `loadtests.bench_sessions`); several users may share a family, as its devices
-would.
+seeded there, and stages them), replacing the family's own live hold so it always fits. Families
+were signed in beforehand by the orchestrator (`RUSH_CEILING`, see `loadtests.bench_sessions`);
+several users may share a family, as its devices would.
 """
 
 from __future__ import annotations
