@@ -121,8 +121,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     shed_loop_lag_ms: int = 100
     """The process's smoothed event-loop lag at which it starts shedding (it stops below half
     of it); 0 sheds every new arrival (drills and tests)."""
-    shed_max_in_flight: int = 0
-    """Requests in flight in one process at which it sheds new arrivals too; 0: no such cap."""
+    shed_max_in_flight: int = 64
+    """Requests in flight in one process at which it sheds new arrivals too; 0: no such cap.
+    The lag probe alone fires too late for a spike (it waits in the queue it measures): at
+    10,000 families replayed at 30x, 64 took sign-ins timed out from 4,258 to 9
+    (docs/benchmarks.md, 2026-12-03)."""
     shed_retry_after_seconds: int = 5
     """The shortest `Retry-After` of a shed answer; each picks between it and twice it."""
 

@@ -56,8 +56,9 @@ class ShedThresholds:
     enabled: bool = True
     loop_lag_ms: float = 100.0
     """Smoothed event-loop lag at which shedding starts; it stops below half of it."""
-    max_in_flight: int = 0
-    """Requests in flight in this process at which new arrivals are shed; 0: no such cap."""
+    max_in_flight: int = 64
+    """Requests in flight in this process at which new arrivals are shed; 0: no such cap
+    (the default is `Settings.shed_max_in_flight`'s, which says why)."""
     retry_after_seconds: int = 5
     """The shortest `Retry-After`; each answer picks between it and twice it, so families
     shed together do not all come back in the same second."""
