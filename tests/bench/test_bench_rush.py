@@ -7,10 +7,20 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 RUSH = str(Path(sys.executable).parent / "rush")
+
+
+def bench_rush(*options: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """`rush bench rush` with these options, which must succeed: its output and its figures."""
+    done = subprocess.run(
+        [RUSH, "bench", "rush", *options], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done, json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
@@ -18,17 +28,10 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
     # Fifty families at speed 300, admitted within 8 s: the smoke proves the run ends audited
     # with its figures, not how a slow line or a long morning feels. (At the default pace of
     # 30 s, the run waited for the line long after the last family had arrived.)
-    morning = ["--families", "50", "--speed", "300", "--admit-seconds", "8"]
-    done = subprocess.run(
-        [RUSH, "bench", "rush", *morning, "--ceiling-seconds", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    done, figures = bench_rush(
+        "--families", "50", "--speed", "300", "--admit-seconds", "8", "--ceiling-seconds", "2"
     )
 
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["families"] == 50
     assert figures["errors"] == 0
     assert figures["oversold"] == 0
@@ -74,17 +77,18 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
 
 @pytest.mark.slow
 def test_the_fixed_pace_admits_the_line_at_the_rate_of_admit_seconds() -> None:
-    morning = ["--families", "30", "--speed", "300", "--admit-seconds", "6", "--fixed-pace"]
-    done = subprocess.run(
-        [RUSH, "bench", "rush", *morning, "--ceiling-seconds", "1"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    done, figures = bench_rush(
+        "--families",
+        "30",
+        "--speed",
+        "300",
+        "--admit-seconds",
+        "6",
+        "--fixed-pace",
+        "--ceiling-seconds",
+        "1",
     )
 
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["self_pacing"] is False
     assert figures["start_pace"] is None
     assert figures["start_rate_per_min"] == figures["rate_per_min_end"] == 300

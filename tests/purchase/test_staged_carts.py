@@ -19,6 +19,7 @@ from rush.errors import FamilyNotApproved
 from rush.families.accounts import create_staff_account
 from rush.families.approvals import decide_family
 from rush.purchase.checkout import start_checkout
+from rush.purchase.orders import CheckoutResult
 from rush.purchase.shopping import add_to_cart, hold_at_admission
 from rush.purchase.staged_carts import copy_live_carts_to_postgres
 from rush.room.sales import join_queue, open_sale, prepare_room
@@ -51,6 +52,19 @@ async def drafted_and_admitted(
             return camp, family, token
         await asyncio.sleep(0.01)
     raise AssertionError("the family was not admitted")
+
+
+async def check_out(services: Services, family: TestFamily, camp: TestProgram) -> CheckoutResult:
+    """One payment, terms accepted: checkout as the API asks for it."""
+    return await start_checkout(
+        services,
+        services.provider,
+        family.id,
+        camp.sale_id,
+        accept_terms=True,
+        instalments=1,
+        return_url="http://localhost/done",
+    )
 
 
 async def test_the_hold_from_a_staged_cart_needs_no_postgres(
@@ -95,15 +109,7 @@ async def test_checkout_before_the_worker_runs_orders_the_staged_cart(
     camp, family, token = await drafted_and_admitted(services, catalogue)
     cart = await hold_at_admission(services, family.id, camp.sale_id, token)
 
-    result = await start_checkout(
-        services,
-        services.provider,
-        family.id,
-        camp.sale_id,
-        accept_terms=True,
-        instalments=1,
-        return_url="http://localhost/done",
-    )
+    result = await check_out(services, family, camp)
 
     assert result.total_cents == 9500
     row = await services.pool.fetchrow(
@@ -147,14 +153,6 @@ async def test_a_copy_that_outlived_a_refusal_still_buys_nothing(
 
     await hold_at_admission(services, family.id, camp.sale_id, token)
     with pytest.raises(FamilyNotApproved):
-        await start_checkout(
-            services,
-            services.provider,
-            family.id,
-            camp.sale_id,
-            accept_terms=True,
-            instalments=1,
-            return_url="http://localhost/done",
-        )
+        await check_out(services, family, camp)
 
     assert await services.pool.fetchval("SELECT count(*) FROM orders") == 0
