@@ -154,15 +154,10 @@ class Carts:
         async with self._pool.acquire() as conn, conn.transaction():
             cart_id = await _lock_cart(conn, family_id, sale_id)
             asked = set(item_ids)
-            weeks = {
-                (x.person_id, x.group_id)
-                for x in await cart_lines(conn, cart_id)
-                if x.item_id in asked
-            }
+            before = await cart_lines(conn, cart_id)
+            weeks = {(x.person_id, x.group_id) for x in before if x.item_id in asked}
             linked = [
-                line.item_id
-                for line in await cart_lines(conn, cart_id)
-                if (line.person_id, line.week_group_id) in weeks
+                line.item_id for line in before if (line.person_id, line.week_group_id) in weeks
             ]
             removed = await conn.fetch(query("cart_delete_items"), cart_id, [*asked, *linked])
             if not removed:
