@@ -77,6 +77,10 @@ def print_report(
     print(_table(headers, _endpoint_rows(rush)))
     print(f"holds/s from the first hold to the last: {summary['rush_hold_rps']:,.1f}")
     print(
+        f"families cut short by the end of the run (counted as errors): "
+        f"{summary['unfinished_families']:,}"
+    )
+    print(
         f"admitted families' holds: p50 {_ms(summary['hold_admitted_p50_ms'])}, "
         f"p99 {_ms(summary['hold_admitted_p99_ms'])}; families in line, status polls: "
         f"p50 {_ms(summary['status_in_line_p50_ms'])}, p99 {_ms(summary['status_in_line_p99_ms'])}"

@@ -53,6 +53,7 @@ from loadtests.bench_sessions import CeilingPlan, sign_in_all
 from loadtests.bench_stats import EndpointStats, endpoint_stats, peak_in_flight, steady_window
 from loadtests.queries import query
 from loadtests.seed_families import load_catalogue, seed_trace_families
+from loadtests.shed_retries import UNFINISHED
 from loadtests.traces import Trace, generate_trace, write_trace
 from rush.config import Settings, load_settings, settings_environ
 from rush.crypto import FieldCipher
@@ -570,6 +571,7 @@ class _Bench:
             "finalize_lag_p99_ms": _rounded(lags.get("p99_ms")),
             "finalize_drained": drained,
             "errors": errors,
+            "unfinished_families": _count(rush, UNFINISHED),
             "oversold": audit.oversold,
             "lost_payments": audit.lost_payments,
             "double_charged": audit.double_charged,

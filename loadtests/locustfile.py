@@ -31,7 +31,7 @@ from locust.runners import WorkerRunner
 from loadtests.morning import MorningClock, RunState, current_run, end_run
 from loadtests.opener import open_sale_on_time
 from loadtests.shapes import OpeningMorningShape
-from loadtests.shed_retries import SHED, shed_wait_s, until_served
+from loadtests.shed_retries import SHED, UNFINISHED, shed_wait_s, until_served
 from loadtests.traces import Behaviour, FamilyPlan, TraceEvent, TraceRecorder, read_header
 
 __all__ = ["BUSINESS_OUTCOMES", "FamilyUser", "OpeningMorningShape"]
@@ -125,6 +125,7 @@ class FamilyUser(FastHttpUser):
         arrived = self._sleep_until(plan.arrival_s)
         try:
             behaviour, held, delay = self._play(plan)
+            self.shared.completed += 1
         finally:
             self.shared.finished += 1
         played = msgspec.structs.replace(
@@ -520,11 +521,30 @@ def _open_the_sale(environment: Environment, **_: Any) -> None:
     )
 
 
-def _forget_the_run(**_: Any) -> None:
+def _forget_the_run(environment: Environment, **_: Any) -> None:
     run = end_run()
     if run is not None:
         log.info("families finished: %s; outcomes: %s", run.finished, run.outcomes)
+        _report_unfinished(environment, run.handed_out - run.completed)
     _Recorder.recorder = None
+
+
+class MorningCutShort(Exception):
+    """The run ended while this family was still on its way (e.g. still being shed)."""
+
+
+def _report_unfinished(environment: Environment, families: int) -> None:
+    """One failed `unfinished` entry per family whose morning the end of the run cut short:
+    a family still shed when the drain ends never registered, and is an error of the run."""
+    for _ in range(max(families, 0)):
+        environment.events.request.fire(  # type: ignore[no-untyped-call]
+            request_type="FAMILY",
+            name=UNFINISHED,
+            response_time=0,
+            response_length=0,
+            exception=MorningCutShort(),
+            context={},
+        )
 
 
 events.test_start.add_listener(_open_the_sale)  # type: ignore[no-untyped-call]

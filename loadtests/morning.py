@@ -144,6 +144,8 @@ class RunState:
     arrivals: list[float]
     clock: MorningClock
     finished: int = 0
+    completed: int = 0
+    """Mornings played to their end; `finished` also counts those locust cut short."""
     plans: Iterator[FamilyPlan] | None = None
     handed_out: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)

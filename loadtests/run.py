@@ -48,6 +48,8 @@ def _summary(env: Environment, run: RunState, elapsed_s: float, timed_out: bool)
     return {
         "families": len(run.arrivals),
         "families_finished": run.finished,
+        # Begun but not played to the end when the figures were taken (0 once drained).
+        "families_unfinished": run.handed_out - run.completed,
         "timed_out": timed_out,
         "elapsed_s": round(elapsed_s, 1),
         "requests_total": stats.total.num_requests,
@@ -82,9 +84,9 @@ def run_morning(host: str, timeout_s: float = 3600.0) -> dict[str, Any]:
     assert shape is not None
     shape.join(timeout=timeout_s)
     timed_out = not shape.dead
-    summary = _summary(env, run, time.monotonic() - started, timed_out)
-    runner.quit()
-    return summary
+    elapsed_s = time.monotonic() - started
+    runner.quit()  # stopping reports the families cut short (`unfinished`): then the figures
+    return _summary(env, run, elapsed_s, timed_out)
 
 
 def _table(summary: dict[str, Any]) -> str:

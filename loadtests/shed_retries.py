@@ -16,6 +16,7 @@ __all__ = [
     "MAX_SHED_RETRIES",
     "SHED",
     "SHED_CODE",
+    "UNFINISHED",
     "problem_code",
     "shed_wait_s",
     "until_served",
@@ -24,6 +25,8 @@ __all__ = [
 SHED_CODE = "servers_busy"
 SHED = "shed"
 """The name a shed answer is reported under, and the run's outcome counting them."""
+UNFINISHED = "unfinished"
+"""The name of a family whose morning the end of the run cut short: counted as a failure."""
 MAX_SHED_RETRIES = 60
 """A parent stays a few minutes at most; the answer after that counts as a failure."""
 

@@ -34,6 +34,8 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
 
     assert figures["families"] == 50
     assert figures["errors"] == 0
+    assert figures["unfinished_families"] == 0  # counted in errors when not
+    assert "families cut short by the end of the run (counted as errors): 0" in done.stdout
     assert figures["oversold"] == 0
     assert figures["lost_payments"] == 0
     assert figures["double_charged"] == 0

@@ -151,6 +151,7 @@ async def test_twenty_families_hold_and_pay_under_locust_without_failures(
     assert summary["user_exceptions"] == 0, report
     assert not summary["timed_out"], report
     assert summary["families_finished"] == 20, report
+    assert summary["families_unfinished"] == 0, report
     assert requests_named(summary, "login") == 20
     assert requests_named(summary, "join") >= 20
     assert requests_named(summary, "hold") > 0, report
@@ -187,3 +188,39 @@ async def test_twenty_families_hold_and_pay_under_locust_without_failures(
     assert summary["shed"] == requests_named(summary, "shed"), report
     paid_in_record = sum(1 for p in recorded.families if any(e.name == "pay" for e in p.events))
     assert paid_in_record == requests_named(summary, "pay")
+
+
+async def test_families_still_shed_when_the_run_ends_are_counted_as_failures(
+    pool: asyncpg.Pool, app_settings: Settings, catalogue: CatalogueFactory, tmp_path: Path
+) -> None:
+    """A family the end of the run cuts short never registered: the run says so, as a failure
+    (`unfinished`), not as a quiet success. Every sign-in is shed here (a loop lag of 0)."""
+    sale_id = await catalogue.sale(status="scheduled")
+    await catalogue.program([5], 9500, sale_id=sale_id, ages=(5, 12))
+    trace = generate_trace(await load_catalogue(pool, sale_id), 3, 1.5, 0.7, 0.1, 0.15, seed=5)
+    await seed_trace_families(pool, trace, FieldCipher(app_settings.encryption_key_list))
+    trace_path = tmp_path / "trace.jsonl"
+    write_trace(trace, trace_path)
+
+    port = free_port()
+    env = {**_environment(app_settings, port), "RUSH_SHED_LOOP_LAG_MS": "0"}
+    with rush_processes(env, tmp_path):
+        await wait_until_healthy(f"http://127.0.0.1:{port}")
+        summary = await run_locust(
+            {
+                **env,
+                "RUSH_TRACE": str(trace_path),
+                "RUSH_REPLAY_SPEED": "1000",
+                "RUSH_OPENING_AT": str(time.time() + 3),
+                "RUSH_DRAIN_S": "3",
+            },
+            f"http://127.0.0.1:{port}",
+            within_s=90,
+        )
+
+    report = summary["output"]
+    assert summary["shed"] > 0, report
+    assert requests_named(summary, "login") == 0, report  # none was ever served
+    assert summary["families_unfinished"] == 3, report
+    assert requests_named(summary, "unfinished") == 3, report
+    assert summary["failures_total"] >= 3, report
