@@ -62,6 +62,7 @@ from rush.dev.bootstrap import prepare
 from rush.dev.mail_catcher import start_mail_catcher
 from rush.dev.servers import ServerUrls, running_servers
 from rush.engine.holds import HoldEngine
+from rush.load_shedding import ShedThresholds
 from rush.ops.audit import AuditReport, run_audit
 from rush.redis_clients import open_plain_redis
 from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
@@ -164,6 +165,8 @@ def web_server_argv(settings: Settings, processes: int, server: str = "uvicorn")
         "*",
         "--timeout-graceful-shutdown",
         "5",
+        "--timeout-keep-alive",
+        str(ShedThresholds.from_settings(settings).idle_connection_s),
         # The opening spike connects thousands of families at once (uvicorn's default is 2048).
         "--backlog",
         "8192",

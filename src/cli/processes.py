@@ -17,6 +17,7 @@ from redis.exceptions import WatchError
 
 from cli.stopping import sigterm_as_ctrl_c, until_stopped
 from rush.config import Settings
+from rush.load_shedding import ShedThresholds
 from rush.outages import SERVERS_AWAY
 from web.app import create_app
 from web.logs import configure_logging
@@ -134,6 +135,7 @@ def web_server(settings: Settings) -> uvicorn.Server:
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxy_list,
         timeout_graceful_shutdown=WEB_STOP_GRACE_S,
+        timeout_keep_alive=ShedThresholds.from_settings(settings).idle_connection_s,
     )
     return uvicorn.Server(config)
 

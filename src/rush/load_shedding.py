@@ -63,6 +63,14 @@ class ShedThresholds:
     """The shortest `Retry-After`; each answer picks between it and twice it, so families
     shed together do not all come back in the same second."""
 
+    @property
+    def idle_connection_s(self) -> int:
+        """How long a web server keeps a family's idle connection: past the longest wait a
+        shed answer asks for, so the family coming back reuses it. With uvicorn's 5 s, a
+        sign-in retried after 5-10 s raced the server's close of its connection ("connection
+        closed": 49 sign-ins of 2,000 in `rush bench rush`)."""
+        return 2 * self.retry_after_seconds + 5
+
     @classmethod
     def from_settings(cls, settings: Settings) -> ShedThresholds:
         return cls(

@@ -7,6 +7,7 @@ the admitted family's session, kept in Redis, is carried to that process by its 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 
@@ -15,6 +16,8 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from cli.processes import web_server
+from loadtests.bench_processes import free_port
 from rush.config import Settings
 from tests.support.api_family import Client, admitted_family, call
 from tests.support.catalogue_factory import CatalogueFactory
@@ -179,3 +182,35 @@ async def test_shed_attempts_are_not_counted_against_the_login_rate_limit(
         assert shed.status_code == 503
     async with AsyncTestClient(app=create_app(app_settings)) as calm:
         await call(calm, "post", "/api/v1/auth/login", json=login, expect=401)
+
+
+async def test_a_family_told_to_come_back_finds_its_connection_still_open(
+    app_settings: Settings, clean: None
+) -> None:
+    """`rush serve` keeps an idle connection past the longest `Retry-After` it asks for, so a
+    family coming back reuses it. Under uvicorn's default (5 s), a sign-in retried after its
+    5-10 s raced the server's close: "connection closed" in `rush bench rush`. Here the
+    longest wait (6 s) is past uvicorn's default: the test fails under it."""
+    served_settings = msgspec.structs.replace(
+        app_settings, port=free_port(), shed_retry_after_seconds=3
+    )
+    server = web_server(served_settings)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
+        await asyncio.sleep(0.05)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", served_settings.port)
+        ping = b"GET /api/v1/ping HTTP/1.1\r\nHost: rush.test\r\n\r\n"
+        answers = []
+        for wait_s in (0, 2 * served_settings.shed_retry_after_seconds):
+            await asyncio.sleep(wait_s)
+            writer.write(ping)
+            await writer.drain()
+            answers.append(await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5))
+            length = re.search(rb"content-length: (\d+)", answers[-1], re.IGNORECASE)
+            await reader.readexactly(int(length.group(1)) if length else 0)
+        writer.close()
+    finally:
+        server.should_exit = True
+        await task
+    assert [a.split(b"\r\n")[0] for a in answers] == [b"HTTP/1.1 200 OK"] * 2
