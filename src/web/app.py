@@ -50,16 +50,9 @@ from web.pages.rush_morning import OrderPages, RushMorningPages
 from web.pages.sim_pay import SimulatedPaymentPage
 from web.pages.stripe_pay import StripePaymentPage
 from web.pages.waitlist import WaitlistPages
-from web.path_ids import ids_in_range
+from web.path_ids import IdsInRange
 from web.problems import exception_handlers
-from web.rate_limits import (
-    QUEUE_RATE_LIMIT_STORE,
-    RATE_LIMIT_STORE,
-    login_rate_limit,
-    queue_join_rate_limit,
-    queue_rate_limit_store,
-    rate_limit_store,
-)
+from web.rate_limits import DoorLimits
 from web.request_log import RequestLog, log_unexpected_error
 from web.security_headers import security_headers_hook
 from web.shedding import SATURATION, saturation_lifespan, shed_first
@@ -146,16 +139,13 @@ def create_app(settings: Settings) -> Litestar:
         state=State({"settings": settings, JOBS_REDIS: jobs_redis, SATURATION: saturation}),
         stores={
             SESSION_STORE: session_store(jobs_redis),
-            RATE_LIMIT_STORE: rate_limit_store(jobs_redis),
-            QUEUE_RATE_LIMIT_STORE: queue_rate_limit_store(jobs_redis),
         },
         middleware=[
+            IdsInRange,
             StrictBodies(),
-            login_rate_limit().middleware,
-            queue_join_rate_limit().middleware,
+            DoorLimits,
         ],
         before_request=announce_sales_on_pages,
-        guards=[ids_in_range],
         before_send=[security_headers_hook(settings)],
         # Shedding goes first of all middleware, so it is added after the session's.
         on_app_init=[session_auth.on_app_init, shed_first(saturation)],

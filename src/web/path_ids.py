@@ -3,22 +3,26 @@ range names nothing, and is answered 404 before any query (asyncpg would refuse 
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
-from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["MAX_ID", "ids_in_range"]
+__all__ = ["MAX_ID", "IdsInRange"]
 
 MAX_ID = 2**63 - 1
 
 
-async def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """App-wide guard: a path int below 1 or past 64 bits is no row's id.
+class IdsInRange:
+    """App middleware: a path int below 1 or past 64 bits is no row's id.
 
-    Async although it awaits nothing: Litestar runs a sync guard in a worker thread, and this
-    one guards every request (the hop cost a hold about a third of its web CPU)."""
-    for name, value in connection.path_params.items():
-        if name.endswith("_id") and isinstance(value, int) and not 1 <= value <= MAX_ID:
-            raise NotFoundException()
+    A middleware rather than an app-wide guard: Litestar copies the route handler for every
+    guard of every request (`copy(handler)` was 7 % of the trivial endpoint's web CPU), and
+    the router has already parsed the path's ids by the time route middleware runs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        for name, value in scope.get("path_params", {}).items():
+            if name.endswith("_id") and isinstance(value, int) and not 1 <= value <= MAX_ID:
+                raise NotFoundException()
+        await self.app(scope, receive, send)

@@ -123,7 +123,9 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     extra = exc.extra if isinstance(exc, ValidationException) else None
     if unknown := _unknown_fields(extra):
         return _problem(request, exc.status_code, "unknown_fields", {"fields": ", ".join(unknown)})
-    return _problem(request, exc.status_code, code, {}, extra)
+    response = _problem(request, exc.status_code, code, {}, extra)
+    response.headers.update(exc.headers or {})  # a 429's Retry-After, say
+    return response
 
 
 def _body_refused(request: Request[Any, Any, Any], exc: BodyRefused) -> Response[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from rush.room.sales import prepare_room
 from rush.services import Services
 from tests.support.catalogue_factory import CatalogueFactory
 from web.app import create_app
-from web.rate_limits import QUEUE_JOINS_PER_MINUTE
+from web.rate_limits import LOGINS_PER_MINUTE, QUEUE_JOINS_PER_MINUTE
 
 Client = AsyncTestClient[Any]
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "web" / "templates"
@@ -94,3 +95,36 @@ async def test_a_family_hammering_the_queue_door_is_slowed_down_without_losing_i
     polled = await browser.get(f"/api/v1/sales/{sale_id}/queue")
     assert polled.status_code == 200  # polling is never limited, and the place is still there
     assert polled.json()["state"] == "prequeue"
+
+
+async def test_an_address_gets_its_twenty_attempts_not_one_more_across_web_processes(
+    settings: Settings, clean: None
+) -> None:
+    """Sixty sign-in attempts at once from one address, spread over two web processes (two
+    apps sharing Redis): exactly the limit gets through, the rest are told when to come back.
+    Counted with one atomic Redis round trip each: no process lock to queue behind (Litestar's
+    limiter held one across two round trips), and no read-modify-write race between
+    processes."""
+    async with (
+        AsyncTestClient(app=create_app(settings)) as one,
+        AsyncTestClient(app=create_app(settings)) as two,
+    ):
+        for client in (one, two):
+            await client.get("/login")
+            client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        answers = await asyncio.gather(
+            *(
+                # Another email each time: the per-account limit (10) stays out of the way.
+                client.post(
+                    "/api/v1/auth/login",
+                    json={"email": f"nobody{n}@example.ca", "password": "not the password"},
+                )
+                for n in range(30)
+                for client in (one, two)
+            )
+        )
+    statuses = [a.status_code for a in answers]
+    assert statuses.count(429) == len(answers) - LOGINS_PER_MINUTE, statuses
+    refused = next(a for a in answers if a.status_code == 429)
+    assert refused.json()["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60

@@ -18,6 +18,7 @@ __all__ = [
     "ProgramKeys",
     "SaleKeys",
     "account_attempts_key",
+    "door_attempts_key",
     "program_keys",
     "sale_keys",
 ]
@@ -139,3 +140,10 @@ def account_attempts_key(door: str, email: str) -> str:
     hashed, so Redis never holds the address itself."""
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
     return f"{PREFIX}:{{a:{digest}}}:attempts:{door}"
+
+
+def door_attempts_key(door: str, caller: str) -> str:
+    """The counter of one caller's attempts at a rate-limited door (the account doors, a
+    queue join); the caller (an address or a session id) is hashed, as an email is above."""
+    digest = hashlib.sha256(caller.encode()).hexdigest()[:32]
+    return f"{PREFIX}:ratelimit:{door}:{digest}"

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from redis.asyncio import Redis
 
+from rush.attempt_windows import count_attempt
 from rush.engine.keys import account_attempts_key
 from rush.errors import TooManyAttempts
 
@@ -35,17 +36,9 @@ class AccountDoor(StrEnum):
 
 
 async def count_account_attempt(redis: Redis, door: AccountDoor, email: str) -> None:
-    """Count one attempt at `door` for `email`; raise `TooManyAttempts` past the limit.
-
-    The window starts at the first attempt (EXPIRE NX), so a steady trickle cannot keep
-    extending it, and the counter needs no clean-up.
-    """
-    key = account_attempts_key(door.value, email)
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.incr(key)
-        pipe.expire(key, ACCOUNT_WINDOW_S, nx=True)
-        attempts, _ = await pipe.execute()
-    if int(attempts) > ACCOUNT_ATTEMPTS:
+    """Count one attempt at `door` for `email`; raise `TooManyAttempts` past the limit."""
+    counted = await count_attempt(redis, account_attempts_key(door.value, email), ACCOUNT_WINDOW_S)
+    if counted.attempts > ACCOUNT_ATTEMPTS:
         raise TooManyAttempts(door.value)
 
 
