@@ -55,7 +55,7 @@ from web.problems import exception_handlers
 from web.rate_limits import DoorLimits
 from web.request_log import RequestLog, log_unexpected_error
 from web.security_headers import security_headers_hook
-from web.shedding import SATURATION, saturation_lifespan, shed_first
+from web.shedding import SATURATION, ShedApiArrivalsEarly, saturation_lifespan, shed_first
 from web.state import JOBS_REDIS, open_jobs_redis, resources_lifespan
 from web.strict_bodies import StrictBodies
 
@@ -175,6 +175,9 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=OpenAPIConfig(title="Rush", version="0.1.0", path="/schema"),
     )
     # Outside the router and its exception handlers: every answer, a CSRF refusal or a path
-    # no route takes included, gets its request id, its log line and its count.
-    app.asgi_handler = RequestLog()(http_metrics(app.asgi_handler))
+    # no route takes included, gets its request id, its log line and its count; except API
+    # new arrivals shed while saturated, answered first of all (`ShedApiArrivalsEarly`).
+    app.asgi_handler = ShedApiArrivalsEarly(
+        RequestLog()(http_metrics(app.asgi_handler)), saturation, settings.help_phone
+    )
     return app

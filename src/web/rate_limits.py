@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 
 from litestar.enums import ScopeType
 from litestar.exceptions import TooManyRequestsException
@@ -23,6 +22,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from rush.attempt_windows import count_attempt
 from rush.engine.keys import door_attempts_key
+from web.scope_cookies import scope_cookie
 from web.state import JOBS_REDIS
 
 __all__ = [
@@ -89,18 +89,7 @@ class DoorLimits:
 
 
 def _caller(scope: Scope, door: _Door) -> str:
-    if door.per_session and (session := _session_id(scope)):
+    if door.per_session and (session := scope_cookie(scope, SESSION_COOKIE)):
         return f"session:{session}"
     client = scope.get("client")
     return f"address:{client[0] if client else 'anonymous'}"
-
-
-def _session_id(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"cookie":
-            try:
-                morsel = SimpleCookie(value.decode("latin-1")).get(SESSION_COOKIE)
-            except CookieError:
-                return None
-            return morsel.value if morsel and morsel.value not in ("", "null") else None
-    return None

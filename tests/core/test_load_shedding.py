@@ -9,6 +9,7 @@ import pytest
 
 from rush.config import load_settings
 from rush.load_shedding import (
+    MAX_RETRY_SPREAD,
     PROBE_INTERVAL_S,
     Saturation,
     ServersBusy,
@@ -120,3 +121,32 @@ async def test_the_probe_reports_how_late_the_loop_woke_it() -> None:
     with pytest.raises(_Enough):
         await watch_loop_lag(readings, interval_s=PROBE_INTERVAL_S, clock=lambda: next(instants))
     assert readings.readings == pytest.approx([0.0, 200.0, 0.5])
+
+
+def test_a_long_shedding_episode_widens_the_wait_and_a_served_arrival_ends_it() -> None:
+    """Each family shed comes back once per wait: in a long spike a wider window spends fewer
+    requests on "come back later". The window widens by [n, 2n] every 10 s, up to 6 times."""
+    now = [100.0]
+    saturation = Saturation(
+        ShedThresholds(loop_lag_ms=100, max_in_flight=1, retry_after_seconds=5),
+        rng=random.Random(3),
+        clock=lambda: now[0],
+    )
+    saturation.in_flight = 1
+
+    def waits_after(seconds: float) -> list[int]:
+        now[0] += seconds
+        assert saturation.sheds_new_arrivals()
+        return [saturation.shed("login").retry_after for _ in range(300)]
+
+    first = waits_after(0)
+    assert (min(first), max(first)) == (5, 10)
+    later = waits_after(25)  # two steps of 10 s: three times as wide
+    assert (min(later), max(later)) == (5, 30)
+    longest = waits_after(3600)
+    assert (min(longest), max(longest)) == (5, 2 * 5 * MAX_RETRY_SPREAD)
+    saturation.in_flight = 0  # an arrival served: the episode is over
+    assert not saturation.sheds_new_arrivals()
+    saturation.in_flight = 1
+    assert max(waits_after(1)) == 10
+    assert ShedThresholds(retry_after_seconds=5).idle_connection_s > 2 * 5 * MAX_RETRY_SPREAD

@@ -72,6 +72,7 @@ async def test_new_arrivals_get_503_with_retry_after_and_a_translated_problem(
             assert problem["detail"].startswith(words)
             assert str(seconds) in problem["detail"]
             assert answer.headers["content-language"] == language
+            assert answer.headers["cache-control"] == "no-store"  # a 503 is no answer to keep
 
 
 async def test_the_login_and_sign_up_pages_show_their_form_again_with_what_was_typed(
