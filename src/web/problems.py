@@ -27,7 +27,14 @@ from web.locale import request_locale
 from web.pages.errors import is_page_request, page_error
 from web.strict_bodies import BodyRefused
 
-__all__ = ["REFUSED_INPUT", "exception_handlers", "problem", "request_locale"]
+__all__ = [
+    "MEDIA_TYPE",
+    "REFUSED_INPUT",
+    "exception_handlers",
+    "problem",
+    "problem_body",
+    "request_locale",
+]
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -76,20 +83,28 @@ def problem(
     """The problem details of `code` in the caller's language, as the API answers it."""
     locale = request_locale(request)
     message = error_message(code, locale, **_town_params(request), **params)
-    body: dict[str, Any] = {
-        "type": f"https://rush.example/problems/{code}",
-        "title": message,
-        "status": status,
-        "code": code,
-        "detail": message,
-        "instance": request.url.path,
-        **params,
-    }
+    body = problem_body(status, code, message, request.url.path, params)
     if extra:
         body["errors"] = extra
     return Response(
         body, status_code=status, media_type=MEDIA_TYPE, headers={"content-language": locale}
     )
+
+
+def problem_body(
+    status: int, code: str, message: str, instance: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """RFC 9457 problem details as Rush writes them (also by the early shed, which has no
+    request object): the message in the caller's language as both title and detail."""
+    return {
+        "type": f"https://rush.example/problems/{code}",
+        "title": message,
+        "status": status,
+        "code": code,
+        "detail": message,
+        "instance": instance,
+        **params,
+    }
 
 
 def _town_params(request: Request[Any, Any, Any]) -> dict[str, str]:

@@ -28,7 +28,7 @@ from rush.load_shedding import Saturation, ServersBusy, watch_loop_lag
 from web.locale import LANGUAGE_COOKIE
 from web.pages.busy_forms import busy_form
 from web.pages.errors import is_page_request
-from web.problems import problem
+from web.problems import MEDIA_TYPE, problem, problem_body
 from web.scope_cookies import scope_cookie
 
 __all__ = [
@@ -116,18 +116,16 @@ class ShedApiArrivalsEarly:
             busy.code, locale, help_phone=self.help_phone, retry_after=busy.retry_after
         )
         body = msgspec.json.encode(
-            {
-                "type": f"https://rush.example/problems/{busy.code}",
-                "title": message,
-                "status": busy.status,
-                "code": busy.code,
-                "detail": message,
-                "instance": scope["path"],
-                "retry_after": busy.retry_after,
-            }
+            problem_body(
+                busy.status,
+                busy.code,
+                message,
+                scope["path"],
+                {"retry_after": busy.retry_after},
+            )
         )
         headers: list[tuple[bytes, bytes]] = [
-            (b"content-type", b"application/problem+json"),
+            (b"content-type", MEDIA_TYPE.encode()),
             (b"content-length", str(len(body)).encode()),
             (b"content-language", locale.encode()),
             (b"retry-after", str(busy.retry_after).encode()),
