@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from litestar import Request
 from litestar.enums import ScopeType
 from litestar.exceptions import TooManyRequestsException
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from rush.attempt_windows import count_attempt
 from rush.engine.keys import door_attempts_key
-from web.scope_cookies import scope_cookie
 from web.state import JOBS_REDIS
 
 __all__ = [
@@ -89,7 +89,12 @@ class DoorLimits:
 
 
 def _caller(scope: Scope, door: _Door) -> str:
-    if door.per_session and (session := scope_cookie(scope, SESSION_COOKIE)):
+    if door.per_session and (session := _session_id(scope)):
         return f"session:{session}"
     client = scope.get("client")
     return f"address:{client[0] if client else 'anonymous'}"
+
+
+def _session_id(scope: Scope) -> str | None:
+    session = Request(scope).cookies.get(SESSION_COOKIE)  # queue joins only: a rare door
+    return session if session and session != "null" else None

@@ -14,7 +14,6 @@ import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import parse_qs
 
 import msgspec
 from litestar import Litestar, Request, Response
@@ -23,13 +22,12 @@ from litestar.enums import ScopeType
 from litestar.middleware import DefineMiddleware
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Receive, Scope, Send
 
-from rush.i18n import error_message, negotiate_locale
+from rush.i18n import error_message
 from rush.load_shedding import Saturation, ServersBusy, watch_loop_lag
-from web.locale import LANGUAGE_COOKIE
+from web.locale import request_locale
 from web.pages.busy_forms import busy_form
 from web.pages.errors import is_page_request
 from web.problems import MEDIA_TYPE, problem, problem_body
-from web.scope_cookies import scope_cookie
 
 __all__ = [
     "NEW_ARRIVAL_DOORS",
@@ -111,7 +109,8 @@ class ShedApiArrivalsEarly:
         await self.app(scope, receive, send)
 
     async def _answer(self, scope: Scope, send: Send, busy: ServersBusy) -> None:
-        locale = _scope_locale(scope)
+        # A request object only for the few shed answers: the locale rule lives in one place.
+        locale = request_locale(Request(scope))
         message = error_message(
             busy.code, locale, help_phone=self.help_phone, retry_after=busy.retry_after
         )
@@ -138,14 +137,6 @@ class ShedApiArrivalsEarly:
         }
         await send(start)
         await send({"type": "http.response.body", "body": body, "more_body": False})
-
-
-def _scope_locale(scope: Scope) -> str:
-    """`request_locale` without a request: `?lang=`, the language cookie, Accept-Language."""
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang")
-    explicit = query[0] if query else scope_cookie(scope, LANGUAGE_COOKIE)
-    accept = next((v for k, v in scope["headers"] if k == b"accept-language"), None)
-    return negotiate_locale(accept.decode("latin-1") if accept else None, explicit)
 
 
 async def _answer_shed(
