@@ -25,6 +25,7 @@ from rush.dev.valkey_cluster import ValkeyCluster, running_valkey_cluster
 from rush.engine.holds import HoldEngine
 from rush.families.accounts import create_staff_account
 from rush.purchase.payments import SimulatedProvider
+from rush.redis_clients import open_plain_redis
 from rush.services import Services, build_services
 from tests.support.api_family import call
 from tests.support.catalogue_factory import (
@@ -84,7 +85,7 @@ async def pool(migrated: ServerUrls) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture(scope="session")
 async def redis(migrated: ServerUrls) -> AsyncIterator[Redis]:
-    client = Redis.from_url(migrated.redis_url, max_connections=1000)
+    client = open_plain_redis(migrated.redis_url, max_connections=1000)  # as Rush opens it
     yield client
     await client.aclose()
 
