@@ -85,6 +85,7 @@ def print_report(
         f"p99 {_ms(summary['hold_admitted_p99_ms'])}; families in line, status polls: "
         f"p50 {_ms(summary['status_in_line_p50_ms'])}, p99 {_ms(summary['status_in_line_p99_ms'])}"
     )
+    print(_server_sentence(summary.get("server_times") or {}))
     print(_pace_sentence(summary))
     if summary.get("self_pace_log"):
         print("rate changes (s from opening: before -> after, hold p99): " + _pace_log(summary))
@@ -170,3 +171,14 @@ def _ms(value: object) -> str:
         return "-"
     number = float(value)  # type: ignore[arg-type]
     return f"{number:,.0f} ms" if number >= 10 else f"{number:.2f} ms"
+
+
+def _server_sentence(server_times: Mapping[str, Mapping[str, float | None]]) -> str:
+    """The web processes' own time (bucket bounds): the rest of what locust saw is queueing."""
+    parts = [
+        f"{name} ({figures['count']:,.0f}) p50 <= {_ms(figures['p50_ms_at_most'])}, "
+        f"p99 <= {_ms(figures['p99_ms_at_most'])}"
+        for name, figures in server_times.items()
+        if figures.get("count")
+    ]
+    return "web processes' own time: " + ("; ".join(parts) if parts else "not read")

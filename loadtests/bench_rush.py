@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -49,6 +50,7 @@ from loadtests.bench_pacing import (
 from loadtests.bench_processes import bin_path, free_port, running, stop, wait_until_healthy
 from loadtests.bench_records import RECORD_ENV, RequestRecord, read_records
 from loadtests.bench_report import print_report
+from loadtests.bench_server_times import RUSH_ROUTES, scrape_server_histograms, server_time_figures
 from loadtests.bench_sessions import CeilingPlan, sign_in_all
 from loadtests.bench_stats import EndpointStats, endpoint_stats, peak_in_flight, steady_window
 from loadtests.queries import query
@@ -123,6 +125,8 @@ class PhaseResult:
     wall_s: float
     cpu_s: dict[str, float]
     stats: dict[str, EndpointStats] = field(default_factory=dict)
+    server_times: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    """The web processes' own time per request kind (`loadtests.bench_server_times`)."""
 
 
 def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -404,6 +408,13 @@ class _Bench:
             "WARNING",
             "--only-summary",
         ]
+        scrape = functools.partial(
+            scrape_server_histograms,
+            settings.public_base_url,
+            options.web_processes,
+            settings.metrics_token,
+        )
+        served_before = await asyncio.to_thread(scrape)
         before = self.meter.read()
         began = time.monotonic()
         with (
@@ -415,6 +426,7 @@ class _Bench:
             await open_sale(pool, room, sale_id)
             after = await _wait_for(locust, self.meter, options.timeout_s + 30)
         wall = time.monotonic() - began
+        served = server_time_figures(served_before, await asyncio.to_thread(scrape), RUSH_ROUTES)
         records = read_records(record)
         span = (
             (
@@ -425,7 +437,7 @@ class _Bench:
             else None
         )
         stats = endpoint_stats(records, span)
-        return PhaseResult(records, wall, CpuMeter.used(before, after), stats)
+        return PhaseResult(records, wall, CpuMeter.used(before, after), stats, served)
 
     @contextlib.contextmanager
     def _profiler(self, label: str) -> Iterator[None]:
@@ -580,6 +592,7 @@ class _Bench:
             "double_charged": audit.double_charged,
             "drift": audit.drift,
             "fairness_ok": audit.fairness_ok,
+            "server_times": rush.server_times,
             "rush_s": round(rush.wall_s, 1),
             "duration_s": round(bench_s, 1),
         }
