@@ -70,6 +70,7 @@ from rush.redis_clients import open_plain_redis
 from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.room.self_pacer import SelfPacingConfig, self_pacing_config
 from rush.room.waiting_room import WaitingRoom
+from web.metrics import MULTIPROCESS_DIR_ENV
 
 __all__ = ["RushBenchOptions", "run_rush_bench", "web_server_argv"]
 
@@ -133,6 +134,12 @@ def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> di
     env = {**os.environ, **settings_environ(settings), "RUSH_LOG_LEVEL": "WARNING"}
     env.update(extra or {})
     return env
+
+
+def _fresh_dir(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
 
 
 def web_server_argv(settings: Settings, processes: int, server: str = "uvicorn") -> list[str]:
@@ -345,7 +352,12 @@ class _Bench:
             web = stack.enter_context(
                 running(
                     web_server_argv(settings, options.web_processes, options.server),
-                    {**env, "RUSH_TRUSTED_PROXIES": "127.0.0.1"},
+                    {
+                        **env,
+                        "RUSH_TRUSTED_PROXIES": "127.0.0.1",
+                        # One /metrics for the K processes: each scrape reaches any one of them.
+                        MULTIPROCESS_DIR_ENV: str(_fresh_dir(self.work / "prometheus")),
+                    },
                     self.work / "web.log",
                 )
             )
@@ -409,10 +421,7 @@ class _Bench:
             "--only-summary",
         ]
         scrape = functools.partial(
-            scrape_server_histograms,
-            settings.public_base_url,
-            options.web_processes,
-            settings.metrics_token,
+            scrape_server_histograms, settings.public_base_url, settings.metrics_token
         )
         served_before = await asyncio.to_thread(scrape)
         before = self.meter.read()

@@ -6,9 +6,9 @@ loop busy with other requests) and the time locust itself waited for a core. The
 processes' Prometheus histograms (`web.metrics`) time the app from the moment uvicorn hands it
 the request to the last byte sent. The gap between the two figures is queueing, not work.
 
-Each web process has its own registry, so `/metrics` is scraped on fresh connections until
-every process has answered (told apart by `rush_process_id`), before and after a
-phase; the phase's figures are the difference, summed over the processes.
+The benchmark's K processes share one port, so they keep their counts in prometheus_client's
+multiprocess directory and any of them answers `/metrics` for all (`web.metrics`). It is read
+before and after a phase; the phase's figures are the difference.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ __all__ = [
 ]
 
 _DURATION = "rush_http_request_duration_seconds"
-_MAX_SCRAPES = 60
 
 RUSH_ROUTES = {
     "hold": ("POST", "/api/v1/sales/{sale_id}/cart/hold"),
@@ -42,43 +41,27 @@ ServerHistograms = dict[tuple[str, str], dict[float, float]]
 """(method, route template) -> cumulative count per bucket upper bound, over all processes."""
 
 
-def _one_process(text: str) -> tuple[float | None, ServerHistograms]:
-    process: float | None = None
+def _histograms(text: str) -> ServerHistograms:
     buckets: ServerHistograms = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            if sample.name == "rush_process_id":
-                process = sample.value
-            elif sample.name == f"{_DURATION}_bucket":
+            if sample.name == f"{_DURATION}_bucket":
                 route = (sample.labels.get("method", ""), sample.labels.get("path", ""))
                 bound = float(sample.labels["le"])
                 per_route = buckets.setdefault(route, {})
                 per_route[bound] = per_route.get(bound, 0.0) + sample.value  # over statuses
-    return process, buckets
+    return buckets
 
 
-def scrape_server_histograms(base_url: str, processes: int, token: str = "") -> ServerHistograms:
-    """Every web process's request histograms, summed; the processes never reached are
-    missing from the sum (the figures then cover the others only)."""
+def scrape_server_histograms(base_url: str, token: str = "") -> ServerHistograms:
+    """The web processes' request histograms (summed over them by prometheus_client's
+    multiprocess mode, which the benchmark turns on); empty when `/metrics` does not answer."""
     headers = {"authorization": f"Bearer {token}"} if token else {}
-    seen: dict[float, ServerHistograms] = {}
-    for _ in range(_MAX_SCRAPES):
-        if len(seen) >= processes:
-            break
-        # A fresh connection each time, so the kernel may hand it to another process.
-        with contextlib.suppress(httpx.HTTPError), httpx.Client(timeout=10) as client:
-            answer = client.get(f"{base_url}/metrics", headers=headers)
-            if answer.status_code == 200:
-                process, buckets = _one_process(answer.text)
-                if process is not None:
-                    seen[process] = buckets
-    total: ServerHistograms = {}
-    for buckets in seen.values():
-        for route, per_bound in buckets.items():
-            into = total.setdefault(route, {})
-            for bound, count in per_bound.items():
-                into[bound] = into.get(bound, 0.0) + count
-    return total
+    with contextlib.suppress(httpx.HTTPError):
+        answer = httpx.get(f"{base_url}/metrics", headers=headers, timeout=10)
+        if answer.status_code == 200:
+            return _histograms(answer.text)
+    return {}
 
 
 def _quantile_bound(cumulative: Mapping[float, float], q: float) -> float | None:

@@ -22,6 +22,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from redis.exceptions import RedisError
 
 from rush.load_shedding import Saturation
@@ -30,10 +31,19 @@ from rush.ops.dashboard_latest import latest_snapshots
 from web.shedding import NEW_ARRIVAL_DOORS, SATURATION
 from web.state import resources
 
-__all__ = ["SaturationCollector", "SnapshotCollector", "http_metrics", "metrics"]
+__all__ = [
+    "MULTIPROCESS_DIR_ENV",
+    "SaturationCollector",
+    "SnapshotCollector",
+    "http_metrics",
+    "metrics",
+]
 
 log = structlog.stdlib.get_logger("rush.metrics")
 
+
+MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+"""prometheus_client's setting: where processes sharing a port keep their counts to sum."""
 
 UNMATCHED_ROUTE = "unmatched"
 """The path label of a request no route took (a malformed id, a probe): one series for all."""
@@ -212,11 +222,18 @@ class SaturationCollector:
         in_flight.add_metric([], s.in_flight)
         shedding = _gauge("rush_shedding", "1 while this process sheds new arrivals")
         shedding.add_metric([], 1 if s.sheds_new_arrivals() else 0)
-        process = _gauge(
-            "rush_process_id", "The web process that answered: each keeps its own HTTP counts"
-        )
-        process.add_metric([], os.getpid())
-        yield from (shed, lag, in_flight, shedding, process)
+        yield from (shed, lag, in_flight, shedding)
+
+
+def _http_registry() -> CollectorRegistry:
+    """This process's HTTP counts; with `PROMETHEUS_MULTIPROC_DIR` set (several uvicorn
+    workers sharing one port, where a scrape reaches any one of them), every process's,
+    summed from the files prometheus_client keeps there."""
+    if not os.environ.get(MULTIPROCESS_DIR_ENV):
+        return REGISTRY
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return registry
 
 
 def _authorized(request: Request[Any, Any, Any], token: str) -> bool:
@@ -239,9 +256,10 @@ async def metrics(request: Request[Any, Any, Any], state: State) -> Response[byt
         log.warning("metrics could not read the latest snapshots", error=str(exc))
         snapshots = None
     domain = CollectorRegistry()
+    http = _http_registry()
     domain.register(SnapshotCollector(snapshots, int(time.time() * 1000)))
     domain.register(SaturationCollector(request.app.state[SATURATION]))
     return Response(
-        generate_latest(REGISTRY) + generate_latest(domain),
+        generate_latest(http) + generate_latest(domain),
         media_type=CONTENT_TYPE_LATEST,
     )

@@ -61,7 +61,7 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
     assert figures["status_in_line_p50_ms"] > 0
     assert "admitted families' holds: p50" in done.stdout
     served = figures["server_times"]  # every web process's own histograms, read over HTTP
-    assert served["login"]["count"] >= figures["families"]  # each signs in during the rush
+    assert served["login"]["count"] == figures["families"]  # over both web processes
     assert served["hold"]["count"] + served["cart items"]["count"] >= figures["holds"]
     assert served["status"]["count"] > 0
     assert 0 < served["hold"]["p50_ms_at_most"] <= served["hold"]["p99_ms_at_most"]
