@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from arq.connections import ArqRedis
 from litestar import Litestar
 from litestar.datastructures import State
-from redis.asyncio import ConnectionPool
 
 from rush.config import Settings
 from rush.purchase.payments import PaymentProvider
+from rush.redis_clients import plain_pool
 from rush.services import Services, open_services
 
 __all__ = ["JOBS_REDIS", "Resources", "open_jobs_redis", "resources", "resources_lifespan"]
@@ -45,9 +45,7 @@ def resources(state: State) -> Resources:
 def open_jobs_redis(settings: Settings) -> ArqRedis:
     """The process's client of the plain jobs Redis (`RUSH_JOBS_REDIS_URL`, or `REDIS_URL`);
     it connects on first use."""
-    pool = ConnectionPool.from_url(
-        settings.jobs_redis_address, max_connections=settings.redis_max_connections
-    )
+    pool = plain_pool(settings.jobs_redis_address, max_connections=settings.redis_max_connections)
     return ArqRedis(pool)
 
 
