@@ -128,6 +128,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     (docs/benchmarks.md, 2026-12-03)."""
     shed_retry_after_seconds: int = 5
     """The shortest `Retry-After` of a shed answer; each picks between it and twice it."""
+    shed_work_slots: int = 0
+    """Requests at work at once in one web process; the others wait, an admitted family's
+    cart, checkout and payment first and new arrivals last (`rush.work_gate`). 0: no gate,
+    the default: one 10,000-family run with 16 slots was not clearly better (docs/benchmarks.md)."""
+    shed_arrival_wait_ms: int = 2000
+    """A new arrival let in but still waiting for a slot after this long is shed after all."""
 
     def __post_init__(self) -> None:
         if self.hold_ttl_seconds <= 0 or self.hold_max_lifetime_seconds < self.hold_ttl_seconds:
@@ -160,8 +166,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("REDIS_URL names a cluster: set RUSH_JOBS_REDIS_URL to a plain Redis")
         if self.redis_max_connections < 8:
             raise ValueError("RUSH_REDIS_MAX_CONNECTIONS must be at least 8")
-        if self.shed_loop_lag_ms < 0 or self.shed_max_in_flight < 0:
-            raise ValueError("RUSH_SHED_LOOP_LAG_MS and RUSH_SHED_MAX_IN_FLIGHT cannot be negative")
+        if min(self.shed_loop_lag_ms, self.shed_max_in_flight, self.shed_work_slots) < 0:
+            raise ValueError(
+                "RUSH_SHED_LOOP_LAG_MS, RUSH_SHED_MAX_IN_FLIGHT and RUSH_SHED_WORK_SLOTS"
+                " cannot be negative"
+            )
+        if self.shed_arrival_wait_ms < 1:
+            raise ValueError("RUSH_SHED_ARRIVAL_WAIT_MS must be at least 1")
         if self.shed_retry_after_seconds < 1:
             raise ValueError("RUSH_SHED_RETRY_AFTER_SECONDS must be at least 1")
         if not self.encryption_key_list:

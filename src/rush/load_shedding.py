@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rush.config import Settings
 from rush.errors import RushError
+from rush.work_gate import WorkGate
 
 __all__ = [
     "MAX_RETRY_SPREAD",
@@ -68,6 +69,11 @@ class ShedThresholds:
     retry_after_seconds: int = 5
     """The shortest `Retry-After`; each answer picks between it and twice it, so families
     shed together do not all come back in the same second."""
+    work_slots: int = 0
+    """Requests at work at once in this process, the purchase path first (`WorkGate`);
+    0 (the default until the benchmark shows it helps): no gate, every request works at once."""
+    arrival_wait_ms: int = 2000
+    """How long a new arrival let in waits for a slot before it is shed after all."""
 
     @property
     def idle_connection_s(self) -> int:
@@ -84,6 +90,8 @@ class ShedThresholds:
             loop_lag_ms=float(settings.shed_loop_lag_ms),
             max_in_flight=settings.shed_max_in_flight,
             retry_after_seconds=settings.shed_retry_after_seconds,
+            work_slots=settings.shed_work_slots,
+            arrival_wait_ms=settings.shed_arrival_wait_ms,
         )
 
 
@@ -99,7 +107,10 @@ class Saturation:
     ) -> None:
         self.thresholds = thresholds
         self.in_flight = 0
-        """Requests this process is serving now (the web edge counts them)."""
+        """Requests this process is serving now, waiting for a slot or at work (the web edge
+        counts them)."""
+        self.gate = WorkGate(thresholds.work_slots) if thresholds.work_slots else None
+        """Who works first when slots are short; None: no gate."""
         self.smoothed_lag_ms = 0.0
         self.shed_total: dict[str, int] = {}
         """New arrivals answered `503`, by door (`login`, `signup`, `queue_join`)."""

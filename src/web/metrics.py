@@ -222,7 +222,12 @@ class SaturationCollector:
         in_flight.add_metric([], s.in_flight)
         shedding = _gauge("rush_shedding", "1 while this process sheds new arrivals")
         shedding.add_metric([], 1 if s.sheds_new_arrivals() else 0)
-        yield from (shed, lag, in_flight, shedding)
+        waiting = _gauge(
+            "rush_requests_waiting_for_work_slot",
+            "Requests of this process waiting for a work slot (the purchase path goes first)",
+        )
+        waiting.add_metric([], s.gate.waiting if s.gate else 0)
+        yield from (shed, lag, in_flight, shedding, waiting)
 
 
 def _http_registry() -> CollectorRegistry:

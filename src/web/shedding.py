@@ -1,9 +1,10 @@
 """New arrivals answered `503` while this process is saturated; admitted families never.
 
-The rule is `rush.load_shedding`; here are its HTTP doors. `ShedNewArrivals` runs first of
-all middleware, before the session is read, the rate limits counted and CSRF checked: a shed
-request costs no Redis or Postgres round trip, and a parent trying again is not counted
-against the per-address limits. Every other request only adds to the count in flight.
+The rules are `rush.load_shedding` and `rush.work_gate`; here are their HTTP doors.
+`ShedNewArrivals` runs first of all middleware, before the session is read, the rate limits
+counted and CSRF checked: a shed request costs no Redis or Postgres round trip, and a parent
+trying again is not counted against the per-address limits. Every request it lets through
+counts as in flight and waits for a work slot by its `work_priority`: the purchase path first.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from litestar.types import ASGIApp, HTTPResponseStartEvent, Receive, Scope, Send
 
 from rush.i18n import error_message
 from rush.load_shedding import Saturation, ServersBusy, watch_loop_lag
+from rush.work_gate import Priority
 from web.locale import request_locale
 from web.pages.busy_forms import busy_form
 from web.pages.errors import is_page_request
@@ -37,6 +39,7 @@ __all__ = [
     "new_arrival_door",
     "saturation_lifespan",
     "shed_first",
+    "work_priority",
 ]
 
 SATURATION = "saturation"
@@ -48,6 +51,14 @@ _DOORS = (
     (re.compile(r"^(/api/v1)?/sales/\d+/queue/?$"), "queue_join"),
 )
 NEW_ARRIVAL_DOORS = tuple(door for _, door in _DOORS)
+_PURCHASE_PATH = re.compile(
+    r"^(/api/v1)?/sales/\d+/(register|cart|checkout)(/|$)"
+    r"|^(/api/v1)?/orders/"
+    r"|^/api/v1/payments/"
+    r"|^/(sim-)?pay/"
+)
+"""An admitted family's choices, cart, checkout, payment and order, and the provider's
+webhook that finalizes it: API and pages."""
 _API = "/api/"
 _STREAM_SUFFIX = "/stream"
 """A dashboard stream stays open as long as staff watch: not a request in flight."""
@@ -61,8 +72,16 @@ def new_arrival_door(method: str, path: str) -> str | None:
     return next((door for pattern, door in _DOORS if pattern.match(path)), None)
 
 
+def work_priority(door: str | None, path: str) -> Priority:
+    """Where a request waits when work slots are short (`door`: its `new_arrival_door`)."""
+    if door is not None:
+        return Priority.NEW_ARRIVAL
+    return Priority.PURCHASE if _PURCHASE_PATH.match(path) else Priority.OTHER
+
+
 class ShedNewArrivals:
-    """Counts this process's requests in flight and sheds new arrivals while saturated."""
+    """Counts this process's requests in flight, sheds new arrivals while saturated, and lets
+    the others work by priority (a new arrival that waits too long is shed after all)."""
 
     def __init__(self, app: ASGIApp, saturation: Saturation) -> None:
         self.app = app
@@ -79,7 +98,20 @@ class ShedNewArrivals:
             return
         saturation.in_flight += 1
         try:
-            await self.app(scope, receive, send)
+            gate = saturation.gate
+            if gate is None:
+                await self.app(scope, receive, send)
+                return
+            priority = work_priority(door, scope["path"])
+            if door is None:
+                await gate.enter(priority)
+            elif not await gate.enter(priority, saturation.thresholds.arrival_wait_ms / 1000):
+                await _answer_shed(scope, receive, send, door, saturation.shed(door))
+                return
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                gate.leave()
         finally:
             saturation.in_flight -= 1
 

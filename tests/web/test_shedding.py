@@ -10,19 +10,23 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import msgspec
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from cli.processes import web_server
 from loadtests.bench_processes import free_port
 from rush.config import Settings
+from rush.work_gate import Priority
 from tests.support.api_family import Client, admitted_family, call
 from tests.support.catalogue_factory import CatalogueFactory
 from tests.support.forms import csrf_of
 from web.app import create_app
+from web.shedding import SATURATION, new_arrival_door, work_priority
 
 SHED_FR = "Beaucoup de familles arrivent en même temps. Restez sur cette page et réessayez dans"
 SHED_EN = "Many families are arriving at the same time. Stay on this page and try again in"
@@ -215,3 +219,89 @@ async def test_a_family_told_to_come_back_finds_its_connection_still_open(
         server.should_exit = True
         await task
     assert [a.split(b"\r\n")[0] for a in answers] == [b"HTTP/1.1 200 OK"] * 2
+
+
+async def test_a_busy_process_serves_the_purchase_path_first_and_sheds_a_sign_in_left_waiting(
+    app_settings: Settings, clean: None
+) -> None:
+    """One work slot, taken: the requests read meanwhile wait by priority. A sign-in waiting
+    past `RUSH_SHED_ARRIVAL_WAIT_MS` is answered "come back later"; when the slot frees, the
+    cart goes before the catalogue. A real server, so the requests are truly concurrent."""
+    one_slot = msgspec.structs.replace(
+        app_settings,
+        port=free_port(),
+        shed_new_arrivals=True,
+        shed_loop_lag_ms=60_000,
+        shed_max_in_flight=0,
+        shed_work_slots=1,
+        shed_arrival_wait_ms=300,
+    )
+    server = web_server(one_slot)
+    app = server.config.app
+    assert isinstance(app, Litestar)
+    gate = app.state[SATURATION].gate
+    serving = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
+        await asyncio.sleep(0.05)
+    answered: list[str] = []
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{one_slot.port}") as client:
+            await client.get("/api/v1/groups")  # the CSRF cookie
+            csrf = {"x-csrftoken": client.cookies.get("csrftoken", "")}
+            login = {"email": "julie@example.ca", "password": "mot de passe 123"}
+
+            async def request(name: str, method: str, path: str, **options: Any) -> httpx.Response:
+                answer = await client.request(method, path, headers=csrf, **options)
+                answered.append(name)
+                return answer
+
+            assert await gate.enter(Priority.OTHER)  # the process is busy elsewhere
+            sign_in = asyncio.create_task(
+                request("sign-in", "POST", "/api/v1/auth/login", json=login)
+            )
+            catalogue = asyncio.create_task(request("catalogue", "GET", "/api/v1/groups"))
+            cart = asyncio.create_task(request("cart", "GET", "/api/v1/sales/1/cart"))
+            for _ in range(200):
+                if gate.waiting == 3:
+                    break
+                await asyncio.sleep(0.01)
+            assert gate.waiting == 3
+
+            shed = await sign_in
+            assert shed.status_code == 503
+            assert shed.json()["code"] == "servers_busy"
+            _retry_after(shed.headers)
+            assert (answered, gate.waiting) == (["sign-in"], 2)
+
+            gate.leave()
+            assert (await cart).status_code == 401  # through the gate first; no session here
+            assert (await catalogue).status_code == 200
+            metrics = (await client.get("/metrics")).text
+    finally:
+        server.should_exit = True
+        await serving
+    assert answered == ["sign-in", "cart", "catalogue"]
+    assert re.search(r'^rush_shed_requests_total\{door="login"\} 1\.0$', metrics, re.M)
+    assert re.search(r"^rush_requests_waiting_for_work_slot 0\.0$", metrics, re.M)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "priority"),
+    [
+        ("POST", "/api/v1/sales/3/cart/hold", Priority.PURCHASE),
+        ("DELETE", "/api/v1/sales/3/cart/items/9", Priority.PURCHASE),
+        ("POST", "/api/v1/sales/3/checkout", Priority.PURCHASE),
+        ("GET", "/api/v1/orders/0b8e6a4e-2f0e-4a55-9d1e-0a1b2c3d4e5f", Priority.PURCHASE),
+        ("POST", "/api/v1/payments/webhook", Priority.PURCHASE),
+        ("GET", "/sales/3/cart", Priority.PURCHASE),
+        ("POST", "/sales/3/register", Priority.PURCHASE),
+        ("GET", "/pay/ref-1", Priority.PURCHASE),
+        ("GET", "/api/v1/sales/3/queue", Priority.OTHER),
+        ("GET", "/api/v1/groups", Priority.OTHER),
+        ("GET", "/sales/3/cartography", Priority.OTHER),
+        ("POST", "/api/v1/auth/login", Priority.NEW_ARRIVAL),
+        ("POST", "/sales/3/queue", Priority.NEW_ARRIVAL),
+    ],
+)
+def test_each_request_waits_by_what_it_is_for(method: str, path: str, priority: Priority) -> None:
+    assert work_priority(new_arrival_door(method, path), path) is priority
