@@ -117,4 +117,9 @@ def test_never_more_at_work_than_slots_never_a_slot_idle_while_one_waits(
         await asyncio.gather(*(request(*r) for r in requests))
         assert (gate.busy, gate.waiting, at_work) == (0, 0, 0)
 
-    asyncio.run(run())
+    # A private loop: `asyncio.run` would leave the thread with no current loop for later tests.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()

@@ -44,6 +44,14 @@ LIFETIME_MS = 30_000
 HOLD_IDS = [f"cart-{n}" for n in range(6)]
 
 
+def _current_loop_or_none() -> asyncio.AbstractEventLoop | None:
+    """The thread's current loop, if any: an earlier `asyncio.run` leaves none set."""
+    try:
+        return asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return None
+
+
 @dataclass
 class ModelHold:
     items: dict[int, int]
@@ -60,7 +68,7 @@ class HoldEngineMachine(RuleBasedStateMachine):
         super().__init__()
         self.loop = asyncio.new_event_loop()
         # asyncpg looks the loop up itself: make ours current while the machine runs.
-        self.outer_loop = asyncio.get_event_loop_policy().get_event_loop()
+        self.outer_loop = _current_loop_or_none()
         asyncio.set_event_loop(self.loop)
         self.pool: asyncpg.Pool = self.run(
             asyncpg.create_pool(self.urls.database_url, min_size=1, max_size=4)
