@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import asyncpg
 
 from loadtests.bench_stats import EndpointStats
+from loadtests.bench_web import WEB_PURCHASE_ROLE
 from loadtests.queries import query
 
 __all__ = ["cost_figures", "opening_to_last_admission_s"]
@@ -32,6 +33,12 @@ def _requests(phase: _Phase, name: str | None = None) -> int:
     return sum(s.count for s in phase.stats.values() if name is None or s.name == name)
 
 
+def _web_s(phase: _Phase) -> float | None:
+    """Both pools of web processes, when the purchase path has its own (`web-purchase`)."""
+    pools = [phase.cpu_s[role] for role in ("web", WEB_PURCHASE_ROLE) if role in phase.cpu_s]
+    return sum(pools) if pools else None
+
+
 def _per(cpu_s: float | None, count: int) -> float | None:
     return round(cpu_s * 1000 / count, 3) if cpu_s is not None and count else None
 
@@ -40,14 +47,13 @@ def cost_figures(families: int, rush: _Phase, ceilings: Mapping[str, _Phase]) ->
     """CPU ms per family by role, web CPU ms per request (the rush mix and each ceiling
     kind), and the families one web core serves per second of its CPU."""
     requests = _requests(rush)
-    web_ms_per_family = _per(rush.cpu_s.get("web"), families)
+    web_ms_per_family = _per(_web_s(rush), families)
     by_kind = {
-        name: _per(phase.cpu_s.get("web"), _requests(phase, name))
-        for name, phase in ceilings.items()
+        name: _per(_web_s(phase), _requests(phase, name)) for name, phase in ceilings.items()
     }
     return {
         "web_cpu_ms_per_family": web_ms_per_family,
-        "web_cpu_ms_per_request": _per(rush.cpu_s.get("web"), requests),
+        "web_cpu_ms_per_request": _per(_web_s(rush), requests),
         "requests_per_family": round(requests / families, 2) if families else None,
         "postgres_cpu_ms_per_family": _per(rush.cpu_s.get("postgres"), families),
         "valkey_cpu_ms_per_family": _per(rush.cpu_s.get("valkey"), families),

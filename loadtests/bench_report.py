@@ -86,6 +86,8 @@ def print_report(
         f"p50 {_ms(summary['status_in_line_p50_ms'])}, p99 {_ms(summary['status_in_line_p99_ms'])}"
     )
     print(_server_sentence(summary.get("server_times") or {}))
+    if summary.get("purchase_pool_server_times") is not None:
+        print(_server_sentence(summary["purchase_pool_server_times"], "of which the purchase pool"))
     print(_pace_sentence(summary))
     if summary.get("self_pace_log"):
         print("rate changes (s from opening: before -> after, hold p99): " + _pace_log(summary))
@@ -173,7 +175,10 @@ def _ms(value: object) -> str:
     return f"{number:,.0f} ms" if number >= 10 else f"{number:.2f} ms"
 
 
-def _server_sentence(server_times: Mapping[str, Mapping[str, float | None]]) -> str:
+def _server_sentence(
+    server_times: Mapping[str, Mapping[str, float | None]],
+    pools: str = "web processes' own time",
+) -> str:
     """The web processes' own time (bucket bounds): the rest of what locust saw is queueing."""
     parts = [
         f"{name} ({figures['count']:,.0f}) p50 <= {_ms(figures['p50_ms_at_most'])}, "
@@ -181,4 +186,4 @@ def _server_sentence(server_times: Mapping[str, Mapping[str, float | None]]) -> 
         for name, figures in server_times.items()
         if figures.get("count")
     ]
-    return "web processes' own time: " + ("; ".join(parts) if parts else "not read")
+    return f"{pools}: " + ("; ".join(parts) if parts else "not read")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import os
 import shutil
@@ -47,12 +46,13 @@ from loadtests.bench_pacing import (
     prepare_calibration,
     start_pace,
 )
-from loadtests.bench_processes import bin_path, free_port, running, stop, wait_until_healthy
+from loadtests.bench_processes import bin_path, free_port, running, stop
 from loadtests.bench_records import RECORD_ENV, RequestRecord, read_records
 from loadtests.bench_report import print_report
-from loadtests.bench_server_times import RUSH_ROUTES, scrape_server_histograms, server_time_figures
+from loadtests.bench_server_times import RUSH_ROUTES, merged_histograms, server_time_figures
 from loadtests.bench_sessions import CeilingPlan, sign_in_all
 from loadtests.bench_stats import EndpointStats, endpoint_stats, peak_in_flight, steady_window
+from loadtests.bench_web import WebPools, running_web_pools
 from loadtests.queries import query
 from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.shed_retries import UNFINISHED
@@ -64,15 +64,13 @@ from rush.dev.bootstrap import prepare
 from rush.dev.mail_catcher import start_mail_catcher
 from rush.dev.servers import ServerUrls, running_servers
 from rush.engine.holds import HoldEngine
-from rush.load_shedding import ShedThresholds
 from rush.ops.audit import AuditReport, run_audit
 from rush.redis_clients import open_plain_redis
 from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.room.self_pacer import SelfPacingConfig, self_pacing_config
 from rush.room.waiting_room import WaitingRoom
-from web.metrics import MULTIPROCESS_DIR_ENV
 
-__all__ = ["RushBenchOptions", "run_rush_bench", "web_server_argv"]
+__all__ = ["RushBenchOptions", "run_rush_bench"]
 
 HERE = Path(__file__).parent
 MIN_CEILING_USERS = 8
@@ -115,6 +113,10 @@ class RushBenchOptions:
     locustfile: Path = HERE / "locustfile.py"
     server: str = "uvicorn"
     """The ASGI server of the web processes: `uvicorn` or `granian`."""
+    purchase_processes: int = 0
+    """Web processes of a second pool, on a port of its own, for the purchase path only
+    (`web.purchase_path`): locust sends those requests there as a path-routing balancer
+    would. 0: one pool serves everything."""
     light_hashes: bool = True
     """Give the trace's families a cheap argon2 hash: the replay compresses the half hour of
     sign-ins before opening `speed` times, which would otherwise measure argon2, not the rush."""
@@ -134,54 +136,6 @@ def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> di
     env = {**os.environ, **settings_environ(settings), "RUSH_LOG_LEVEL": "WARNING"}
     env.update(extra or {})
     return env
-
-
-def _fresh_dir(path: Path) -> Path:
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
-
-
-def web_server_argv(settings: Settings, processes: int, server: str = "uvicorn") -> list[str]:
-    """K uvicorn (or granian) workers on one port; proxy headers on, as behind a load balancer,
-    so each simulated family has an address of its own for the per-address login limit."""
-    if server == "granian":
-        return [
-            bin_path("granian"),
-            "--interface", "asgi",
-            "--factory", "web.asgi:app_behind_trusted_proxies",
-            "--workers", str(processes),
-            "--host", settings.host,
-            "--port", str(settings.port),
-            "--loop", "uvloop",
-            "--log-level", "warning",
-            "--no-access-log",
-            "--backlog", "8192",
-        ]  # fmt: skip
-    return [
-        bin_path("uvicorn"),
-        "web.asgi:app_from_environment",
-        "--factory",
-        "--workers",
-        str(processes),
-        "--host",
-        settings.host,
-        "--port",
-        str(settings.port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        "--proxy-headers",
-        "--forwarded-allow-ips",
-        "*",
-        "--timeout-graceful-shutdown",
-        "5",
-        "--timeout-keep-alive",
-        str(ShedThresholds.from_settings(settings).idle_connection_s),
-        # The opening spike connects thousands of families at once (uvicorn's default is 2048).
-        "--backlog",
-        "8192",
-    ]
 
 
 async def _wait_for(process: Any, meter: CpuMeter, timeout_s: float) -> dict[str, float]:
@@ -228,7 +182,9 @@ class _Bench:
         self.urls = urls
         self.meter = CpuMeter()
         self.holders = 0
-        self.web_pid: int | None = None
+        self.web: WebPools | None = None
+        self.purchase_pool_times: dict[str, dict[str, float | None]] | None = None
+        """The purchase pool's own share of `server_times`."""
         self.pacing: SelfPacingConfig | None = None
 
     async def run(self, settings: Settings) -> dict[str, Any]:
@@ -346,29 +302,25 @@ class _Bench:
 
     @contextlib.contextmanager
     def _servers(self, settings: Settings, env: Mapping[str, str]) -> Iterator[None]:
-        """K web processes and W workers, healthy."""
+        """The web pools and W workers, healthy."""
         options = self.options
         with contextlib.ExitStack() as stack:
-            web = stack.enter_context(
-                running(
-                    web_server_argv(settings, options.web_processes, options.server),
-                    {
-                        **env,
-                        "RUSH_TRUSTED_PROXIES": "127.0.0.1",
-                        # One /metrics for the K processes: each scrape reaches any one of them.
-                        MULTIPROCESS_DIR_ENV: str(_fresh_dir(self.work / "prometheus")),
-                    },
-                    self.work / "web.log",
+            self.web = stack.enter_context(
+                running_web_pools(
+                    settings,
+                    env,
+                    self.work,
+                    self.meter,
+                    processes=options.web_processes,
+                    purchase_processes=options.purchase_processes,
+                    server=options.server,
                 )
             )
-            self.meter.watch("web", web.pid)
-            self.web_pid = web.pid
             for n in range(options.workers):
                 worker = stack.enter_context(
                     running([bin_path("rush"), "worker"], env, self.work / f"worker-{n}.log")
                 )
                 self.meter.watch("worker", worker.pid)
-            wait_until_healthy(settings.public_base_url, web)
             yield
 
     async def _rush(
@@ -404,6 +356,7 @@ class _Bench:
             # Families paying late pay up to 1,200 trace seconds after checkout.
             "RUSH_DRAIN_S": str(round(1200 / options.speed + 60)),
             RECORD_ENV: str(record),
+            "RUSH_PURCHASE_BASE_URL": self.web.purchase_base_url if self.web else "",
         }
         argv = [
             bin_path("locust"),
@@ -420,9 +373,8 @@ class _Bench:
             "WARNING",
             "--only-summary",
         ]
-        scrape = functools.partial(
-            scrape_server_histograms, settings.public_base_url, settings.metrics_token
-        )
+        assert self.web is not None
+        scrape = self.web.scrape
         served_before = await asyncio.to_thread(scrape)
         before = self.meter.read()
         began = time.monotonic()
@@ -435,7 +387,15 @@ class _Bench:
             await open_sale(pool, room, sale_id)
             after = await _wait_for(locust, self.meter, options.timeout_s + 30)
         wall = time.monotonic() - began
-        served = server_time_figures(served_before, await asyncio.to_thread(scrape), RUSH_ROUTES)
+        served_after = await asyncio.to_thread(scrape)
+        served = server_time_figures(
+            merged_histograms(*served_before), merged_histograms(*served_after), RUSH_ROUTES
+        )
+        self.purchase_pool_times = (
+            server_time_figures(served_before[1], served_after[1], RUSH_ROUTES)
+            if self.web.purchase_base_url
+            else None
+        )
         records = read_records(record)
         span = (
             (
@@ -452,7 +412,7 @@ class _Bench:
     def _profiler(self, label: str) -> Iterator[None]:
         """py-spy on every web process through one phase, when asked for (raw folded stacks)."""
         folder = self.options.profile_dir
-        if folder is None or self.web_pid is None:
+        if folder is None or self.web is None:
             yield
             return
         folder.mkdir(parents=True, exist_ok=True)
@@ -460,7 +420,7 @@ class _Bench:
             shutil.which("py-spy") or "py-spy",
             "record",
             "--pid",
-            str(self.web_pid),
+            str(self.web.front_pid),
             "--subprocesses",
             "--rate",
             "50",
@@ -572,6 +532,7 @@ class _Bench:
         return {
             "families": self.options.families,
             "web_processes": self.options.web_processes,
+            "purchase_processes": self.options.purchase_processes,
             "workers": self.options.workers,
             "speed": self.options.speed,
             "seed": self.options.seed,
@@ -602,6 +563,7 @@ class _Bench:
             "drift": audit.drift,
             "fairness_ok": audit.fairness_ok,
             "server_times": rush.server_times,
+            "purchase_pool_server_times": self.purchase_pool_times,
             "rush_s": round(rush.wall_s, 1),
             "duration_s": round(bench_s, 1),
         }

@@ -23,6 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 __all__ = [
     "RUSH_ROUTES",
     "ServerHistograms",
+    "merged_histograms",
     "scrape_server_histograms",
     "server_time_figures",
 ]
@@ -62,6 +63,17 @@ def scrape_server_histograms(base_url: str, token: str = "") -> ServerHistograms
         if answer.status_code == 200:
             return _histograms(answer.text)
     return {}
+
+
+def merged_histograms(*scrapes: ServerHistograms) -> ServerHistograms:
+    """Several pools' histograms as one (each pool sums its own processes)."""
+    merged: ServerHistograms = {}
+    for scrape in scrapes:
+        for route, buckets in scrape.items():
+            into = merged.setdefault(route, {})
+            for bound, count in buckets.items():
+                into[bound] = into.get(bound, 0.0) + count
+    return merged
 
 
 def _quantile_bound(cumulative: Mapping[float, float], q: float) -> float | None:

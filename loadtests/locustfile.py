@@ -33,6 +33,7 @@ from loadtests.opener import open_sale_on_time
 from loadtests.shapes import OpeningMorningShape
 from loadtests.shed_retries import SHED, UNFINISHED, shed_wait_s, until_served
 from loadtests.traces import Behaviour, FamilyPlan, TraceEvent, TraceRecorder, read_header
+from web.purchase_path import purchase_pool_url
 
 __all__ = ["BUSINESS_OUTCOMES", "FamilyUser", "OpeningMorningShape"]
 
@@ -435,7 +436,7 @@ class FamilyUser(FastHttpUser):
         sent.update(headers or {})
         with self.client.request(
             method,
-            path,
+            purchase_pool_url(path, self.shared.settings.purchase_base_url),
             name=name,
             json=json,
             data=data,

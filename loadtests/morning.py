@@ -16,6 +16,7 @@ Everything is read from the environment once (locust passes no arguments to a us
 | `RUSH_LOCUST_WORKERS` | how many locust workers share the trace (each takes every Nth family) |
 | `RUSH_ADMIN_EMAIL`, `RUSH_ADMIN_PASSWORD` | when set, the run prepares and opens the sale |
 | `RUSH_ADMISSION_RATE`, `RUSH_MAX_SHOPPERS` | the pace the opener sets before opening |
+| `RUSH_PURCHASE_BASE_URL` | the purchase path goes there, as a balancer routes it |
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class MorningSettings:
     admin_password: str = ""
     admission_rate: int | None = None
     max_shoppers: int | None = None
+    purchase_base_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> MorningSettings:
@@ -85,6 +87,7 @@ class MorningSettings:
             admin_password=env.get("RUSH_ADMIN_PASSWORD", ""),
             admission_rate=_int(env, "RUSH_ADMISSION_RATE"),
             max_shoppers=_int(env, "RUSH_MAX_SHOPPERS"),
+            purchase_base_url=env.get("RUSH_PURCHASE_BASE_URL", "").strip(),
         )
 
     def arrivals(self) -> list[float]:

@@ -86,6 +86,14 @@ def bench_engine(seconds: float, concurrency: int, cluster: bool, client_process
     show_default=True,
     help="The ASGI server of the web processes.",
 )
+@click.option(
+    "--purchase-processes",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Web processes of a second pool for the purchase path (cart, checkout, payment, "
+    "order), as a path-routing load balancer would use; 0 for one pool.",
+)
 def bench_rush(
     families: int,
     web_processes: int,
@@ -98,6 +106,7 @@ def bench_rush(
     ceiling_users: int | None,
     profile_dir: Path | None,
     server: str,
+    purchase_processes: int,
 ) -> None:
     """An opening morning on K web processes and W workers, audited, against the trivial
     endpoint of the same app in the same run."""
@@ -115,6 +124,7 @@ def bench_rush(
         ceiling_users=ceiling_users,
         profile_dir=profile_dir,
         server=server,
+        purchase_processes=purchase_processes,
     )
     with contextlib.suppress(KeyboardInterrupt):
         run_rush_bench(options, runner=run)

@@ -30,6 +30,7 @@ from web.locale import request_locale
 from web.pages.busy_forms import busy_form
 from web.pages.errors import is_page_request
 from web.problems import MEDIA_TYPE, problem, problem_body
+from web.purchase_path import is_purchase_path
 
 __all__ = [
     "NEW_ARRIVAL_DOORS",
@@ -51,14 +52,6 @@ _DOORS = (
     (re.compile(r"^(/api/v1)?/sales/\d+/queue/?$"), "queue_join"),
 )
 NEW_ARRIVAL_DOORS = tuple(door for _, door in _DOORS)
-_PURCHASE_PATH = re.compile(
-    r"^(/api/v1)?/sales/\d+/(register|cart|checkout)(/|$)"
-    r"|^(/api/v1)?/orders/"
-    r"|^/api/v1/payments/"
-    r"|^/(sim-)?pay/"
-)
-"""An admitted family's choices, cart, checkout, payment and order, and the provider's
-webhook that finalizes it: API and pages."""
 _API = "/api/"
 _STREAM_SUFFIX = "/stream"
 """A dashboard stream stays open as long as staff watch: not a request in flight."""
@@ -76,7 +69,7 @@ def work_priority(door: str | None, path: str) -> Priority:
     """Where a request waits when work slots are short (`door`: its `new_arrival_door`)."""
     if door is not None:
         return Priority.NEW_ARRIVAL
-    return Priority.PURCHASE if _PURCHASE_PATH.match(path) else Priority.OTHER
+    return Priority.PURCHASE if is_purchase_path(path) else Priority.OTHER
 
 
 class ShedNewArrivals:

@@ -104,3 +104,24 @@ def test_the_fixed_pace_admits_the_line_at_the_rate_of_admit_seconds() -> None:
     assert figures["errors"] == 0
     assert figures["fairness_ok"] is True
     assert "pace: fixed, 300 families a minute" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_pool_of_its_own_serves_the_purchase_path() -> None:
+    # Locust plays a path-routing balancer: cart, checkout, payment and order requests go to
+    # the second pool, sign-ins and the waiting room to the first.
+    done, figures = bench_rush(
+        "--families", "30", "--speed", "300", "--admit-seconds", "6", "--fixed-pace",
+        "--ceiling-seconds", "1", "--purchase-processes", "1",
+    )  # fmt: skip
+
+    assert figures["purchase_processes"] == 1
+    assert figures["errors"] == 0
+    assert figures["oversold"] == figures["lost_payments"] == figures["double_charged"] == 0
+    everywhere, purchase_pool = figures["server_times"], figures["purchase_pool_server_times"]
+    held = purchase_pool["hold"]["count"] + purchase_pool["cart items"]["count"]
+    assert held == everywhere["hold"]["count"] + everywhere["cart items"]["count"] > 0
+    assert purchase_pool["login"]["count"] == purchase_pool["status"]["count"] == 0
+    assert everywhere["login"]["count"] == figures["families"]
+    assert "of which the purchase pool: hold (" in done.stdout
+    assert figures["cost"]["web_cpu_ms_per_family"] > 0

@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 from loadtests.bench_processes import free_port, running, wait_until_healthy
-from loadtests.bench_rush import web_server_argv
+from loadtests.bench_web import web_server_argv
 from rush.config import Settings, settings_environ
 
 pytestmark = pytest.mark.slow
