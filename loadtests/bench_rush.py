@@ -117,6 +117,9 @@ class RushBenchOptions:
     """Web processes of a second pool, on a port of its own, for the purchase path only
     (`web.purchase_path`): locust sends those requests there as a path-routing balancer
     would. 0: one pool serves everything."""
+    front_nice: int = 0
+    """`nice` of the front pool (the purchase pool keeps 0): a share of the shared cores
+    reserved for the admitted families, as their own machines would on a deployment."""
     light_hashes: bool = True
     """Give the trace's families a cheap argon2 hash: the replay compresses the half hour of
     sign-ins before opening `speed` times, which would otherwise measure argon2, not the rush."""
@@ -314,6 +317,7 @@ class _Bench:
                     processes=options.web_processes,
                     purchase_processes=options.purchase_processes,
                     server=options.server,
+                    front_nice=options.front_nice,
                 )
             )
             for n in range(options.workers):
@@ -533,6 +537,7 @@ class _Bench:
             "families": self.options.families,
             "web_processes": self.options.web_processes,
             "purchase_processes": self.options.purchase_processes,
+            "front_nice": self.web.front_nice if self.web else None,
             "workers": self.options.workers,
             "speed": self.options.speed,
             "seed": self.options.seed,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
+import psutil  # type: ignore[import-untyped]
 
 from loadtests.bench_cpu import CpuMeter
 from loadtests.bench_processes import bin_path, free_port, running, wait_until_healthy
@@ -72,6 +73,8 @@ class WebPools:
     purchase_base_url: str = ""
     """Empty when one pool serves everything."""
     metrics_token: str = field(default="", repr=False)
+    front_nice: int = 0
+    """The front pool's niceness as the kernel reports it."""
 
     @property
     def base_urls(self) -> list[str]:
@@ -98,14 +101,17 @@ def running_web_pools(
     processes: int,
     purchase_processes: int = 0,
     server: str = "uvicorn",
+    front_nice: int = 0,
 ) -> Iterator[WebPools]:
     """The front pool on `settings.port` and, with `purchase_processes`, the purchase pool on
-    a free port; both healthy, their CPU watched as `web` and `web-purchase`."""
+    a free port; both healthy, their CPU watched as `web` and `web-purchase`. `front_nice`
+    lowers the front pool's CPU priority, as cores of its own would shelter the purchase pool
+    on a real deployment (the benchmark's pools share the machine's cores)."""
     with contextlib.ExitStack() as stack:
         pools: list[tuple[str, int]] = []
-        for role, count, port in (
-            ("web", processes, settings.port),
-            (WEB_PURCHASE_ROLE, purchase_processes, free_port()),
+        for role, count, port, nice in (
+            ("web", processes, settings.port, front_nice),
+            (WEB_PURCHASE_ROLE, purchase_processes, free_port(), 0),
         ):
             if not count:
                 continue
@@ -116,6 +122,8 @@ def running_web_pools(
                 MULTIPROCESS_DIR_ENV: str(_fresh_dir(work / f"prometheus-{role}")),
             }
             argv = web_server_argv(own, count, server)
+            if nice:
+                argv = ["nice", "-n", str(nice), *argv]
             process = stack.enter_context(running(argv, pool_env, work / f"{role}.log"))
             meter.watch(role, process.pid)
             base_url = f"http://{settings.host}:{port}"
@@ -127,4 +135,5 @@ def running_web_pools(
             front_pid=front_pid,
             purchase_base_url=purchase[0][0] if purchase else "",
             metrics_token=settings.metrics_token,
+            front_nice=int(psutil.Process(front_pid).nice()),
         )

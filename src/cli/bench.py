@@ -94,6 +94,14 @@ def bench_engine(seconds: float, concurrency: int, cluster: bool, client_process
     help="Web processes of a second pool for the purchase path (cart, checkout, payment, "
     "order), as a path-routing load balancer would use; 0 for one pool.",
 )
+@click.option(
+    "--front-nice",
+    type=click.IntRange(0, 19),
+    default=0,
+    show_default=True,
+    help="CPU niceness of the front pool when the purchase path has its own, so the shared "
+    "cores favour the admitted families as machines of their own would.",
+)
 def bench_rush(
     families: int,
     web_processes: int,
@@ -107,6 +115,7 @@ def bench_rush(
     profile_dir: Path | None,
     server: str,
     purchase_processes: int,
+    front_nice: int,
 ) -> None:
     """An opening morning on K web processes and W workers, audited, against the trivial
     endpoint of the same app in the same run."""
@@ -125,6 +134,7 @@ def bench_rush(
         profile_dir=profile_dir,
         server=server,
         purchase_processes=purchase_processes,
+        front_nice=front_nice,
     )
     with contextlib.suppress(KeyboardInterrupt):
         run_rush_bench(options, runner=run)

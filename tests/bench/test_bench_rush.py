@@ -112,10 +112,11 @@ def test_a_pool_of_its_own_serves_the_purchase_path() -> None:
     # the second pool, sign-ins and the waiting room to the first.
     done, figures = bench_rush(
         "--families", "30", "--speed", "300", "--admit-seconds", "6", "--fixed-pace",
-        "--ceiling-seconds", "1", "--purchase-processes", "1",
+        "--ceiling-seconds", "1", "--purchase-processes", "1", "--front-nice", "5",
     )  # fmt: skip
 
     assert figures["purchase_processes"] == 1
+    assert figures["front_nice"] == 5  # read from the kernel
     assert figures["errors"] == 0
     assert figures["oversold"] == figures["lost_payments"] == figures["double_charged"] == 0
     everywhere, purchase_pool = figures["server_times"], figures["purchase_pool_server_times"]
