@@ -226,6 +226,16 @@ def test_compose_services_run_as_written_on_real_servers(
         assert "Family" in listing.stdout, listing.stdout
 
 
+def test_the_admitted_families_pool_is_the_web_service_on_ports_of_its_own() -> None:
+    services = _compose()["services"]
+    web, purchase = services["web"], services["web-purchase"]
+
+    assert {k: v for k, v in purchase.items() if k != "ports"} == {
+        k: v for k, v in web.items() if k != "ports"
+    }
+    assert purchase["ports"] != web["ports"]
+
+
 STAFF_ONE_CAN_SIGN_IN_AS = (
     "SELECT count(*) FROM account WHERE role <> 'family' AND password_hash LIKE '$argon2%'"
 )
