@@ -49,6 +49,10 @@ BUSINESS_OUTCOMES = frozenset(
         "already_in_cart",
         "child_cap_reached",
         "sale_closed",
+        # A child another family already claimed (the generated names and birth dates of a
+        # large trace collide now and then): the one-family-one-chance rule refusing the
+        # second family, which is told to call; staff see both on /ops/families.
+        "child_claimed_elsewhere",
     }
 )
 """Problem codes that are the morning going as mornings go, not the server failing."""

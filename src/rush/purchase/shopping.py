@@ -32,10 +32,13 @@ async def add_to_cart(
     options: Mapping[str, str],
     admission_token: str | None,
     options_by_person: Mapping[int, Mapping[str, str]] | None = None,
+    received_at: float | None = None,
 ) -> CartView:
     """Add every person to every group: a draft before opening, held places once admitted.
 
-    A child another family holds in this sale (its queue or its cart) is refused first."""
+    A child another family holds in this sale (its queue or its cart) is refused first.
+    `received_at`: `time.perf_counter()` when the request reached the web process, so the
+    hold's time counted for self-pacing is the family's wait, not only the script's."""
     live = await services.pool.fetchval(query("sale_status"), sale_id) == "open"
     if live:
         await services.admission.require(family_id, sale_id, admission_token)
@@ -51,11 +54,16 @@ async def add_to_cart(
         options,
         live=live,
         options_by_person=options_by_person,
+        received_at=received_at,
     )
 
 
 async def hold_at_admission(
-    services: Services, family_id: int, sale_id: int, admission_token: str | None
+    services: Services,
+    family_id: int,
+    sale_id: int,
+    admission_token: str | None,
+    received_at: float | None = None,
 ) -> CartView:
     """Hold the whole prepared cart in one step, for an admitted family only.
 
@@ -64,9 +72,10 @@ async def hold_at_admission(
     by staff), Postgres decides and the cart is staged again."""
     touch = await services.admission.require_for_hold(family_id, sale_id, admission_token)
     if touch.staged_cart is None:
-        return await services.carts.hold_cart(family_id, sale_id)
+        return await services.carts.hold_cart(family_id, sale_id, received_at)
     check_sale_status(sale_id, touch.room_status, Purpose.HOLD)
-    return await services.carts.hold_staged(sale_id, decode_staged_cart(touch.staged_cart))
+    staged = decode_staged_cart(touch.staged_cart)
+    return await services.carts.hold_staged(sale_id, staged, received_at)
 
 
 async def more_time(
