@@ -31,7 +31,6 @@ from web.pages.busy_forms import busy_form
 from web.pages.errors import is_page_request
 from web.problems import MEDIA_TYPE, problem, problem_body
 from web.purchase_path import is_purchase_path
-from web.received_at import mark_received
 
 __all__ = [
     "NEW_ARRIVAL_DOORS",
@@ -127,8 +126,6 @@ class ShedApiArrivalsEarly:
         self.help_phone = help_phone
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
-            mark_received(scope)
         if scope["type"] == ScopeType.HTTP and scope["path"].startswith(_API):
             door = new_arrival_door(scope["method"], scope["path"])
             if door is not None and self.saturation.sheds_new_arrivals():

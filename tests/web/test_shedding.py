@@ -9,28 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import msgspec
 import pytest
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from litestar.types import Receive, Scope, Send
 
 from cli.processes import web_server
 from loadtests.bench_processes import free_port
 from rush.config import Settings
-from rush.load_shedding import Saturation, ShedThresholds
 from rush.work_gate import Priority
 from tests.support.api_family import Client, admitted_family, call
 from tests.support.catalogue_factory import CatalogueFactory
 from tests.support.forms import csrf_of
 from web.app import create_app
-from web.received_at import received_at
-from web.shedding import SATURATION, ShedApiArrivalsEarly, new_arrival_door, work_priority
+from web.shedding import SATURATION, new_arrival_door, work_priority
 
 SHED_FR = "Beaucoup de familles arrivent en même temps. Restez sur cette page et réessayez dans"
 SHED_EN = "Many families are arriving at the same time. Stay on this page and try again in"
@@ -309,19 +305,3 @@ async def test_a_busy_process_serves_the_purchase_path_first_and_sheds_a_sign_in
 )
 def test_each_request_waits_by_what_it_is_for(method: str, path: str, priority: Priority) -> None:
     assert work_priority(new_arrival_door(method, path), path) is priority
-
-
-async def test_the_outermost_layer_marks_when_each_request_reached_the_app() -> None:
-    seen: list[float | None] = []
-
-    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
-        seen.append(received_at(Request(scope)))
-
-    layer = ShedApiArrivalsEarly(inner, Saturation(ShedThresholds()), "")
-    before = time.perf_counter()
-    for path in ("/api/v1/sales/3/cart/hold", "/sales/3/cart"):
-        scope = {"type": "http", "method": "POST", "path": path, "headers": []}
-        await layer(scope, None, None)  # type: ignore[arg-type]
-
-    assert len(seen) == 2
-    assert all(mark is not None and before <= mark <= time.perf_counter() for mark in seen)

@@ -1,8 +1,4 @@
-"""How long an admitted family waits for its places to be held.
-
-Timed from the moment the request reached the web process when the web layer says so
-(`web.received_at`), so a process too busy to get to the request counts, as the family
-feels it; otherwise from the hold script's call. Self-pacing slows admissions on its p99.
+"""How long the engine takes to hold a family's places, as the cart path sees it.
 
 Each duration lands in a histogram of fixed buckets, one Redis hash per sale and 10 s slot of
 the Redis clock, expiring on its own: recording costs one pipelined round trip and reading

@@ -104,11 +104,10 @@ class Carts:
         *,
         live: bool,
         options_by_person: Mapping[int, Mapping[str, str]] | None = None,
-        received_at: float | None = None,
     ) -> CartView:
         """Add every person to every group (siblings, camp weeks, daycare), all or nothing.
         `options` apply to everyone; `options_by_person` override them per child (siblings
-        wear different t-shirt sizes). `received_at`: see `_hold_programs`."""
+        wear different t-shirt sizes)."""
         if not person_ids or not group_ids:
             raise InvalidCartRequest("choose at least one person and one group")
         each = options_by_person or {}
@@ -133,7 +132,7 @@ class Carts:
             touched = {g.program_id for g in groups.values()}
             if live:
                 await self._hold_programs(
-                    sale_id, cart_id, lines, [(n[1], n[3]) for n in new], touched, received_at
+                    sale_id, cart_id, lines, [(n[1], n[3]) for n in new], touched
                 )
                 await conn.execute(query("cart_mark_live"), cart_id)
             try:
@@ -167,16 +166,14 @@ class Carts:
             await self._restore(cart_id, lines, {r["program_id"] for r in removed})
         return await self.view(family_id, sale_id)
 
-    async def hold_staged(
-        self, sale_id: int, staged: StagedCart, received_at: float | None = None
-    ) -> CartView:
+    async def hold_staged(self, sale_id: int, staged: StagedCart) -> CartView:
         """At admission, hold every program of the staged cart; a short program undoes this call.
 
         The busiest write of a rush: one hold script per program, run at once, whose replies
         give the view; Postgres learns the cart went live from the log a worker drains."""
         lines = list(staged.lines)
         grants = await self._hold_programs(
-            sale_id, staged.cart_id, lines, [], {line.program_id for line in lines}, received_at
+            sale_id, staged.cart_id, lines, [], {line.program_id for line in lines}
         )
         if grants:  # an empty cart has nothing live to tell
             now_ms = max(grant.now_ms for grant in grants.values())
@@ -184,9 +181,7 @@ class Carts:
         holds = [CartHold(p, "live", grant.expires_in_ms) for p, grant in grants.items()]
         return _cart_view(sale_id, staged.cart_id, lines, holds)
 
-    async def hold_cart(
-        self, family_id: int, sale_id: int, received_at: float | None = None
-    ) -> CartView:
+    async def hold_cart(self, family_id: int, sale_id: int) -> CartView:
         """At admission, hold every program of the cart from Postgres (no staged copy: the
         cart is staged again for the next time); a short program undoes this call.
 
@@ -204,7 +199,7 @@ class Carts:
                 await conn.execute(query("cart_mark_live"), cart_id)
             lines = [cart_line(r) for r in rows if r["id"] is not None]
             grants = await self._hold_programs(
-                sale_id, cart_id, lines, [], {line.program_id for line in lines}, received_at
+                sale_id, cart_id, lines, [], {line.program_id for line in lines}
             )
         holds = [CartHold(p, "live", grant.expires_in_ms) for p, grant in grants.items()]
         view = _cart_view(sale_id, cart_id, lines, holds)
@@ -275,19 +270,14 @@ class Carts:
         lines: list[CartLine],
         new: list[tuple[int, int]],
         programs: set[int],
-        received_at: float | None = None,
     ) -> dict[int, HoldGranted]:
         """Hold each program's full item set, all at once; on a shortage undo exactly what this
-        call did.
-
-        Each hold's time is counted for self-pacing and the dashboard: from `received_at`
-        (`time.perf_counter()` when the request reached the web process) when given, so a busy
-        process's wait for the family's request counts too; else from the script's call."""
+        call did."""
         counts = _counts_by_program(lines, new)
         hold_id = hold_id_for(cart_id)
 
         async def hold(program_id: int) -> tuple[HoldGranted, float]:
-            started = time.perf_counter() if received_at is None else received_at
+            started = time.perf_counter()
             granted = await self._engine.hold(
                 program_id,
                 hold_id,

@@ -32,13 +32,10 @@ async def add_to_cart(
     options: Mapping[str, str],
     admission_token: str | None,
     options_by_person: Mapping[int, Mapping[str, str]] | None = None,
-    received_at: float | None = None,
 ) -> CartView:
     """Add every person to every group: a draft before opening, held places once admitted.
 
-    A child another family holds in this sale (its queue or its cart) is refused first.
-    `received_at`: `time.perf_counter()` when the request reached the web process, so the
-    hold's time counted for self-pacing is the family's wait, not only the script's."""
+    A child another family holds in this sale (its queue or its cart) is refused first."""
     live = await services.pool.fetchval(query("sale_status"), sale_id) == "open"
     if live:
         await services.admission.require(family_id, sale_id, admission_token)
@@ -54,16 +51,11 @@ async def add_to_cart(
         options,
         live=live,
         options_by_person=options_by_person,
-        received_at=received_at,
     )
 
 
 async def hold_at_admission(
-    services: Services,
-    family_id: int,
-    sale_id: int,
-    admission_token: str | None,
-    received_at: float | None = None,
+    services: Services, family_id: int, sale_id: int, admission_token: str | None
 ) -> CartView:
     """Hold the whole prepared cart in one step, for an admitted family only.
 
@@ -72,10 +64,9 @@ async def hold_at_admission(
     by staff), Postgres decides and the cart is staged again."""
     touch = await services.admission.require_for_hold(family_id, sale_id, admission_token)
     if touch.staged_cart is None:
-        return await services.carts.hold_cart(family_id, sale_id, received_at)
+        return await services.carts.hold_cart(family_id, sale_id)
     check_sale_status(sale_id, touch.room_status, Purpose.HOLD)
-    staged = decode_staged_cart(touch.staged_cart)
-    return await services.carts.hold_staged(sale_id, staged, received_at)
+    return await services.carts.hold_staged(sale_id, decode_staged_cart(touch.staged_cart))
 
 
 async def more_time(

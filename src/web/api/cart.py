@@ -15,7 +15,6 @@ from rush.purchase.shopping import add_to_cart, hold_at_admission, more_time
 from web.admission import admission_token
 from web.api.family import family_id_of
 from web.auth import family_only
-from web.received_at import received_at
 from web.state import resources
 
 Ids = Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)]
@@ -59,7 +58,6 @@ class CartController(Controller):
             data.options,
             admission_token(request, sale_id),
             data.options_by_person,
-            received_at(request),
         )
 
     @delete("/items/{item_id:int}", status_code=HTTP_200_OK)
@@ -96,5 +94,4 @@ class CartController(Controller):
             family_id_of(request),
             sale_id,
             admission_token(request, sale_id),
-            received_at(request),
         )

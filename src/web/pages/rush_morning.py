@@ -34,7 +34,6 @@ from web.locale import request_locale
 from web.pages.family_access import page_family_id
 from web.pages.portal import program_cards
 from web.pages.render import page
-from web.received_at import received_at
 from web.state import Resources, resources
 
 __all__ = ["OrderPages", "RushMorningPages"]
@@ -231,7 +230,6 @@ class RushMorningPages(Controller):
                 {},
                 admission_token(request, sale_id),
                 {p: {"tshirt_size": size} for p, size in sizes.items()},
-                received_at(request),
             )
         except RushError as exc:
             numbers = {k: v for k, v in vars(exc).items() if isinstance(v, int)}
@@ -263,9 +261,7 @@ class RushMorningPages(Controller):
         admitted = token is not None
         if admitted and sale["status"] == "open" and any(h.status == "draft" for h in view.holds):
             try:
-                view = await hold_at_admission(
-                    res.services, family_id, sale_id, token, received_at(request)
-                )
+                view = await hold_at_admission(res.services, family_id, sale_id, token)
             except (NotAdmitted, InvalidAdmissionToken) as exc:
                 forget_admission(request, sale_id)
                 admitted, back_to_line = False, True
