@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from loadtests.bench_processes import free_port
 from web.purchase_path import PURCHASE_PATH, is_purchase_path
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -66,13 +66,6 @@ class _Pool(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +113,7 @@ def balancer(pools: dict[str, int], tmp_path_factory: pytest.TempPathFactory) ->
     if binary is None:
         pytest.skip("nginx is not installed (.ci/run installs Debian's nginx-light)")
     tmp_path = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
+    port = free_port()
     conf = tmp_path / "nginx.conf"
     conf.write_text(_configuration(readme_nginx_block(), tmp_path, port, pools))
     checked = subprocess.run(
