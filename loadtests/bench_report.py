@@ -85,6 +85,13 @@ def print_report(
         f"p99 {_ms(summary['hold_admitted_p99_ms'])}; families in line, status polls: "
         f"p50 {_ms(summary['status_in_line_p50_ms'])}, p99 {_ms(summary['status_in_line_p99_ms'])}"
     )
+    print(
+        "locust's own loop lag (a response it reads late counts in the latencies above): "
+        f"p50 {_ms(summary.get('generator_lag_p50_ms'))}, "
+        f"p99 {_ms(summary.get('generator_lag_p99_ms'))}, "
+        f"max {_ms(summary.get('generator_lag_max_ms'))}; "
+        f"p99 while admitted families held {_ms(summary.get('generator_lag_during_holds_p99_ms'))}"
+    )
     print(_server_sentence(summary.get("server_times") or {}))
     if summary.get("purchase_pool_server_times") is not None:
         print(_server_sentence(summary["purchase_pool_server_times"], "of which the purchase pool"))

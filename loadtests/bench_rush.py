@@ -33,6 +33,7 @@ from redis.asyncio import Redis
 
 from loadtests.bench_costs import cost_figures, opening_to_last_admission_s
 from loadtests.bench_cpu import CpuMeter, parent_pid
+from loadtests.bench_generator_lag import generator_lag_figures
 from loadtests.bench_holders import prepare_holders
 from loadtests.bench_pacing import (
     CALIBRATION_USERS,
@@ -47,7 +48,14 @@ from loadtests.bench_pacing import (
     start_pace,
 )
 from loadtests.bench_processes import bin_path, free_port, running, stop
-from loadtests.bench_records import RECORD_ENV, RequestRecord, read_records
+from loadtests.bench_records import (
+    RECORD_ENV,
+    LagSample,
+    RequestRecord,
+    lag_path,
+    read_lags,
+    read_records,
+)
 from loadtests.bench_report import print_report
 from loadtests.bench_server_times import RUSH_ROUTES, merged_histograms, server_time_figures
 from loadtests.bench_sessions import CeilingPlan, sign_in_all
@@ -133,6 +141,8 @@ class PhaseResult:
     stats: dict[str, EndpointStats] = field(default_factory=dict)
     server_times: dict[str, dict[str, float | None]] = field(default_factory=dict)
     """The web processes' own time per request kind (`loadtests.bench_server_times`)."""
+    generator_lags: list[LagSample] = field(default_factory=list)
+    """How late locust's own event loop ran (`loadtests.bench_generator_lag`)."""
 
 
 def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -248,6 +258,7 @@ class _Bench:
         )
         summary["opening_to_last_admission_s"] = last_admission_s
         summary.update(latency_figures(rush))
+        summary.update(generator_lag_figures(rush.generator_lags, rush.records))
         summary.update(paced)
         summary["cost"] = cost_figures(options.families, rush, ceilings)
         summary["family_cost_in_holds"] = family_cost_in_holds(
@@ -410,7 +421,9 @@ class _Bench:
             else None
         )
         stats = endpoint_stats(records, span)
-        return PhaseResult(records, wall, CpuMeter.used(before, after), stats, served)
+        return PhaseResult(
+            records, wall, CpuMeter.used(before, after), stats, served, read_lags(lag_path(record))
+        )
 
     @contextlib.contextmanager
     def _profiler(self, label: str) -> Iterator[None]:

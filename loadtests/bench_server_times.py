@@ -21,20 +21,27 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 __all__ = [
+    "LOOP_LAG",
     "RUSH_ROUTES",
     "ServerHistograms",
+    "histograms_from_text",
     "merged_histograms",
     "scrape_server_histograms",
     "server_time_figures",
 ]
 
 _DURATION = "rush_http_request_duration_seconds"
+_LOOP_LAG = "rush_event_loop_lag_probe_seconds"  # web.loop_lag.LOOP_LAG_METRIC
+LOOP_LAG = ("", "event loop lag")
+"""Where the probe's readings go among the routes: how late each process's loop ran, which
+no request histogram sees (they start inside the app)."""
 
 RUSH_ROUTES = {
     "hold": ("POST", "/api/v1/sales/{sale_id}/cart/hold"),
     "cart items": ("POST", "/api/v1/sales/{sale_id}/cart/items"),  # drafts, and adds once live
     "status": ("GET", "/api/v1/sales/{sale_id}/queue/standing"),
     "login": ("POST", "/api/v1/auth/login"),
+    "event loop lag": LOOP_LAG,
 }
 """The request kinds of a rush whose server time the benchmark reports, by route template."""
 
@@ -42,15 +49,20 @@ ServerHistograms = dict[tuple[str, str], dict[float, float]]
 """(method, route template) -> cumulative count per bucket upper bound, over all processes."""
 
 
-def _histograms(text: str) -> ServerHistograms:
+def histograms_from_text(text: str) -> ServerHistograms:
+    """The request histograms and the loop-lag probe's (under `LOOP_LAG`) of one scrape."""
     buckets: ServerHistograms = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            if sample.name == f"{_DURATION}_bucket":
+            if sample.name == f"{_LOOP_LAG}_bucket":
+                route = LOOP_LAG
+            elif sample.name == f"{_DURATION}_bucket":
                 route = (sample.labels.get("method", ""), sample.labels.get("path", ""))
-                bound = float(sample.labels["le"])
-                per_route = buckets.setdefault(route, {})
-                per_route[bound] = per_route.get(bound, 0.0) + sample.value  # over statuses
+            else:
+                continue
+            bound = float(sample.labels["le"])
+            per_route = buckets.setdefault(route, {})
+            per_route[bound] = per_route.get(bound, 0.0) + sample.value  # over statuses
     return buckets
 
 
@@ -61,7 +73,7 @@ def scrape_server_histograms(base_url: str, token: str = "") -> ServerHistograms
     with contextlib.suppress(httpx.HTTPError):
         answer = httpx.get(f"{base_url}/metrics", headers=headers, timeout=10)
         if answer.status_code == 200:
-            return _histograms(answer.text)
+            return histograms_from_text(answer.text)
     return {}
 
 

@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from rush.config import Settings
 from rush.errors import RushError
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_RETRY_SPREAD",
     "PROBE_INTERVAL_S",
     "SPREAD_STEP_S",
+    "LagReadings",
     "Saturation",
     "ServersBusy",
     "ShedThresholds",
@@ -166,8 +168,14 @@ class Saturation:
         return min(1 + steps, MAX_RETRY_SPREAD)
 
 
+class LagReadings(Protocol):
+    """What takes the probe's readings: `Saturation`, or a wrapper that also records them."""
+
+    def observe_lag(self, lag_ms: float) -> None: ...
+
+
 async def watch_loop_lag(
-    saturation: Saturation,
+    saturation: LagReadings,
     interval_s: float = PROBE_INTERVAL_S,
     clock: Callable[[], float] = time.monotonic,
 ) -> None:

@@ -27,6 +27,7 @@ from rush.i18n import error_message
 from rush.load_shedding import Saturation, ServersBusy, watch_loop_lag
 from rush.work_gate import Priority
 from web.locale import request_locale
+from web.loop_lag import RecordedLagReadings
 from web.pages.busy_forms import busy_form
 from web.pages.errors import is_page_request
 from web.problems import MEDIA_TYPE, problem, problem_body
@@ -193,7 +194,8 @@ async def saturation_lifespan(app: Litestar) -> AsyncIterator[None]:
     """The loop-lag probe runs as long as the process serves, shedding on or off: the lag on
     `/metrics` is what tells whether (and how) to tune it."""
     saturation: Saturation = app.state[SATURATION]
-    probe = asyncio.create_task(watch_loop_lag(saturation), name="rush-loop-lag-probe")
+    readings = RecordedLagReadings(saturation)
+    probe = asyncio.create_task(watch_loop_lag(readings), name="rush-loop-lag-probe")
     try:
         yield
     finally:

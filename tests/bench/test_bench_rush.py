@@ -66,6 +66,12 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
     assert served["status"]["count"] > 0
     assert 0 < served["hold"]["p50_ms_at_most"] <= served["hold"]["p99_ms_at_most"]
     assert "web processes' own time: hold (" in done.stdout
+    assert served["event loop lag"]["count"] > 0  # the probe's readings, 20 a second
+    # The load generator's own loop lag, sampled ten times a second through the rush.
+    assert 0 <= figures["generator_lag_p50_ms"] <= figures["generator_lag_p99_ms"]
+    assert figures["generator_lag_p99_ms"] <= figures["generator_lag_max_ms"]
+    assert figures["generator_lag_during_holds_p99_ms"] is not None
+    assert "locust's own loop lag" in done.stdout
     # Self-pacing on by default, from a start derived from the calibration's cost of a hold,
     # never above the fixed pace (50 families in 8 s: 375 a minute).
     assert figures["self_pacing"] is True

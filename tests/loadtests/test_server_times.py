@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import math
 
-from loadtests.bench_server_times import ServerHistograms, server_time_figures
+from loadtests.bench_server_times import (
+    LOOP_LAG,
+    ServerHistograms,
+    histograms_from_text,
+    server_time_figures,
+)
 
 HOLD = ("POST", "/api/v1/sales/{sale_id}/cart/hold")
 
@@ -23,3 +28,23 @@ def test_a_request_slower_than_every_bucket_has_no_bound_to_report() -> None:
     after: ServerHistograms = {HOLD: {0.001: 0, 30.0: 0, math.inf: 4}}
     figures = server_time_figures({}, after, {"hold": HOLD})
     assert figures["hold"] == {"count": 4, "p50_ms_at_most": None, "p99_ms_at_most": None}
+
+
+def test_a_scrape_gives_the_loop_lag_probe_apart_from_the_routes() -> None:
+    text = (
+        "# HELP rush_event_loop_lag_probe_seconds How late\n"
+        "# TYPE rush_event_loop_lag_probe_seconds histogram\n"
+        'rush_event_loop_lag_probe_seconds_bucket{le="0.01"} 90.0\n'
+        'rush_event_loop_lag_probe_seconds_bucket{le="2.5"} 99.0\n'
+        'rush_event_loop_lag_probe_seconds_bucket{le="+Inf"} 100.0\n'
+        "rush_event_loop_lag_probe_seconds_count 100.0\n"
+        "rush_event_loop_lag_probe_seconds_sum 3.0\n"
+    )
+    histograms = histograms_from_text(text)
+    assert histograms == {LOOP_LAG: {0.01: 90.0, 2.5: 99.0, math.inf: 100.0}}
+    figures = server_time_figures({}, histograms, {"event loop lag": LOOP_LAG})
+    assert figures["event loop lag"] == {
+        "count": 100,
+        "p50_ms_at_most": 10.0,
+        "p99_ms_at_most": 2500.0,
+    }

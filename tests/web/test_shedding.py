@@ -8,6 +8,7 @@ the admitted family's session, kept in Redis, is carried to that process by its 
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,7 +21,9 @@ from litestar.testing import AsyncTestClient
 
 from cli.processes import web_server
 from loadtests.bench_processes import free_port
+from loadtests.bench_server_times import LOOP_LAG, histograms_from_text
 from rush.config import Settings
+from rush.load_shedding import PROBE_INTERVAL_S
 from rush.work_gate import Priority
 from tests.support.api_family import Client, admitted_family, call
 from tests.support.catalogue_factory import CatalogueFactory
@@ -147,11 +150,15 @@ async def test_an_admitted_family_is_served_while_the_process_sheds_new_arrivals
     assert SHED_FR in page_join.text
     assert f'action="/sales/{sale_id}/queue"' in page_join.text
 
+    await asyncio.sleep(3 * PROBE_INTERVAL_S)  # the probe has read the loop at least once
     metrics = (await busy_client.get("/metrics")).text
     assert re.search(r'^rush_shed_requests_total\{door="queue_join"\} 2\.0$', metrics, re.M)
     assert re.search(r"^rush_shedding 1\.0$", metrics, re.M)
     assert re.search(r"^rush_requests_in_flight 1\.0$", metrics, re.M)  # the scrape itself
     assert re.search(r"^rush_event_loop_lag_seconds \d", metrics, re.M)
+    # Every probe reading is also kept whole, as a histogram the benchmark reads per pool.
+    readings = histograms_from_text(metrics)[LOOP_LAG]
+    assert readings[math.inf] >= 1
 
 
 async def test_with_shedding_off_nothing_is_shed(app_settings: Settings, clean: None) -> None:
