@@ -7,15 +7,17 @@ The families, the room and the carts are the real ones; the property test
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 
 import asyncpg
 import pytest
 from redis.asyncio import Redis
 
+from rush.catalogue.reading import CatalogueReadings
 from rush.config import Settings
 from rush.db import create_pool
-from rush.errors import FamilyNotApproved
+from rush.errors import FamilyNotApproved, PlacesShort
 from rush.families.accounts import create_staff_account
 from rush.families.approvals import decide_family
 from rush.purchase.checkout import start_checkout
@@ -84,6 +86,32 @@ async def test_the_hold_from_a_staged_cart_needs_no_postgres(
     assert places.groups[camp.group_ids[0]].held == 1
     with pytest.raises(asyncpg.InterfaceError):  # the pool really was closed
         await cut_off.fetchval("SELECT 1")
+
+
+async def test_an_add_to_a_full_group_while_open_is_refused_without_postgres(
+    services: Services, catalogue: CatalogueFactory, settings: Settings, redis: Redis
+) -> None:
+    """The sell-out storm: most adds after opening are for full groups. The room says the sale
+    is open, the catalogue is the process's recent reading, the refusal is one Redis read."""
+    camp, family, token = await drafted_and_admitted(services, catalogue)
+    full = await catalogue.program([1], 4000, sale_id=camp.sale_id)
+    await services.engine.hold(full.id, "cart:someone-else", {full.group_ids[0]: 1}, 60_000, 60_000)
+    recent = CatalogueReadings(services.pool, services.engine, max_age_s=3600)
+    await recent.get((camp.sale_id, None))  # read by an earlier request of the process
+    cut_off = await create_pool(settings.database_url, min_size=1, max_size=1)
+    without_postgres = dataclasses.replace(
+        build_services(settings, cut_off, redis), catalogue=recent
+    )
+    await cut_off.close()
+
+    with pytest.raises(PlacesShort) as refused:
+        await add_to_cart(
+            without_postgres, family.id, camp.sale_id, family.child_ids, full.group_ids, {}, token
+        )
+
+    assert refused.value.group_id == full.group_ids[0]
+    cart = await services.carts.view(family.id, camp.sale_id)
+    assert [line.group_id for line in cart.lines] == camp.group_ids[:1]  # the draft, untouched
 
 
 async def test_postgres_learns_the_cart_went_live_from_the_worker_or_at_checkout(

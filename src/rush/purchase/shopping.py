@@ -1,9 +1,10 @@
 """What a family does with its cart on opening morning, the same through the API and the pages.
 
 Before opening, adding prepares a draft that holds nothing. While the sale is open, every add
-and the hold at admission first pass the one admission check (`rush.room.admission`); after
-the sell-out most adds are for full groups, refused from one Redis read before any Postgres
-work (`refuse_sold_out`); the hold script still decides every place.
+and the hold at admission first pass the one admission check (`rush.room.admission`), which
+also reads the room's status; after the sell-out most adds are for full groups, refused from
+one more Redis read without any Postgres work (`refuse_sold_out`); the hold script still
+decides every place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rush.catalogue.eligibility import Purpose, check_sale_status
 from rush.catalogue.reading import refuse_sold_out
 from rush.child_claims import claim_children
 from rush.db import query
+from rush.errors import InvalidAdmissionToken, NotAdmitted
 from rush.i18n import DEFAULT_LOCALE
 from rush.purchase.carts import CartView
 from rush.purchase.checkout import CheckoutResult, start_checkout
@@ -36,9 +38,8 @@ async def add_to_cart(
     """Add every person to every group: a draft before opening, held places once admitted.
 
     A child another family holds in this sale (its queue or its cart) is refused first."""
-    live = await services.pool.fetchval(query("sale_status"), sale_id) == "open"
+    live = await _adds_live(services, family_id, sale_id, admission_token)
     if live:
-        await services.admission.require(family_id, sale_id, admission_token)
         catalogue = await services.catalogue.get((sale_id, None))
         persons = len(set(person_ids))
         await refuse_sold_out(services.engine, catalogue, group_ids, persons)
@@ -52,6 +53,34 @@ async def add_to_cart(
         live=live,
         options_by_person=options_by_person,
     )
+
+
+async def _adds_live(
+    services: Services, family_id: int, sale_id: int, admission_token: str | None
+) -> bool:
+    """Whether an add holds places (the sale is open: the family must be admitted) or saves a
+    draft. A family that brings an admission token is checked in the room, whose status is set
+    before Postgres's, so an add while the room is open (the sell-out storm's refusals above
+    all) asks Postgres nothing here; without a token, or when the room is not open (paused,
+    closed, rebuilt), Postgres's status decides, as it always did."""
+    if admission_token:
+        try:
+            touch = await services.admission.require_for_hold(family_id, sale_id, admission_token)
+        except (NotAdmitted, InvalidAdmissionToken):
+            if await _sale_is_open(services, sale_id):
+                raise
+            return False  # a draft: before opening, no admission is needed
+        if touch.room_status == "open":
+            return True
+    if not await _sale_is_open(services, sale_id):
+        return False
+    await services.admission.require(family_id, sale_id, admission_token)
+    return True
+
+
+async def _sale_is_open(services: Services, sale_id: int) -> bool:
+    status: str | None = await services.pool.fetchval(query("sale_status"), sale_id)
+    return status == "open"
 
 
 async def hold_at_admission(

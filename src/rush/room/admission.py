@@ -28,7 +28,8 @@ class AdmissionCheck:
 
     async def require_for_hold(self, family_id: int, sale_id: int, token: str | None) -> HoldTouch:
         """`require`, also reading the room's status and the family's staged cart, so the
-        hold at admission asks Redis once before its hold scripts."""
+        hold at admission asks Redis once before its hold scripts (and an add learns from the
+        room, not Postgres, that the sale is open)."""
         if not token:
             raise InvalidAdmissionToken("an admission token is required")
         touch = await self._room.touch_for_hold(sale_id, family_id)
