@@ -92,6 +92,7 @@ def print_report(
         f"max {_ms(summary.get('generator_lag_max_ms'))}; "
         f"p99 while admitted families held {_ms(summary.get('generator_lag_during_holds_p99_ms'))}"
     )
+    print(_sockets_sentence(summary))
     print(_server_sentence(summary.get("server_times") or {}))
     if summary.get("purchase_pool_server_times") is not None:
         print(_server_sentence(summary["purchase_pool_server_times"], "of which the purchase pool"))
@@ -180,6 +181,23 @@ def _ms(value: object) -> str:
         return "-"
     number = float(value)  # type: ignore[arg-type]
     return f"{number:,.0f} ms" if number >= 10 else f"{number:.2f} ms"
+
+
+def _sockets_sentence(summary: Mapping[str, Any]) -> str:
+    """What waited in the kernel: connections not yet accepted, and connections opened."""
+    queues = summary.get("accept_queue") or {}
+    parts = [f"{pool} max {q['max']:,}, mean {q['mean']:,}" for pool, q in queues.items()]
+    opened = summary.get("tcp_connections_opened")
+    return (
+        "connections waiting to be accepted (each second): "
+        + ("; ".join(parts) if parts else "not read")
+        + (
+            f"; TCP connections opened on the machine: {opened:,} "
+            f"({summary.get('tcp_connections_per_family')} per family)"
+            if opened is not None
+            else ""
+        )
+    )
 
 
 def _server_sentence(

@@ -59,8 +59,9 @@ from loadtests.bench_records import (
 from loadtests.bench_report import print_report
 from loadtests.bench_server_times import RUSH_ROUTES, merged_histograms, server_time_figures
 from loadtests.bench_sessions import CeilingPlan, sign_in_all
+from loadtests.bench_sockets import sampling_sockets
 from loadtests.bench_stats import EndpointStats, endpoint_stats, peak_in_flight, steady_window
-from loadtests.bench_web import WebPools, running_web_pools
+from loadtests.bench_web import WEB_PURCHASE_ROLE, WebPools, running_web_pools
 from loadtests.queries import query
 from loadtests.seed_families import load_catalogue, seed_trace_families
 from loadtests.shed_retries import UNFINISHED
@@ -143,6 +144,8 @@ class PhaseResult:
     """The web processes' own time per request kind (`loadtests.bench_server_times`)."""
     generator_lags: list[LagSample] = field(default_factory=list)
     """How late locust's own event loop ran (`loadtests.bench_generator_lag`)."""
+    sockets: dict[str, Any] = field(default_factory=dict)
+    """Accept queues and TCP connections opened (`loadtests.bench_sockets`)."""
 
 
 def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -259,6 +262,7 @@ class _Bench:
         summary["opening_to_last_admission_s"] = last_admission_s
         summary.update(latency_figures(rush))
         summary.update(generator_lag_figures(rush.generator_lags, rush.records))
+        summary.update(rush.sockets)
         summary.update(paced)
         summary["cost"] = cost_figures(options.families, rush, ceilings)
         summary["family_cost_in_holds"] = family_cost_in_holds(
@@ -393,14 +397,16 @@ class _Bench:
         served_before = await asyncio.to_thread(scrape)
         before = self.meter.read()
         began = time.monotonic()
+        pools = {"web": self.web.front_base_url, WEB_PURCHASE_ROLE: self.web.purchase_base_url}
         with (
             running(argv, locust_env, self.work / "locust-rush.log") as locust,
             self._profiler("rush"),
         ):
-            self.meter.watch("locust", locust.pid)
-            await asyncio.sleep(max(opening_wall - time.time(), 0.0))
-            await open_sale(pool, room, sale_id)
-            after = await _wait_for(locust, self.meter, options.timeout_s + 30)
+            async with sampling_sockets(pools) as sockets:
+                self.meter.watch("locust", locust.pid)
+                await asyncio.sleep(max(opening_wall - time.time(), 0.0))
+                await open_sale(pool, room, sale_id)
+                after = await _wait_for(locust, self.meter, options.timeout_s + 30)
         wall = time.monotonic() - began
         served_after = await asyncio.to_thread(scrape)
         served = server_time_figures(
@@ -422,7 +428,13 @@ class _Bench:
         )
         stats = endpoint_stats(records, span)
         return PhaseResult(
-            records, wall, CpuMeter.used(before, after), stats, served, read_lags(lag_path(record))
+            records,
+            wall,
+            CpuMeter.used(before, after),
+            stats,
+            served,
+            read_lags(lag_path(record)),
+            sockets.figures(options.families),
         )
 
     @contextlib.contextmanager

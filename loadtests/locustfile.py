@@ -119,6 +119,9 @@ class FamilyUser(FastHttpUser):
         self.token: str | None = None
         self._week_of: dict[int, int] = {}
         """Daycare slot -> its camp week, from the catalogue the family reads first."""
+        self._full: set[int] = set()
+        """Groups the family knows are full: its last catalogue read showed no place left (the
+        register page disables them), or an add was refused as sold out."""
         self.address = _fake_address(self.plan.key) if self.plan else "10.0.0.1"
 
     @task
@@ -191,7 +194,8 @@ class FamilyUser(FastHttpUser):
     def _shop(self, plan: FamilyPlan, persons: list[int], drafted: int) -> dict[str, Any] | None:
         """Once admitted: look at the groups, hold the draft, add and hold the rest."""
         self._think(plan)
-        self._call("GET", f"/api/v1/groups?sale_id={self.sale_id}", "groups")
+        groups = self._call("GET", f"/api/v1/groups?sale_id={self.sale_id}", "groups").body
+        self._full = {g["id"] for g in groups or [] if g["places_left"] <= 0}
         cart = self._hold_prepared() if drafted else None
         if drafted < len(_requests(plan, persons)):  # arrived after opening, or it opened meanwhile
             cart = self._hold_live(plan, persons, skip=drafted) or cart
@@ -303,8 +307,10 @@ class FamilyUser(FastHttpUser):
         """Admitted after opening: add and hold each request, leaving out sold-out groups."""
         cart: dict[str, Any] | None = None
         for person_ids, group_ids in _requests(plan, persons)[skip:]:
-            wanted = list(group_ids)
+            wanted = self._not_known_full(group_ids)
             for _ in range(_MAX_HOLD_ATTEMPTS):
+                if not wanted:
+                    break
                 answer = self._call(
                     "POST",
                     f"{self._cart}/items",
@@ -317,12 +323,16 @@ class FamilyUser(FastHttpUser):
                     break
                 if answer.code != "sold_out" or answer.body.get("group_id") not in wanted:
                     break
-                full = answer.body["group_id"]
-                # A daycare slot goes with its camp week: a family drops both.
-                wanted = [g for g in wanted if full not in (g, self._week_of.get(g))]
-                if not wanted:
-                    break
+                self._full.add(answer.body["group_id"])
+                wanted = self._not_known_full(wanted)
         return cart
+
+    def _not_known_full(self, group_ids: list[int]) -> list[int]:
+        """The groups worth asking for: none the family knows is full, and no daycare slot
+        whose camp week is (a daycare slot goes with its week: a family drops both)."""
+        return [
+            g for g in group_ids if g not in self._full and self._week_of.get(g) not in self._full
+        ]
 
     def _remove_one(self, cart: dict[str, Any]) -> dict[str, Any]:
         if len(cart["lines"]) < 2:

@@ -4,6 +4,7 @@ no timing is asserted."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,11 @@ def test_a_small_rush_ends_audited_clean_with_its_figures_on_the_last_line() -> 
     assert figures["generator_lag_p99_ms"] <= figures["generator_lag_max_ms"]
     assert figures["generator_lag_during_holds_p99_ms"] is not None
     assert "locust's own loop lag" in done.stdout
+    # What waited in the kernel: each pool's accept queue, and the connections opened.
+    assert figures["tcp_connections_opened"] >= figures["families"]  # one at least per family
+    if shutil.which("ss"):
+        assert figures["accept_queue"]["web"]["max"] >= 0
+    assert "connections waiting to be accepted" in done.stdout
     # Self-pacing on by default, from a start derived from the calibration's cost of a hold,
     # never above the fixed pace (50 families in 8 s: 375 a minute).
     assert figures["self_pacing"] is True
@@ -131,4 +137,6 @@ def test_a_pool_of_its_own_serves_the_purchase_path() -> None:
     assert purchase_pool["login"]["count"] == purchase_pool["status"]["count"] == 0
     assert everywhere["login"]["count"] == figures["families"]
     assert "of which the purchase pool: hold (" in done.stdout
+    if shutil.which("ss"):  # each pool's own listening socket
+        assert set(figures["accept_queue"]) == {"web", "web-purchase"}
     assert figures["cost"]["web_cpu_ms_per_family"] > 0
