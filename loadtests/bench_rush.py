@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +50,6 @@ from loadtests.bench_pacing import (
 from loadtests.bench_processes import bin_path, free_port, running, stop
 from loadtests.bench_records import (
     RECORD_ENV,
-    LagSample,
-    RequestRecord,
     lag_path,
     read_lags,
     read_records,
@@ -60,11 +58,11 @@ from loadtests.bench_report import print_report
 from loadtests.bench_server_times import RUSH_ROUTES, merged_histograms, server_time_figures
 from loadtests.bench_sessions import CeilingPlan, sign_in_all
 from loadtests.bench_sockets import sampling_sockets
-from loadtests.bench_stats import EndpointStats, endpoint_stats, peak_in_flight, steady_window
+from loadtests.bench_stats import endpoint_stats, peak_in_flight, steady_window
+from loadtests.bench_summary import PhaseResult, rush_summary
 from loadtests.bench_web import WEB_PURCHASE_ROLE, WebPools, running_web_pools
 from loadtests.queries import query
 from loadtests.seed_families import load_catalogue, seed_trace_families
-from loadtests.shed_retries import UNFINISHED
 from loadtests.traces import Trace, generate_trace, write_trace
 from rush.config import Settings, load_settings, settings_environ
 from rush.crypto import FieldCipher
@@ -73,7 +71,7 @@ from rush.dev.bootstrap import prepare
 from rush.dev.mail_catcher import start_mail_catcher
 from rush.dev.servers import ServerUrls, running_servers
 from rush.engine.holds import HoldEngine
-from rush.ops.audit import AuditReport, run_audit
+from rush.ops.audit import run_audit
 from rush.redis_clients import open_plain_redis
 from rush.room.sales import copy_admissions_to_postgres, open_sale, prepare_room
 from rush.room.self_pacer import SelfPacingConfig, self_pacing_config
@@ -134,20 +132,6 @@ class RushBenchOptions:
     sign-ins before opening `speed` times, which would otherwise measure argon2, not the rush."""
 
 
-@dataclass(slots=True)
-class PhaseResult:
-    records: list[RequestRecord]
-    wall_s: float
-    cpu_s: dict[str, float]
-    stats: dict[str, EndpointStats] = field(default_factory=dict)
-    server_times: dict[str, dict[str, float | None]] = field(default_factory=dict)
-    """The web processes' own time per request kind (`loadtests.bench_server_times`)."""
-    generator_lags: list[LagSample] = field(default_factory=list)
-    """How late locust's own event loop ran (`loadtests.bench_generator_lag`)."""
-    sockets: dict[str, Any] = field(default_factory=dict)
-    """Accept queues and TCP connections opened (`loadtests.bench_sockets`)."""
-
-
 def _child_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, **settings_environ(settings), "RUSH_LOG_LEVEL": "WARNING"}
     env.update(extra or {})
@@ -177,16 +161,6 @@ async def _drain_finalize(pool: asyncpg.Pool, sale_id: int, timeout_s: float) ->
             return True
         await asyncio.sleep(0.5)
     return False
-
-
-def _hold_window_rps(records: list[RequestRecord]) -> float:
-    """Holds per second from the first hold sent to the last hold answered."""
-    holds = [r for r in records if r.name == "hold"]
-    if not holds:
-        return 0.0
-    start = min(r.start_s for r in holds)
-    end = max(r.start_s + r.duration_ms / 1000 for r in holds)
-    return len(holds) / max(end - start, 1e-3)
 
 
 class _Bench:
@@ -256,8 +230,25 @@ class _Bench:
         finally:
             await redis.aclose()
             await pool.close()
-        summary = self._summary(
-            rush, ceilings, audit, dict(lags or {}), users, drained, time.monotonic() - started
+        summary = rush_summary(
+            {
+                "families": options.families,
+                "web_processes": options.web_processes,
+                "purchase_processes": options.purchase_processes,
+                "front_nice": self.web.front_nice if self.web else None,
+                "workers": options.workers,
+                "speed": options.speed,
+                "seed": options.seed,
+                "ceiling_users": users,
+                "ceiling_holders": self.holders,
+            },
+            rush,
+            ceilings,
+            audit,
+            dict(lags or {}),
+            self.purchase_pool_times,
+            drained,
+            time.monotonic() - started,
         )
         summary["opening_to_last_admission_s"] = last_admission_s
         summary.update(latency_figures(rush))
@@ -539,76 +530,6 @@ class _Bench:
         stats = endpoint_stats([r for r in records if r.name == measured], window)
         return PhaseResult(records, time.monotonic() - began, CpuMeter.used(before, after), stats)
 
-    def _summary(
-        self,
-        rush: PhaseResult,
-        ceilings: Mapping[str, PhaseResult],
-        audit: AuditReport,
-        lags: dict[str, Any],
-        users: int,
-        drained: bool,
-        bench_s: float,
-    ) -> dict[str, Any]:
-        rps = {name: _stat(phase, name, "rps") for name, phase in ceilings.items()}
-        trivial_rps = rps.get("ping") or 0.0
-
-        def ratio(name: str) -> float | None:
-            value = rps.get(name)
-            return round(value / trivial_rps, 3) if value is not None and trivial_rps else None
-
-        errors = sum(s.failures for s in rush.stats.values())
-        errors += sum(s.failures for p in ceilings.values() for s in p.stats.values())
-        return {
-            "families": self.options.families,
-            "web_processes": self.options.web_processes,
-            "purchase_processes": self.options.purchase_processes,
-            "front_nice": self.web.front_nice if self.web else None,
-            "workers": self.options.workers,
-            "speed": self.options.speed,
-            "seed": self.options.seed,
-            "ceiling_users": users,
-            "ceiling_holders": self.holders,
-            "holds": _count(rush, "hold"),
-            "hold_rps": _rounded(rps.get("hold")),
-            "trivial_rps": _rounded(trivial_rps),
-            "ratio_to_trivial": ratio("hold"),
-            "status_rps": _rounded(rps.get("status")),
-            "status_ratio_to_trivial": ratio("status"),
-            "rush_hold_rps": round(_hold_window_rps(rush.records), 1),
-            "rush_rps": round(_count(rush) / max(rush.wall_s, 1e-3), 1),
-            "hold_p50_ms": _rounded(_stat(rush, "hold", "p50_ms")),
-            "hold_p99_ms": _rounded(_stat(rush, "hold", "p99_ms")),
-            "status_p99_ms": _rounded(_stat(rush, "status", "p99_ms")),
-            "ceiling_hold_p99_ms": _rounded(_stat(ceilings.get("hold"), "hold", "p99_ms")),
-            "ceiling_status_p99_ms": _rounded(_stat(ceilings.get("status"), "status", "p99_ms")),
-            "ceiling_ping_p99_ms": _rounded(_stat(ceilings.get("ping"), "ping", "p99_ms")),
-            "finalize_lag_p50_ms": _rounded(lags.get("p50_ms")),
-            "finalize_lag_p99_ms": _rounded(lags.get("p99_ms")),
-            "finalize_drained": drained,
-            "errors": errors,
-            "unfinished_families": _count(rush, UNFINISHED),
-            "oversold": audit.oversold,
-            "lost_payments": audit.lost_payments,
-            "double_charged": audit.double_charged,
-            "drift": audit.drift,
-            "fairness_ok": audit.fairness_ok,
-            "server_times": rush.server_times,
-            "purchase_pool_server_times": self.purchase_pool_times,
-            "rush_s": round(rush.wall_s, 1),
-            "duration_s": round(bench_s, 1),
-        }
-
-
-def _stat(phase: PhaseResult | None, name: str, figure: str) -> float | None:
-    if phase is None or name not in phase.stats:
-        return None
-    value: float = getattr(phase.stats[name], figure)
-    return value
-
-
-def _count(phase: PhaseResult, name: str | None = None) -> int:
-    return sum(s.count for s in phase.stats.values() if name is None or s.name == name)
-
 
 async def _lighten_hashes(pool: asyncpg.Pool, trace: Trace) -> None:
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -617,10 +538,6 @@ async def _lighten_hashes(pool: asyncpg.Pool, trace: Trace) -> None:
         by_password.setdefault(plan.password, []).append(plan.email)
     for password, emails in by_password.items():
         await pool.execute(query("bench_light_hashes"), emails, hasher.hash(password))
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 1)
 
 
 def run_rush_bench(options: RushBenchOptions, runner: Any = asyncio.run) -> dict[str, Any]:
