@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from loadtests.bench_records import LagSample, RequestRecord
-from loadtests.bench_stats import percentile
+from loadtests.bench_stats import percentile, span
 
 __all__ = ["generator_lag_figures"]
 
@@ -23,11 +23,7 @@ def generator_lag_figures(
     """p50, p99 and max of the generator's loop lag over the whole phase, and its p99 from
     the first hold's start to the last hold's end (None without samples)."""
     holds = [r for r in records if r.name == "hold"]
-    window = (
-        (min(r.start_s for r in holds), max(r.start_s + r.duration_ms / 1000 for r in holds))
-        if holds
-        else None
-    )
+    window = span(holds) if holds else None
     during_holds = [s.lag_ms for s in lags if window and window[0] <= s.at_s <= window[1]]
     every = [s.lag_ms for s in lags]
 

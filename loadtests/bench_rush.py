@@ -58,7 +58,7 @@ from loadtests.bench_report import print_report
 from loadtests.bench_server_times import RUSH_ROUTES, merged_histograms, server_time_figures
 from loadtests.bench_sessions import CeilingPlan, sign_in_all
 from loadtests.bench_sockets import sampling_sockets
-from loadtests.bench_stats import endpoint_stats, peak_in_flight, steady_window
+from loadtests.bench_stats import endpoint_stats, peak_in_flight, span, steady_window
 from loadtests.bench_summary import PhaseResult, rush_summary
 from loadtests.bench_web import WEB_PURCHASE_ROLE, WebPools, running_web_pools
 from loadtests.queries import query
@@ -409,15 +409,7 @@ class _Bench:
             else None
         )
         records = read_records(record)
-        span = (
-            (
-                min(r.start_s for r in records),
-                max(r.start_s + r.duration_ms / 1000 for r in records),
-            )
-            if records
-            else None
-        )
-        stats = endpoint_stats(records, span)
+        stats = endpoint_stats(records, span(records) if records else None)
         return PhaseResult(
             records,
             wall,

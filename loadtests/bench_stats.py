@@ -13,6 +13,7 @@ __all__ = [
     "endpoint_stats",
     "peak_in_flight",
     "percentile",
+    "span",
     "steady_window",
 ]
 
@@ -47,7 +48,7 @@ def endpoint_stats(
             by_name.setdefault(record.name, []).append(record)
     stats = {}
     for name, rows in sorted(by_name.items()):
-        start, end = window if window else _span(rows)
+        start, end = window if window else span(rows)
         durations = [r.duration_ms for r in rows]
         statuses: dict[int, int] = {}
         for r in rows:
@@ -64,7 +65,8 @@ def endpoint_stats(
     return stats
 
 
-def _span(rows: Sequence[RequestRecord]) -> tuple[float, float]:
+def span(rows: Sequence[RequestRecord]) -> tuple[float, float]:
+    """From the first request's start to the last one's end."""
     return min(r.start_s for r in rows), max(r.start_s + r.duration_ms / 1000 for r in rows)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loadtests.bench_records import LagSample, RequestRecord
-from loadtests.bench_stats import EndpointStats
+from loadtests.bench_stats import EndpointStats, span
 from loadtests.shed_retries import UNFINISHED
 from rush.ops.audit import AuditReport
 
@@ -33,8 +33,7 @@ def hold_window_rps(records: list[RequestRecord]) -> float:
     holds = [r for r in records if r.name == "hold"]
     if not holds:
         return 0.0
-    start = min(r.start_s for r in holds)
-    end = max(r.start_s + r.duration_ms / 1000 for r in holds)
+    start, end = span(holds)
     return len(holds) / max(end - start, 1e-3)
 
 

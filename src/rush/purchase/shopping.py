@@ -70,8 +70,8 @@ async def _adds_live(
             if await _sale_is_open(services, sale_id):
                 raise
             return False  # a draft: before opening, no admission is needed
-        if touch.room_status == "open":
-            return True
+        # Admitted: the room says whether the sale is open, or else Postgres (room rebuilt).
+        return touch.room_status == "open" or await _sale_is_open(services, sale_id)
     if not await _sale_is_open(services, sale_id):
         return False
     await services.admission.require(family_id, sale_id, admission_token)
